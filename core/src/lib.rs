@@ -1,0 +1,8 @@
+//! Ninsho's engine: everything that is not a window.
+//!
+//! Accounts come in as QR codes ([`scan`]), URIs ([`uri`]) or Google Authenticator exports
+//! ([`uri::migration`]), and leave as codes ([`otp`]). Nothing here knows about a UI; every
+//! action a person can take in the app is a call a test can make without one.
+
+pub mod otp;
+pub mod uri;

@@ -1,0 +1,271 @@
+//! The one account model every path produces: URIs, Google exports, backups and manual entry.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::Secret;
+
+/// How the moving factor advances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OtpType {
+    /// RFC 6238: time-based.
+    Totp,
+    /// RFC 4226: counter-based; the counter moves each time a code is shown.
+    Hotp,
+    /// Steam Guard: TOTP with HMAC-SHA1, 30 s, rendered as 5 characters.
+    Steam,
+}
+
+impl OtpType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OtpType::Totp => "totp",
+            OtpType::Hotp => "hotp",
+            OtpType::Steam => "steam",
+        }
+    }
+}
+
+impl fmt::Display for OtpType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Algorithm {
+    #[serde(rename = "SHA1")]
+    Sha1,
+    #[serde(rename = "SHA256")]
+    Sha256,
+    #[serde(rename = "SHA512")]
+    Sha512,
+}
+
+impl Algorithm {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    /// Accepts the spellings found in the wild: any case, with or without a dash (`sha-256`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let compact: String = text
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        match compact.as_str() {
+            "SHA1" => Some(Algorithm::Sha1),
+            "SHA256" => Some(Algorithm::Sha256),
+            "SHA512" => Some(Algorithm::Sha512),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub const STEAM_DIGITS: u8 = 5;
+pub const STEAM_PERIOD: u32 = 30;
+pub const DEFAULT_PERIOD: u32 = 30;
+pub const DEFAULT_DIGITS: u8 = 6;
+
+/// Everything needed to compute a code except the key. This is what may be stored and shown
+/// anywhere; the key never travels with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OtpParams {
+    #[serde(rename = "type")]
+    pub otp_type: OtpType,
+    pub algorithm: Algorithm,
+    /// 6–8 for TOTP/HOTP, 5 characters for Steam.
+    pub digits: u8,
+    /// Seconds per code; meaningful for TOTP and Steam (always 30) only.
+    pub period: u32,
+    /// Next HOTP moving factor; meaningful for HOTP only.
+    pub counter: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum ParamError {
+    #[error("{0} digits is not supported: a code has 6, 7 or 8 digits")]
+    Digits(u8),
+    #[error("a period of {0} seconds is not valid: it must be at least 1 second")]
+    Period(u32),
+    #[error(
+        "a Steam code is always {STEAM_DIGITS} characters from HMAC-SHA1 every {STEAM_PERIOD} seconds"
+    )]
+    Steam,
+}
+
+impl OtpParams {
+    pub fn totp(algorithm: Algorithm, digits: u8, period: u32) -> Self {
+        OtpParams {
+            otp_type: OtpType::Totp,
+            algorithm,
+            digits,
+            period,
+            counter: 0,
+        }
+    }
+
+    pub fn hotp(algorithm: Algorithm, digits: u8, counter: u64) -> Self {
+        OtpParams {
+            otp_type: OtpType::Hotp,
+            algorithm,
+            digits,
+            period: DEFAULT_PERIOD,
+            counter,
+        }
+    }
+
+    pub fn steam() -> Self {
+        OtpParams {
+            otp_type: OtpType::Steam,
+            algorithm: Algorithm::Sha1,
+            digits: STEAM_DIGITS,
+            period: STEAM_PERIOD,
+            counter: 0,
+        }
+    }
+
+    /// The checks the generator relies on: totp-rs' unchecked builder panics on ≥ 10 digits and
+    /// divides by a zero period, so nothing reaches it without passing here first.
+    pub fn validate(&self) -> Result<(), ParamError> {
+        match self.otp_type {
+            OtpType::Steam => {
+                if self.algorithm != Algorithm::Sha1
+                    || self.digits != STEAM_DIGITS
+                    || self.period != STEAM_PERIOD
+                {
+                    return Err(ParamError::Steam);
+                }
+            }
+            OtpType::Totp | OtpType::Hotp => {
+                if !(6..=8).contains(&self.digits) {
+                    return Err(ParamError::Digits(self.digits));
+                }
+                if self.otp_type == OtpType::Totp && self.period == 0 {
+                    return Err(ParamError::Period(self.period));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `Some(period)` for time-based codes.
+    pub fn period_opt(&self) -> Option<u32> {
+        (self.otp_type != OtpType::Hotp).then_some(self.period)
+    }
+
+    /// `Some(counter)` for HOTP.
+    pub fn counter_opt(&self) -> Option<u64> {
+        (self.otp_type == OtpType::Hotp).then_some(self.counter)
+    }
+}
+
+/// An account as read from an enrollment QR code, an export or a form.
+///
+/// `Debug` shows the key only as its length (see [`Secret`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The service, e.g. "GitHub". `None` when the source names none.
+    pub issuer: Option<String>,
+    /// The account at that service, e.g. an e-mail address. May be empty.
+    pub name: String,
+    pub params: OtpParams,
+    pub secret: Secret,
+}
+
+impl Account {
+    /// Builds an account with labels normalized the way every importer does it: surrounding
+    /// whitespace trimmed and an empty issuer treated as none.
+    pub fn new(issuer: Option<&str>, name: &str, params: OtpParams, secret: Secret) -> Self {
+        Account {
+            issuer: normalize_issuer(issuer),
+            name: name.trim().to_owned(),
+            params,
+            secret,
+        }
+    }
+
+    /// "Issuer (name)", "Issuer" or "name": how a person recognises the account.
+    pub fn label(&self) -> String {
+        match (&self.issuer, self.name.is_empty()) {
+            (Some(issuer), false) => format!("{issuer} ({})", self.name),
+            (Some(issuer), true) => issuer.clone(),
+            (None, _) => self.name.clone(),
+        }
+    }
+}
+
+pub(crate) fn normalize_issuer(issuer: Option<&str>) -> Option<String> {
+    issuer
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_rejects_what_would_panic_or_mislead() {
+        assert_eq!(
+            OtpParams::totp(Algorithm::Sha1, 10, 30).validate(),
+            Err(ParamError::Digits(10))
+        );
+        assert_eq!(
+            OtpParams::totp(Algorithm::Sha1, 5, 30).validate(),
+            Err(ParamError::Digits(5))
+        );
+        assert_eq!(
+            OtpParams::totp(Algorithm::Sha1, 6, 0).validate(),
+            Err(ParamError::Period(0))
+        );
+        assert_eq!(
+            OtpParams::hotp(Algorithm::Sha512, 9, 0).validate(),
+            Err(ParamError::Digits(9))
+        );
+        let mut steam = OtpParams::steam();
+        steam.digits = 6;
+        assert_eq!(steam.validate(), Err(ParamError::Steam));
+        for ok in [
+            OtpParams::totp(Algorithm::Sha1, 6, 30),
+            OtpParams::totp(Algorithm::Sha256, 7, 1),
+            OtpParams::hotp(Algorithm::Sha512, 8, u64::MAX),
+            OtpParams::steam(),
+        ] {
+            assert_eq!(ok.validate(), Ok(()), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn algorithm_spellings() {
+        assert_eq!(Algorithm::parse("sha-256"), Some(Algorithm::Sha256));
+        assert_eq!(Algorithm::parse("Sha512"), Some(Algorithm::Sha512));
+        assert_eq!(Algorithm::parse("SHA1"), Some(Algorithm::Sha1));
+        assert_eq!(Algorithm::parse("MD5"), None);
+        assert_eq!(Algorithm::parse(""), None);
+    }
+
+    #[test]
+    fn labels_are_normalized() {
+        let secret = Secret::from_bytes(b"k").unwrap();
+        let a = Account::new(Some("  "), " alice ", OtpParams::steam(), secret);
+        assert_eq!(a.issuer, None);
+        assert_eq!(a.name, "alice");
+        assert_eq!(a.label(), "alice");
+    }
+}
