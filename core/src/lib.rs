@@ -5,4 +5,5 @@
 //! action a person can take in the app is a call a test can make without one.
 
 pub mod otp;
+pub mod scan;
 pub mod uri;

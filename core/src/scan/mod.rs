@@ -1,0 +1,78 @@
+//! QR decoding from images: screenshots, image files, pasted images, screen captures.
+//!
+//! [`decode_all`] finds every code in an image (screenshots often show several) and says what
+//! each one is ([`Content`]): an account, a Google export part, or what else it is.
+
+mod binarize;
+mod cascade;
+mod load;
+mod payload;
+
+use std::path::Path;
+
+use image::{DynamicImage, GrayImage};
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+pub use load::{ImageError, MAX_ALLOC, MAX_PIXELS, MAX_SIDE, decode_image, to_grey};
+pub use payload::{Content, OtherKind, Payload, classify};
+
+/// Largest image file we read: a 64-megapixel PNG is far below this.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+#[derive(Debug, Error)]
+pub enum ScanError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is {size} bytes, larger than any screenshot Ninsho reads")]
+    FileTooLarge { path: String, size: u64 },
+    #[error(transparent)]
+    Image(#[from] ImageError),
+}
+
+/// Every QR code in a grey image, in reading order.
+pub fn decode_all(grey: &GrayImage) -> Vec<Payload> {
+    cascade::find_codes(grey)
+        .into_iter()
+        .map(|found| {
+            let text = Zeroizing::new(match String::from_utf8(found.bytes) {
+                Ok(text) => text,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            });
+            let content = classify(&text);
+            Payload {
+                text,
+                content,
+                corners: found.corners,
+            }
+        })
+        .collect()
+}
+
+/// Every QR code in a decoded image (any colour type; transparency counts as white).
+pub fn scan_image(image: &DynamicImage) -> Vec<Payload> {
+    decode_all(&to_grey(image))
+}
+
+/// Every QR code in an image file's bytes (PNG, JPEG, WebP, BMP or GIF).
+pub fn scan_bytes(bytes: &[u8]) -> Result<Vec<Payload>, ImageError> {
+    Ok(scan_image(&decode_image(bytes)?))
+}
+
+/// Every QR code in an image file.
+pub fn scan_file(path: &Path) -> Result<Vec<Payload>, ScanError> {
+    let shown = path.display().to_string();
+    let read_error = |source| ScanError::Read {
+        path: shown.clone(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ScanError::FileTooLarge { path: shown, size });
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    Ok(scan_bytes(&bytes)?)
+}
