@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use qrcode::{Color, EcLevel, QrCode};
 
 /// Draws `text` as a QR code with `module` pixels per module and a 4-module quiet zone.
-fn render(text: &str, module: u32) -> GrayImage {
-    let code = QrCode::with_error_correction_level(text, EcLevel::M).unwrap();
+fn render(text: impl AsRef<[u8]>, module: u32) -> GrayImage {
+    let code = QrCode::with_error_correction_level(text.as_ref(), EcLevel::M).unwrap();
     let n = code.width() as u32;
     let colors = code.to_colors();
     let size = (n + 8) * module;
@@ -64,6 +64,29 @@ fn shared_migration_pngs_decode_to_their_accounts() {
     assert_eq!(checked, 5);
 }
 
+/// The project's own screenshots (rendered by bench/qr/generate.py): pages in light, dark and
+/// inverted themes, a 10-account export, two codes in one shot, a JPEG, and a page without code.
+#[test]
+fn project_fixture_screenshots() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/screens");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let cases = expected.as_array().unwrap();
+    assert!(cases.len() >= 6);
+    for case in cases {
+        let file = case["file"].as_str().unwrap();
+        let mut got = texts(&scan::scan_file(&dir.join(file)).unwrap());
+        got.sort();
+        let want: Vec<String> = case["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(got, want, "{file}");
+    }
+}
+
 #[test]
 fn every_supported_format() {
     let image = DynamicImage::ImageLuma8(render(URI, 4));
@@ -116,7 +139,7 @@ fn several_codes_in_one_screenshot() {
     ];
     let mut page = GrayImage::from_pixel(1280, 720, Luma([236]));
     for (i, text) in uris.iter().enumerate() {
-        let code = render(text, 4);
+        let code = render(text.as_str(), 4);
         image::imageops::overlay(&mut page, &code, 60 + i as i64 * 400, 180);
     }
     let payloads = scan::decode_all(&page);
@@ -153,6 +176,12 @@ fn images_without_codes_yield_nothing() {
     assert!(scan::decode_all(&noise).is_empty());
     let tiny = GrayImage::from_pixel(3, 3, Luma([0]));
     assert!(scan::decode_all(&tiny).is_empty());
+}
+
+#[test]
+fn text_that_is_not_utf8_is_read_as_latin1() {
+    let image = render(b"caf\xe9 cr\xe8me", 4);
+    assert_eq!(texts(&scan::decode_all(&image)), ["café crème"]);
 }
 
 #[test]

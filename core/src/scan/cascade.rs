@@ -8,13 +8,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::{GrayImage, imageops};
 use rqrr::PreparedImage;
+use zeroize::Zeroizing;
 
 use super::binarize::{Bitmap, local_mean};
 
 /// A decoded code in the coordinates of the image given to [`find_codes`].
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
-    pub bytes: Vec<u8>,
+    /// The code's raw content; it may hold a secret.
+    pub bytes: Zeroizing<Vec<u8>>,
     pub corners: [(f32, f32); 4],
 }
 
@@ -155,8 +157,8 @@ fn run_pass(grey: &GrayImage, pass: Pass) -> PassResult {
         let mut new_quads = Vec::new();
         failed_grids = 0;
         for grid in &grids {
-            let mut bytes = Vec::new();
-            if grid.decode_to(&mut bytes).is_err() {
+            let mut bytes = Zeroizing::new(Vec::new());
+            if grid.decode_to(&mut *bytes).is_err() {
                 failed_grids += 1;
                 continue;
             }

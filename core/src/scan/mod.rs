@@ -38,9 +38,15 @@ pub fn decode_all(grey: &GrayImage) -> Vec<Payload> {
     cascade::find_codes(grey)
         .into_iter()
         .map(|found| {
-            let text = Zeroizing::new(match String::from_utf8(found.bytes) {
+            // Byte-mode QR text is ISO 8859-1 by the standard but UTF-8 in practice: take UTF-8
+            // when the bytes are valid UTF-8, and read them as Latin-1 otherwise (every byte
+            // sequence is valid Latin-1, so nothing is replaced by U+FFFD).
+            let text = Zeroizing::new(match String::from_utf8(found.bytes.to_vec()) {
                 Ok(text) => text,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Err(e) => {
+                    let bytes = Zeroizing::new(e.into_bytes());
+                    bytes.iter().map(|&b| char::from(b)).collect()
+                }
             });
             let content = classify(&text);
             Payload {
