@@ -6,6 +6,14 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
+# The shared conformance vectors live next to the checkout (../shared/vectors). A clone made
+# elsewhere finds them next to the repository it was cloned from.
+NINSHO_VECTORS ?= $(firstword $(wildcard $(CURDIR)/../shared/vectors) \
+  $(wildcard $(shell git config --get remote.origin.url 2>/dev/null)/../shared/vectors))
+ifneq ($(NINSHO_VECTORS),)
+export NINSHO_VECTORS
+endif
+
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages the QR bench needs to render its corpus.
