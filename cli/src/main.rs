@@ -106,30 +106,35 @@ fn read_uri(arg: &str) -> Result<Zeroizing<String>, Failure> {
     if arg != "-" {
         return Ok(Zeroizing::new(arg.to_owned()));
     }
+    const LIMIT: u64 = 64 * 1024;
     let mut text = Zeroizing::new(String::new());
     std::io::stdin()
-        .take(uri::MAX_URI_BYTES as u64 * 16 + 1)
+        .take(LIMIT + 1)
         .read_to_string(&mut text)
         .map_err(|e| Failure(format!("cannot read the URI from standard input: {e}")))?;
+    if text.len() as u64 > LIMIT {
+        return Err(Failure(format!(
+            "standard input holds more than {} KiB; an enrollment URI is at most {} bytes",
+            LIMIT / 1024,
+            uri::MAX_URI_BYTES
+        )));
+    }
     Ok(text)
 }
 
 fn parse_account(arg: &str) -> Result<Account, Failure> {
     let text = read_uri(arg)?;
     if migration::is_migration_uri(&text) {
-        let detail = match migration::parse(&text) {
+        return Err(Failure(match migration::parse(&text) {
             Ok(part) => format!(
-                "it holds {} account(s) (QR code {} of {})",
+                "this is a Google Authenticator export holding {} account(s) (QR code {} of {}), \
+                 not a single account; `ninsho-cli scan` lists the accounts of its QR image",
                 part.accounts.len(),
                 part.batch_index + 1,
                 part.batch_size
             ),
-            Err(e) => e.to_string(),
-        };
-        return Err(Failure(format!(
-            "this is a Google Authenticator export, not a single account: {detail}. \
-             Scan its QR image with `ninsho-cli scan` to list the accounts"
-        )));
+            Err(e) => format!("this Google Authenticator export cannot be used: {e}"),
+        }));
     }
     uri::parse(&text).map_err(|e| Failure(format!("invalid otpauth URI: {e}")))
 }
