@@ -18,8 +18,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
+# A real Secret Service for the keychain tests (each test starts its own private session).
+KEYRING_DEBS := dbus gnome-keyring libsecret-tools
 
-.PHONY: run test setup lint test-rust test-bench-smoke bench bench-qr corpus clean-corpus
+.PHONY: run test setup lint test-rust test-bench-smoke bench bench-vault bench-qr corpus clean-corpus
 
 setup:
 	scripts/ensure-rust.sh
@@ -39,6 +41,7 @@ lint:
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 test-rust:
+	scripts/ensure-debs.sh $(KEYRING_DEBS)
 	cargo test --workspace
 
 # The QR bench scripts themselves, on a small corpus: they must run, and Ninsho must report no
@@ -52,7 +55,12 @@ test-bench-smoke:
 
 # Measurements, not tests.
 bench: setup
-	cargo bench -p ninsho-core
+	cargo bench -p ninsho-core --bench codes
+
+# Opening a 1,000-account vault on a real (throwaway) Secret Service.
+bench-vault: setup
+	scripts/ensure-debs.sh $(KEYRING_DEBS)
+	env -u DISPLAY dbus-run-session -- scripts/with-keyring.sh cargo bench -p ninsho-core --bench vault
 
 corpus:
 	scripts/ensure-debs.sh $(BENCH_DEBS)

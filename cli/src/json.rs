@@ -43,3 +43,91 @@ pub fn print<T: Serialize>(value: &T) {
         Err(e) => eprintln!("ninsho-cli: could not write JSON: {e}"),
     }
 }
+
+/// Prints an account as aligned `key: value` lines.
+pub fn print_account_text(view: &AccountJson) {
+    println!("type:      {}", view.otp_type);
+    println!("issuer:    {}", view.issuer.unwrap_or("(none)"));
+    println!("name:      {}", view.name);
+    println!("algorithm: {}", view.algorithm);
+    println!("digits:    {}", view.digits);
+    if let Some(period) = view.period {
+        println!("period:    {period}");
+    }
+    if let Some(counter) = view.counter {
+        println!("counter:   {counter}");
+    }
+    if let Some(secret) = &view.secret {
+        println!("secret:    {}", secret.as_str());
+    }
+}
+
+/// An account of the vault: the `parse` object plus what the vault knows about it.
+#[derive(Serialize)]
+pub struct VaultAccountJson<'a> {
+    pub id: String,
+    #[serde(flatten)]
+    pub account: AccountJson<'a>,
+    pub group: Option<&'a str>,
+    pub pinned: bool,
+    pub created: u64,
+    pub last_used: Option<u64>,
+    /// Only with `--show-secret` (show): the account as an otpauth:// URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<zeroize::Zeroizing<String>>,
+}
+
+impl<'a> VaultAccountJson<'a> {
+    pub fn new(meta: &'a ninsho_core::vault::AccountMeta) -> Self {
+        let p = meta.params();
+        VaultAccountJson {
+            id: meta.id.to_string(),
+            account: AccountJson {
+                otp_type: p.otp_type.as_str(),
+                issuer: meta.issuer.as_deref(),
+                name: &meta.name,
+                algorithm: p.algorithm.as_str(),
+                digits: p.digits,
+                period: p.period_opt(),
+                counter: p.counter_opt(),
+                secret: None,
+            },
+            group: meta.group.as_deref(),
+            pinned: meta.pinned,
+            created: meta.created,
+            last_used: meta.last_used,
+            uri: None,
+        }
+    }
+}
+
+/// A code with its validity.
+#[derive(Serialize)]
+pub struct CodeJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub issuer: Option<&'a str>,
+    pub name: &'a str,
+    pub code: &'a str,
+    /// Unix seconds; null for HOTP.
+    pub valid_from: Option<u64>,
+    pub valid_until: Option<u64>,
+}
+
+impl<'a> CodeJson<'a> {
+    pub fn new(
+        id: Option<String>,
+        issuer: Option<&'a str>,
+        name: &'a str,
+        code: &'a ninsho_core::otp::Code,
+    ) -> Self {
+        CodeJson {
+            id,
+            issuer,
+            name,
+            code: &code.value,
+            valid_from: code.valid_from,
+            valid_until: code.valid_until,
+        }
+    }
+}

@@ -1,23 +1,29 @@
-//! `ninsho-cli`: Ninsho's engine from a terminal, for people and for scripts.
+//! `ninsho-cli`: Ninsho's engine and vault from a terminal, for people and for scripts.
 //!
-//! Exit codes: 0 success, 1 bad input (the message on stderr names the problem), 2 usage.
+//! Exit codes: 0 success, 1 bad input or a failed operation (the message on stderr names the
+//! problem), 2 usage, 3 the OS keychain cannot be used (missing, locked or refusing).
 
 mod json;
 mod scan;
+mod vault;
 
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use ninsho_core::otp::{self, Account, Generator};
 use ninsho_core::uri::{self, migration};
+use ninsho_core::vault::{KeychainState, VaultError};
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
 #[command(
     name = "ninsho-cli",
     version,
-    about = "Ninsho authenticator from the command line"
+    about = "Ninsho authenticator from the command line",
+    after_help = "Exit codes: 0 success, 1 bad input or failed operation, 2 usage, 3 keychain unusable.\n\
+                  The vault lives in the platform data folder; NINSHO_DATA_DIR overrides it."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,22 +46,27 @@ enum Command {
         #[arg(long)]
         show_secret: bool,
     },
-    /// Print the code of an otpauth:// URI.
+    /// Print a code: of an account in the vault (by issuer, name or id), or of an otpauth:// URI.
+    ///
+    /// For a HOTP account of the vault this shows the next code and advances its counter.
     Code {
-        /// The otpauth:// or steam:// URI, or - for standard input.
-        uri: String,
+        /// An account (issuer, name or id), an otpauth:// URI, or - to read a URI from standard input.
+        target: String,
         /// Unix time (seconds) to compute the code for; default now. Ignored for HOTP.
         #[arg(long, value_name = "UNIX_SECONDS")]
         at: Option<u64>,
-        /// Print the code that follows (next period, or HOTP counter + 1).
+        /// Print the code that follows (next period; for a URI's HOTP, counter + 1).
         #[arg(long)]
         next: bool,
+        /// Print a JSON object with the code and its validity.
+        #[arg(long)]
+        json: bool,
     },
     /// Find QR codes in image files (PNG, JPEG, WebP, BMP, GIF) and say what they hold.
     Scan {
         /// Image files.
         #[arg(required = true, value_name = "IMAGE")]
-        images: Vec<std::path::PathBuf>,
+        images: Vec<PathBuf>,
         /// Print a JSON array, one object per file.
         #[arg(long, conflicts_with = "raw")]
         json: bool,
@@ -66,14 +77,123 @@ enum Command {
         #[arg(long, requires = "json")]
         show_secret: bool,
     },
+    /// Add accounts from otpauth:// URIs, Google Authenticator export URIs, or QR images.
+    Add {
+        /// URIs and image files; every account found is added.
+        #[arg(required = true, value_name = "URI|IMAGE")]
+        sources: Vec<String>,
+        /// Add without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Add accounts even when they duplicate one in the vault.
+        #[arg(long)]
+        force: bool,
+        /// Print a JSON report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the accounts of the vault.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one account's details.
+    Show {
+        /// Issuer, name or id.
+        query: String,
+        #[arg(long)]
+        json: bool,
+        /// Include the secret (base32) and the otpauth:// URI.
+        #[arg(long)]
+        show_secret: bool,
+    },
+    /// Delete an account (its secret is removed from the keychain).
+    Rm {
+        /// Issuer, name or id.
+        query: String,
+        /// Delete without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Change an account's issuer or name.
+    Edit {
+        /// Issuer, name or id.
+        query: String,
+        /// New issuer ("" removes it).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// New account name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New group ("" removes it).
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Pin an account to the top of the list (or unpin it).
+    Pin {
+        /// Issuer, name or id.
+        query: String,
+        /// Unpin instead.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Show an account's recovery (backup) codes, or replace them.
+    Recovery {
+        /// Issuer, name or id.
+        query: String,
+        /// Replace the codes with the lines of this file (- for standard input).
+        #[arg(long, value_name = "FILE")]
+        set_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Where the vault is, how many accounts it holds, and whether the keychain can be used.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-/// A failure the user can act on: printed on stderr, exit code 1.
-struct Failure(String);
+/// A failure: printed on stderr with its exit code.
+pub struct Failure {
+    message: String,
+    code: u8,
+}
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(e: E) -> Self {
-        Failure(e.to_string())
+impl Failure {
+    pub fn input(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
+    }
+
+    pub fn keychain(state: &KeychainState) -> Self {
+        let detail = match state {
+            KeychainState::Available => String::new(),
+            KeychainState::Missing { detail }
+            | KeychainState::Locked { detail }
+            | KeychainState::Denied { detail } => format!(" ({detail})"),
+        };
+        Failure {
+            message: format!("{}{detail}", state.advice()),
+            code: 3,
+        }
+    }
+}
+
+impl From<VaultError> for Failure {
+    fn from(e: VaultError) -> Self {
+        match e.keychain_state() {
+            Some(state) => Failure::keychain(state),
+            None => Failure::input(e.to_string()),
+        }
+    }
+}
+
+impl From<otp::ParamError> for Failure {
+    fn from(e: otp::ParamError) -> Self {
+        Failure::input(e.to_string())
     }
 }
 
@@ -85,36 +205,71 @@ fn main() -> ExitCode {
             json,
             show_secret,
         } => parse(&uri, json, show_secret),
-        Command::Code { uri, at, next } => code(&uri, at, next),
+        Command::Code {
+            target,
+            at,
+            next,
+            json,
+        } => {
+            if looks_like_uri(&target) {
+                code(&target, at, next, json)
+            } else {
+                vault::code(&target, at, next, json)
+            }
+        }
         Command::Scan {
             images,
             json,
             raw,
             show_secret,
         } => scan::run(&images, json, raw, show_secret),
+        Command::Add {
+            sources,
+            yes,
+            force,
+            json,
+        } => vault::add(&sources, yes, force, json),
+        Command::List { json } => vault::list(json),
+        Command::Show {
+            query,
+            json,
+            show_secret,
+        } => vault::show(&query, json, show_secret),
+        Command::Rm { query, yes } => vault::remove(&query, yes),
+        Command::Edit {
+            query,
+            issuer,
+            name,
+            group,
+        } => vault::edit(&query, issuer, name, group),
+        Command::Pin { query, off } => vault::pin(&query, !off),
+        Command::Recovery {
+            query,
+            set_file,
+            json,
+        } => vault::recovery(&query, set_file.as_deref(), json),
+        Command::Status { json } => vault::status(json),
     };
     match result {
         Ok(code) => code,
-        Err(Failure(message)) => {
+        Err(Failure { message, code }) => {
             eprintln!("ninsho-cli: {message}");
-            ExitCode::from(1)
+            ExitCode::from(code)
         }
     }
 }
 
-fn read_uri(arg: &str) -> Result<Zeroizing<String>, Failure> {
-    if arg != "-" {
-        return Ok(Zeroizing::new(arg.to_owned()));
-    }
+/// Reads at most 64 KiB from standard input.
+pub fn read_stdin(what: &str) -> Result<Zeroizing<String>, Failure> {
     const LIMIT: u64 = 64 * 1024;
     let mut text = Zeroizing::new(String::new());
     std::io::stdin()
         .take(LIMIT + 1)
         .read_to_string(&mut text)
-        .map_err(|e| Failure(format!("cannot read the URI from standard input: {e}")))?;
+        .map_err(|e| Failure::input(format!("cannot read {what} from standard input: {e}")))?;
     if text.len() as u64 > LIMIT {
-        return Err(Failure(format!(
-            "standard input holds more than {} KiB; an enrollment URI is at most {} bytes",
+        return Err(Failure::input(format!(
+            "standard input holds more than {} KiB; {what} is at most {} bytes",
             LIMIT / 1024,
             uri::MAX_URI_BYTES
         )));
@@ -122,13 +277,25 @@ fn read_uri(arg: &str) -> Result<Zeroizing<String>, Failure> {
     Ok(text)
 }
 
+fn looks_like_uri(target: &str) -> bool {
+    target == "-" || target.contains("://")
+}
+
+fn read_uri(arg: &str) -> Result<Zeroizing<String>, Failure> {
+    if arg == "-" {
+        read_stdin("the URI")
+    } else {
+        Ok(Zeroizing::new(arg.to_owned()))
+    }
+}
+
 fn parse_account(arg: &str) -> Result<Account, Failure> {
     let text = read_uri(arg)?;
     if migration::is_migration_uri(&text) {
-        return Err(Failure(match migration::parse(&text) {
+        return Err(Failure::input(match migration::parse(&text) {
             Ok(part) => format!(
                 "this is a Google Authenticator export holding {} account(s) (QR code {} of {}), \
-                 not a single account; `ninsho-cli scan` lists the accounts of its QR image",
+                 not a single account; `ninsho-cli add` imports them and `ninsho-cli scan` lists them",
                 part.accounts.len(),
                 part.batch_index + 1,
                 part.batch_size
@@ -136,7 +303,7 @@ fn parse_account(arg: &str) -> Result<Account, Failure> {
             Err(e) => format!("this Google Authenticator export cannot be used: {e}"),
         }));
     }
-    uri::parse(&text).map_err(|e| Failure(format!("invalid otpauth URI: {e}")))
+    uri::parse(&text).map_err(|e| Failure::input(format!("invalid otpauth URI: {e}")))
 }
 
 fn parse(arg: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, Failure> {
@@ -145,25 +312,12 @@ fn parse(arg: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, Failur
     if as_json {
         json::print(&view);
     } else {
-        println!("type:      {}", view.otp_type);
-        println!("issuer:    {}", view.issuer.unwrap_or("(none)"));
-        println!("name:      {}", view.name);
-        println!("algorithm: {}", view.algorithm);
-        println!("digits:    {}", view.digits);
-        if let Some(period) = view.period {
-            println!("period:    {period}");
-        }
-        if let Some(counter) = view.counter {
-            println!("counter:   {counter}");
-        }
-        if let Some(secret) = &view.secret {
-            println!("secret:    {}", secret.as_str());
-        }
+        json::print_account_text(&view);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn code(arg: &str, at: Option<u64>, next: bool) -> Result<ExitCode, Failure> {
+fn code(arg: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<ExitCode, Failure> {
     let account = parse_account(arg)?;
     let generator = Generator::new(&account.params, &account.secret)?;
     let time = at.unwrap_or_else(otp::now);
@@ -172,6 +326,15 @@ fn code(arg: &str, at: Option<u64>, next: bool) -> Result<ExitCode, Failure> {
     } else {
         generator.code_at(time)
     };
-    println!("{}", code.value);
+    if as_json {
+        json::print(&json::CodeJson::new(
+            None,
+            account.issuer.as_deref(),
+            &account.name,
+            &code,
+        ));
+    } else {
+        println!("{}", code.value);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,3 +7,4 @@
 pub mod otp;
 pub mod scan;
 pub mod uri;
+pub mod vault;

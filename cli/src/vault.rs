@@ -1,0 +1,483 @@
+//! The vault commands: add, list, code, show, rm, edit, pin, recovery, status.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ninsho_core::otp::{self, Account, OtpType};
+use ninsho_core::scan::{self, Content};
+use ninsho_core::uri::{self, migration};
+use ninsho_core::vault::{AccountEdit, AccountMeta, KeychainState, Vault, VaultError};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::json::{self, CodeJson, VaultAccountJson};
+use crate::{Failure, read_stdin};
+
+fn open() -> Result<Vault, Failure> {
+    let vault = Vault::open_default()?;
+    for notice in vault.notices() {
+        eprintln!("ninsho-cli: note: {notice}");
+    }
+    Ok(vault)
+}
+
+/// The one account a query names; several matches are listed and refused.
+fn one(vault: &Vault, query: &str) -> Result<AccountMeta, Failure> {
+    let mut matches = vault.find(query);
+    match matches.len() {
+        0 => Err(Failure::input(format!(
+            "no account matches '{query}' (see `ninsho-cli list`)"
+        ))),
+        1 => Ok(matches.remove(0)),
+        n => {
+            let lines: Vec<String> = matches
+                .iter()
+                .map(|a| format!("  {}  {}", &a.id.to_string()[..8], a.label()))
+                .collect();
+            Err(Failure::input(format!(
+                "'{query}' matches {n} accounts; name one by its id:\n{}",
+                lines.join("\n")
+            )))
+        }
+    }
+}
+
+fn confirm(question: &str, yes: bool) -> Result<bool, Failure> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::input(format!(
+            "{question} Pass --yes to confirm when not running interactively."
+        )));
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// Everything `add` found in its sources.
+#[derive(Default)]
+struct Found {
+    accounts: Vec<Account>,
+    problems: Vec<String>,
+}
+
+fn collect(sources: &[String]) -> Found {
+    let mut found = Found::default();
+    let mut batches = migration::BatchCollector::new();
+    for source in sources {
+        let text = if source == "-" {
+            match read_stdin("the URI") {
+                Ok(t) => t,
+                Err(f) => {
+                    found.problems.push(f.message);
+                    continue;
+                }
+            }
+        } else {
+            Zeroizing::new(source.clone())
+        };
+        let trimmed = text.trim();
+        if trimmed.contains("://") {
+            match scan::classify(trimmed) {
+                Content::Account(a) => found.accounts.push(a),
+                Content::GoogleExport(part) => {
+                    add_part(&mut found, &mut batches, part, "the export URI")
+                }
+                Content::BrokenAccount(e) => {
+                    found.problems.push(format!("invalid otpauth URI: {e}"))
+                }
+                Content::BrokenGoogleExport(e) => {
+                    found.problems.push(format!("invalid Google export: {e}"))
+                }
+                Content::Other(kind) => found.problems.push(kind.describe()),
+            }
+            continue;
+        }
+        let path = PathBuf::from(trimmed);
+        match scan::scan_file(&path) {
+            Err(e) => found.problems.push(e.to_string()),
+            Ok(payloads) if payloads.is_empty() => found.problems.push(format!(
+                "{}: no QR code found (zoom in so the code is larger, and include the whole code)",
+                path.display()
+            )),
+            Ok(payloads) => {
+                for p in payloads {
+                    match p.content {
+                        Content::Account(a) => found.accounts.push(a),
+                        Content::GoogleExport(part) => {
+                            add_part(&mut found, &mut batches, part, &path.display().to_string())
+                        }
+                        Content::BrokenAccount(e) => found.problems.push(format!(
+                            "{}: a login code that cannot be used: {e}",
+                            path.display()
+                        )),
+                        Content::BrokenGoogleExport(e) => found.problems.push(format!(
+                            "{}: a Google export that cannot be used: {e}",
+                            path.display()
+                        )),
+                        Content::Other(kind) => {
+                            found
+                                .problems
+                                .push(format!("{}: {}", path.display(), kind.describe()))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for progress in batches.progress() {
+        if !progress.is_complete() {
+            found.problems.push(format!("Google Authenticator export: {progress}; the accounts of the missing codes are not added"));
+        }
+    }
+    found
+}
+
+fn add_part(
+    found: &mut Found,
+    batches: &mut migration::BatchCollector,
+    part: migration::MigrationPart,
+    from: &str,
+) {
+    for r in &part.rejected {
+        found.problems.push(format!(
+            "{from}: account {} ({}) skipped: {}",
+            r.index + 1,
+            r.name,
+            r.error
+        ));
+    }
+    if batches.add(part.clone()) == migration::Added::New {
+        found.accounts.extend(part.accounts);
+    }
+}
+
+#[derive(Serialize)]
+struct AddReport<'a> {
+    added: Vec<VaultAccountJson<'a>>,
+    skipped: Vec<SkippedJson>,
+    errors: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SkippedJson {
+    issuer: Option<String>,
+    name: String,
+    reason: String,
+}
+
+pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<ExitCode, Failure> {
+    let found = collect(sources);
+    if found.accounts.is_empty() {
+        let detail = if found.problems.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", found.problems.join("; "))
+        };
+        return Err(Failure::input(format!("no account found{detail}")));
+    }
+    if !as_json {
+        for p in &found.problems {
+            eprintln!("ninsho-cli: {p}");
+        }
+        println!("Found {} account(s):", found.accounts.len());
+        for a in &found.accounts {
+            println!("  {}", a.label());
+        }
+    }
+    if !confirm(
+        &format!("Add {} account(s) to the vault?", found.accounts.len()),
+        yes,
+    )? {
+        return Err(Failure::input("nothing added"));
+    }
+    let mut vault = open()?;
+    let results = vault.add_many(&found.accounts, force)?;
+    let metas = vault.accounts();
+    let mut added = Vec::new();
+    let mut skipped = Vec::new();
+    let mut errors = found.problems.clone();
+    let mut keychain: Option<KeychainState> = None;
+    for (account, result) in found.accounts.iter().zip(results) {
+        match result {
+            Ok(id) => added.push(id),
+            Err(VaultError::Duplicate(d)) => skipped.push(SkippedJson {
+                issuer: account.issuer.clone(),
+                name: account.name.clone(),
+                reason: format!("duplicate: {d} (use --force to add it anyway)"),
+            }),
+            Err(e) => {
+                if let Some(state) = e.keychain_state() {
+                    keychain = Some(state.clone());
+                }
+                errors.push(format!("{}: {e}", account.label()));
+            }
+        }
+    }
+    let added_meta: Vec<&AccountMeta> = added
+        .iter()
+        .filter_map(|id| metas.iter().find(|m| m.id == *id))
+        .collect();
+    if as_json {
+        json::print(&AddReport {
+            added: added_meta
+                .iter()
+                .map(|m| VaultAccountJson::new(m))
+                .collect(),
+            skipped,
+            errors: errors.clone(),
+        });
+    } else {
+        for m in &added_meta {
+            println!("added    {}  {}", &m.id.to_string()[..8], m.label());
+        }
+        for s in &skipped {
+            let label = s
+                .issuer
+                .as_ref()
+                .map_or(s.name.clone(), |i| format!("{i} ({})", s.name));
+            println!("skipped  {label}: {}", s.reason);
+        }
+    }
+    if let Some(state) = keychain {
+        return Err(Failure::keychain(&state));
+    }
+    if errors.len() > found.problems.len() {
+        return Err(Failure::input(format!(
+            "{} account(s) could not be added",
+            errors.len() - found.problems.len()
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
+    let vault = open()?;
+    let accounts = vault.accounts();
+    if as_json {
+        json::print(
+            &accounts
+                .iter()
+                .map(VaultAccountJson::new)
+                .collect::<Vec<_>>(),
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if accounts.is_empty() {
+        println!(
+            "The vault is empty. Add an account with `ninsho-cli add <otpauth URI or QR image>`."
+        );
+    }
+    for a in &accounts {
+        let kind = match a.otp_type {
+            OtpType::Totp => format!("TOTP {}s", a.period.unwrap_or(30)),
+            OtpType::Hotp => format!("HOTP #{}", a.counter.unwrap_or(0)),
+            OtpType::Steam => "Steam".to_owned(),
+        };
+        println!(
+            "{}  {}{}  [{kind}]",
+            &a.id.to_string()[..8],
+            if a.pinned { "★ " } else { "" },
+            a.label()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn code(query: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let meta = one(&vault, query)?;
+    let time = at.unwrap_or_else(otp::now);
+    let code = match meta.otp_type {
+        OtpType::Hotp => vault.hotp_next(meta.id)?,
+        _ if next => vault.code(
+            meta.id,
+            time.saturating_add(u64::from(meta.period.unwrap_or(30))),
+        )?,
+        _ => vault.code(meta.id, time)?,
+    };
+    if as_json {
+        json::print(&CodeJson::new(
+            Some(meta.id.to_string()),
+            meta.issuer.as_deref(),
+            &meta.name,
+            &code,
+        ));
+    } else {
+        println!("{}", code.value);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(query: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let meta = one(&vault, query)?;
+    let full = if show_secret {
+        Some(vault.account(meta.id)?)
+    } else {
+        None
+    };
+    let mut view = VaultAccountJson::new(&meta);
+    if let Some(account) = &full {
+        view.account.secret = Some(account.secret.to_base32());
+        view.uri = Some(uri::format(account));
+    }
+    if as_json {
+        json::print(&view);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("id:        {}", view.id);
+    json::print_account_text(&view.account);
+    if let Some(group) = view.group {
+        println!("group:     {group}");
+    }
+    println!("pinned:    {}", if view.pinned { "yes" } else { "no" });
+    if let Some(uri) = &view.uri {
+        println!("uri:       {}", uri.as_str());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn remove(query: &str, yes: bool) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let meta = one(&vault, query)?;
+    if !confirm(
+        &format!(
+            "Delete {}? Its secret is removed from the keychain.",
+            meta.label()
+        ),
+        yes,
+    )? {
+        return Err(Failure::input("nothing deleted"));
+    }
+    let cleared = vault.delete(meta.id)?;
+    println!("deleted  {}", meta.label());
+    if !cleared {
+        eprintln!(
+            "ninsho-cli: the keychain could not remove the secret now; it is removed the next time the vault opens"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn edit(
+    query: &str,
+    issuer: Option<String>,
+    name: Option<String>,
+    group: Option<String>,
+) -> Result<ExitCode, Failure> {
+    if issuer.is_none() && name.is_none() && group.is_none() {
+        return Err(Failure::input(
+            "nothing to change: pass --issuer, --name or --group",
+        ));
+    }
+    let mut vault = open()?;
+    let meta = one(&vault, query)?;
+    let change = AccountEdit {
+        issuer: issuer.map(Some),
+        name,
+        group: group.map(Some),
+        ..Default::default()
+    };
+    let after = vault.edit(meta.id, &change)?;
+    println!("edited   {}  {}", &after.id.to_string()[..8], after.label());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn pin(query: &str, pinned: bool) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let meta = one(&vault, query)?;
+    vault.set_pinned(meta.id, pinned)?;
+    println!(
+        "{}  {}",
+        if pinned { "pinned  " } else { "unpinned" },
+        meta.label()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn recovery(query: &str, set_file: Option<&Path>, as_json: bool) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let meta = one(&vault, query)?;
+    if let Some(path) = set_file {
+        let text = if path == Path::new("-") {
+            read_stdin("the recovery codes")?
+        } else {
+            Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?,
+            )
+        };
+        let codes: Vec<String> = text.lines().map(str::to_owned).collect();
+        vault.set_recovery_codes(meta.id, &codes)?;
+        let stored = vault.recovery_codes(meta.id)?.len();
+        println!("stored {stored} recovery code(s) for {}", meta.label());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let codes = vault.recovery_codes(meta.id)?;
+    if as_json {
+        json::print(&codes.iter().map(|c| c.as_str()).collect::<Vec<_>>());
+    } else if codes.is_empty() {
+        println!(
+            "No recovery codes stored for {}. Add them with --set-file FILE (one per line).",
+            meta.label()
+        );
+    } else {
+        for c in &codes {
+            println!("{}", c.as_str());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct StatusJson {
+    vault: String,
+    accounts: usize,
+    keychain: KeychainState,
+    advice: &'static str,
+    notices: Vec<String>,
+}
+
+pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
+    let vault = open()?;
+    let state = vault.keychain_state();
+    let report = StatusJson {
+        vault: vault.path().display().to_string(),
+        accounts: vault.accounts().len(),
+        advice: state.advice(),
+        keychain: state.clone(),
+        notices: vault.notices().iter().map(ToString::to_string).collect(),
+    };
+    if as_json {
+        json::print(&report);
+    } else {
+        println!("vault:     {}", report.vault);
+        println!("accounts:  {}", report.accounts);
+        let detail = match &state {
+            KeychainState::Available => String::new(),
+            KeychainState::Missing { detail }
+            | KeychainState::Locked { detail }
+            | KeychainState::Denied { detail } => {
+                format!(" ({detail})")
+            }
+        };
+        println!("keychain:  {}{detail}", state.code());
+        if !state.is_available() {
+            println!("           {}", state.advice());
+        }
+    }
+    Ok(if state.is_available() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}

@@ -1,0 +1,284 @@
+//! The vault commands against a real Secret Service: gnome-keyring in a private D-Bus session
+//! per test (scripts/with-keyring.sh), plus the ways a keychain fails for real: no bus, a bus
+//! without a Secret Service, a locked collection. Needs dbus, gnome-keyring and secret-tool
+//! (`make test` installs them).
+#![cfg(target_os = "linux")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use ninsho_core::otp::{Generator, Secret};
+use serde_json::Value;
+
+const URI: &str = "otpauth://totp/Forgejo:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Forgejo";
+const URI_KEY: &str = "JBSWY3DPEHPK3PXP";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn require(tool: &str) {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success());
+    assert!(
+        found.unwrap_or(false),
+        "{tool} is missing: install dbus, gnome-keyring and libsecret-tools (make test does)"
+    );
+}
+
+/// Runs a shell script in a fresh private D-Bus session with an unlocked gnome-keyring.
+/// `$CLI` is ninsho-cli; `$NINSHO_DATA_DIR` is `data`.
+fn in_keyring(data: &Path, script: &str) -> Output {
+    for tool in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
+        require(tool);
+    }
+    Command::new("env")
+        .args(["-u", "DISPLAY", "dbus-run-session", "--"])
+        .arg(root().join("scripts/with-keyring.sh"))
+        .args(["sh", "-c", script])
+        .env("CLI", env!("CARGO_BIN_EXE_ninsho-cli"))
+        .env("NINSHO_DATA_DIR", data)
+        .env("NINSHO_KEYCHAIN_TIMEOUT_MS", "8000")
+        .output()
+        .expect("run dbus-run-session")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The section of the output between `== name` and the next marker.
+fn section(out: &str, name: &str) -> String {
+    let start = out
+        .find(&format!("== {name}\n"))
+        .unwrap_or_else(|| panic!("no section {name} in:\n{out}"));
+    let rest = &out[start + name.len() + 4..];
+    rest[..rest.find("\n== ").map_or(rest.len(), |e| e + 1)].to_owned()
+}
+
+fn metadata(data: &Path) -> String {
+    std::fs::read_to_string(data.join("vault.json")).unwrap_or_default()
+}
+
+#[test]
+fn vault_commands_on_a_real_secret_service() {
+    let data = tempfile::tempdir().unwrap();
+    let png = root().join("../shared/vectors/otp/migration-2.png");
+    let has_png = png.exists();
+    let script = format!(
+        r#"set -e
+echo "== status"; $CLI status
+echo "== add"; $CLI add --yes --json '{URI}' {png}
+echo "== dup"; $CLI add --yes '{URI}' || echo "exit $?"
+echo "== list"; $CLI list --json
+echo "== items"; secret-tool search --all service ninsho 2>&1 | grep -a '^attribute.username' | sort
+id=$($CLI list --json | grep '"id"' | head -n1 | cut -d'"' -f4)
+echo "== lookup"; secret-tool lookup service ninsho username "$($CLI status --json >/dev/null; printf '%s' "$(grep -o '"vault_id": "[^"]*"' $NINSHO_DATA_DIR/vault.json | cut -d'"' -f4)/$id")" | od -An -tx1 | tr -d ' \n'; echo
+echo "== code"; $CLI code forgejo --at 59
+printf 'one-two\nthree-four\n' > $NINSHO_DATA_DIR/codes.txt
+echo "== recovery-set"; $CLI recovery forgejo --set-file $NINSHO_DATA_DIR/codes.txt
+echo "== recovery"; $CLI recovery forgejo
+echo "== edit"; $CLI edit forgejo --name bob@example.com
+echo "== rm"; $CLI rm "forgejo (bob@example.com)" --yes
+echo "== items-after"; secret-tool search --all service ninsho 2>&1 | grep -a -c '^attribute.username' || true
+echo "== end"
+"#,
+        png = if has_png {
+            png.display().to_string()
+        } else {
+            String::new()
+        }
+    );
+    let out = in_keyring(data.path(), &script);
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&out.stderr)
+    );
+
+    assert!(section(&stdout, "status").contains("keychain:  available"));
+    let added: Value = serde_json::from_str(&section(&stdout, "add")).unwrap();
+    let n = if has_png { 6 } else { 1 };
+    assert_eq!(added["added"].as_array().unwrap().len(), n);
+    assert!(section(&stdout, "dup").contains("skipped  Forgejo (alice@example.com): duplicate"));
+    let list: Value = serde_json::from_str(&section(&stdout, "list")).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), n);
+    let vault_id = metadata(data.path())
+        .split("\"vault_id\": \"")
+        .nth(1)
+        .unwrap()[..36]
+        .to_owned();
+    let items = section(&stdout, "items");
+    assert_eq!(items.lines().count(), n, "{items}");
+    assert!(
+        items.lines().all(|l| l.contains(&format!("= {vault_id}/"))),
+        "{items}"
+    );
+
+    // The keychain item holds the key's raw bytes (hex 48656c6c6f21deadbeef = JBSWY3DPEHPK3PXP).
+    let hex = section(&stdout, "lookup");
+    assert!(hex.contains("48656c6c6f21deadbeef"), "{hex}");
+
+    let key = Secret::from_base32(URI_KEY).unwrap();
+    let params = ninsho_core::uri::parse(URI).unwrap().params;
+    let want = Generator::new(&params, &key).unwrap().code_at(59).value;
+    assert_eq!(section(&stdout, "code").trim(), want);
+    assert_eq!(section(&stdout, "recovery").trim(), "one-two\nthree-four");
+    assert!(section(&stdout, "edit").contains("Forgejo (bob@example.com)"));
+    assert_eq!(section(&stdout, "items-after").trim(), (n - 1).to_string());
+
+    // Nothing secret in the metadata file: no key in base32 or raw, no recovery code.
+    let meta = metadata(data.path());
+    assert!(meta.contains(&vault_id));
+    for needle in [
+        URI_KEY,
+        "one-two",
+        "Hello!",
+        "GEZDGNBVGY3TQOJQ",
+        "12345678901234567890",
+    ] {
+        assert!(!meta.contains(needle), "{needle} in vault.json");
+    }
+    let raw = std::fs::read(data.path().join("vault.json")).unwrap();
+    assert!(
+        !raw.windows(10).any(|w| w == key.as_bytes()),
+        "raw key bytes in vault.json"
+    );
+}
+
+#[test]
+fn no_session_bus_means_keychain_missing_and_nothing_written() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ninsho-cli"))
+            .args(args)
+            .env("NINSHO_DATA_DIR", data.path())
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/ninsho-test-bus",
+            )
+            .env_remove("DISPLAY")
+            .output()
+            .unwrap()
+    };
+    let status = run(&["status"]);
+    assert_eq!(status.status.code(), Some(3), "{}", text(&status.stdout));
+    assert!(
+        text(&status.stdout).contains("keychain:  keychain_missing"),
+        "{}",
+        text(&status.stdout)
+    );
+    assert!(text(&status.stdout).contains("GNOME Keyring, KWallet or KeePassXC"));
+    let add = run(&["add", "--yes", URI]);
+    assert_eq!(add.status.code(), Some(3), "{}", text(&add.stderr));
+    assert!(
+        text(&add.stderr).contains("No keyring service is running"),
+        "{}",
+        text(&add.stderr)
+    );
+    assert!(
+        !metadata(data.path()).contains("Forgejo"),
+        "nothing listed: {}",
+        metadata(data.path())
+    );
+    // An empty vault still lists (empty), it does not pretend.
+    let list = run(&["list"]);
+    assert_eq!(list.status.code(), Some(0));
+    assert!(text(&list.stdout).contains("The vault is empty"));
+}
+
+#[test]
+fn bus_without_secret_service() {
+    require("dbus-run-session");
+    let data = tempfile::tempdir().unwrap();
+    // A session bus that cannot start any service.
+    let config = data.path().join("bus.conf");
+    std::fs::write(
+        &config,
+        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>"#,
+    )
+    .unwrap();
+    let out = Command::new("env")
+        .args(["-u", "DISPLAY", "dbus-run-session", "--config-file"])
+        .arg(&config)
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "$CLI status; echo \"exit $?\"; $CLI add --yes \"$URI\"; echo \"exit $?\"",
+        ])
+        .env("CLI", env!("CARGO_BIN_EXE_ninsho-cli"))
+        .env("URI", URI)
+        .env("NINSHO_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("keychain:  keychain_missing"),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    assert_eq!(stdout.matches("exit 3").count(), 2, "{stdout}");
+    assert!(!metadata(data.path()).contains("Forgejo"));
+}
+
+#[test]
+fn locked_collection_fails_fast_with_nothing_written() {
+    let data = tempfile::tempdir().unwrap();
+    let script = format!(
+        r#"$CLI add --yes '{URI}' >/dev/null || exit 1
+cp $NINSHO_DATA_DIR/vault.json $NINSHO_DATA_DIR/before.json
+dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+  org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 1
+start=$(date +%s%N)
+echo "== code"; $CLI code forgejo; echo "exit $?"
+echo "== add"; $CLI add --yes 'otpauth://totp/Other:x?secret=GEZDGNBVGY3TQOJQ'; echo "exit $?"
+echo "== status"; $CLI status; echo "exit $?"
+echo "== ms"; echo $(( ($(date +%s%N) - start) / 1000000 ))
+echo "== end"
+"#
+    );
+    let started = Instant::now();
+    let out = in_keyring(data.path(), &script);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        section(&stdout, "code").contains("exit 3"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stderr.contains("The keyring is locked"), "{stderr}");
+    assert!(section(&stdout, "add").contains("exit 3"), "{stdout}");
+    assert!(
+        section(&stdout, "status").contains("keychain_locked"),
+        "{stdout}"
+    );
+    let ms: u64 = section(&stdout, "ms").trim().parse().unwrap();
+    assert!(
+        ms < 6000,
+        "three commands against a locked keyring took {ms} ms"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let before = std::fs::read_to_string(data.path().join("before.json")).unwrap();
+    let after = metadata(data.path());
+    let accounts = |m: &str| {
+        serde_json::from_str::<Value>(m).unwrap()["accounts"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(accounts(&after), accounts(&before));
+    let pending = serde_json::from_str::<Value>(&after).unwrap()["pending"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(pending, 0);
+}

@@ -1,0 +1,253 @@
+//! The metadata file on disk: atomic saves that keep the previous good copy, damaged files
+//! kept aside instead of overwritten, and an advisory lock so the CLI and the app can run at
+//! the same time.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::VaultError;
+use super::metadata::{Metadata, MetadataError};
+
+pub const FILE: &str = "vault.json";
+pub const BACKUP: &str = "vault.json.bak";
+const TEMP: &str = "vault.json.tmp";
+const BACKUP_TEMP: &str = "vault.json.bak.tmp";
+const LOCK: &str = "vault.lock";
+/// How long an operation waits for another process (CLI or app) to finish its own.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Something the person should be told about how the vault was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The metadata file did not parse; it was kept aside and the last good copy was loaded.
+    RestoredFromBackup { kept_aside: PathBuf, reason: String },
+    /// The metadata file was missing but its backup was there and was loaded.
+    RestoredMissingFile,
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::RestoredFromBackup { kept_aside, reason } => write!(
+                f,
+                "the vault file was damaged ({reason}); it was kept at {} and the last good copy was loaded \
+                 (changes made after that copy may be missing)",
+                kept_aside.display()
+            ),
+            Notice::RestoredMissingFile => {
+                write!(
+                    f,
+                    "the vault file was missing; its last good copy was loaded"
+                )
+            }
+        }
+    }
+}
+
+pub struct VaultFiles {
+    dir: PathBuf,
+    lock: File,
+}
+
+/// Held while an operation runs; other processes wait. Owns its own handle to the lock file
+/// (same open file, so the same lock) to leave the vault free to change while it is held.
+pub struct LockGuard(File);
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+fn io_error(path: &Path, action: &'static str) -> impl FnOnce(std::io::Error) -> VaultError {
+    let path = path.to_path_buf();
+    move |source| VaultError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+impl VaultFiles {
+    pub fn open(dir: &Path) -> Result<Self, VaultError> {
+        create_private_dir(dir).map_err(io_error(dir, "create the vault folder"))?;
+        let lock_path = dir.join(LOCK);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_error(&lock_path, "open the vault lock"))?;
+        Ok(VaultFiles {
+            dir: dir.to_path_buf(),
+            lock,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE)
+    }
+
+    pub fn lock(&self) -> Result<LockGuard, VaultError> {
+        let lock_path = self.dir.join(LOCK);
+        let handle = self
+            .lock
+            .try_clone()
+            .map_err(io_error(&lock_path, "lock the vault"))?;
+        let start = Instant::now();
+        loop {
+            match handle.try_lock() {
+                Ok(()) => return Ok(LockGuard(handle)),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(15));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(VaultError::Busy),
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(io_error(&lock_path, "lock the vault")(e));
+                }
+            }
+        }
+    }
+
+    /// Loads the metadata (`None`: there is no vault yet).
+    pub fn load(&self) -> Result<(Option<Metadata>, Vec<Notice>), VaultError> {
+        let main = self.dir.join(FILE);
+        match fs::read(&main) {
+            Ok(bytes) => match Metadata::parse(&bytes) {
+                Ok(meta) => Ok((Some(meta), Vec::new())),
+                Err(MetadataError::Newer(schema)) => Err(VaultError::NewerVersion(schema)),
+                Err(MetadataError::Unreadable(reason)) => {
+                    let kept_aside = self.keep_aside(&main)?;
+                    match self.load_backup()? {
+                        Some(meta) => {
+                            self.save(&meta)?;
+                            Ok((
+                                Some(meta),
+                                vec![Notice::RestoredFromBackup { kept_aside, reason }],
+                            ))
+                        }
+                        None => Err(VaultError::Damaged { kept_aside, reason }),
+                    }
+                }
+            },
+            Err(e) if e.kind() == ErrorKind::NotFound => match self.load_backup()? {
+                Some(meta) => {
+                    self.save(&meta)?;
+                    Ok((Some(meta), vec![Notice::RestoredMissingFile]))
+                }
+                None if self.dir.join(BACKUP).exists() => Err(VaultError::Damaged {
+                    kept_aside: self.dir.join(BACKUP),
+                    reason: "the vault file is missing and its backup is damaged".into(),
+                }),
+                None => Ok((None, Vec::new())),
+            },
+            Err(e) => Err(io_error(&main, "read the vault")(e)),
+        }
+    }
+
+    fn load_backup(&self) -> Result<Option<Metadata>, VaultError> {
+        let path = self.dir.join(BACKUP);
+        match fs::read(&path) {
+            Ok(bytes) => match Metadata::parse(&bytes) {
+                Ok(meta) => Ok(Some(meta)),
+                Err(MetadataError::Newer(schema)) => Err(VaultError::NewerVersion(schema)),
+                Err(MetadataError::Unreadable(_)) => Ok(None),
+            },
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_error(&path, "read the vault backup")(e)),
+        }
+    }
+
+    fn keep_aside(&self, path: &Path) -> Result<PathBuf, VaultError> {
+        let stamp = crate::otp::now();
+        let mut target = self.dir.join(format!("{FILE}.damaged-{stamp}"));
+        let mut n = 1;
+        while target.exists() {
+            target = self.dir.join(format!("{FILE}.damaged-{stamp}-{n}"));
+            n += 1;
+        }
+        fs::rename(path, &target).map_err(io_error(path, "set the damaged vault file aside"))?;
+        Ok(target)
+    }
+
+    /// Writes the metadata atomically: a temporary file is written and flushed, the current
+    /// file becomes the backup, and the temporary file is renamed over it. A crash at any
+    /// point leaves either the old or the new file in place, plus the previous good copy.
+    pub fn save(&self, meta: &Metadata) -> Result<(), VaultError> {
+        let main = self.dir.join(FILE);
+        let temp = self.dir.join(TEMP);
+        let write = || -> std::io::Result<()> {
+            let mut file = private_file(&temp)?;
+            file.write_all(&meta.to_bytes())?;
+            file.sync_all()
+        };
+        if let Err(e) = write() {
+            let _ = fs::remove_file(&temp);
+            return Err(io_error(
+                &main,
+                "save the vault (the previous version is unchanged)",
+            )(e));
+        }
+        if main.exists() {
+            let backup_temp = self.dir.join(BACKUP_TEMP);
+            let _ = fs::remove_file(&backup_temp);
+            let kept = fs::hard_link(&main, &backup_temp)
+                .or_else(|_| fs::copy(&main, &backup_temp).map(|_| ()));
+            if kept.is_ok() {
+                fs::rename(&backup_temp, self.dir.join(BACKUP))
+                    .map_err(io_error(&main, "keep the previous vault as a backup"))?;
+            }
+        }
+        fs::rename(&temp, &main).map_err(io_error(
+            &main,
+            "save the vault (the previous version is unchanged)",
+        ))?;
+        sync_dir(&self.dir);
+        Ok(())
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        match fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+        {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+    #[cfg(not(unix))]
+    fs::create_dir_all(dir)
+}
+
+fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Makes the renames durable. Not possible (nor needed) on Windows.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}

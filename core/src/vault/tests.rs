@@ -1,0 +1,543 @@
+//! Vault operations and their failure paths, on keyring-core's mock store.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::*;
+use crate::otp::{Algorithm, Secret};
+
+/// The mock store, with switches that make it fail like a locked keychain.
+struct Flaky {
+    inner: KeyringStore,
+    locked: AtomicBool,
+    fail_delete: AtomicBool,
+    fail_set_after: std::sync::atomic::AtomicUsize,
+}
+
+impl Flaky {
+    fn new() -> Arc<Self> {
+        Arc::new(Flaky {
+            inner: KeyringStore::mock(),
+            locked: AtomicBool::new(false),
+            fail_delete: AtomicBool::new(false),
+            fail_set_after: std::sync::atomic::AtomicUsize::new(usize::MAX),
+        })
+    }
+
+    fn locked_error() -> KeychainError {
+        KeychainError::Unavailable(KeychainState::Locked {
+            detail: "test".into(),
+        })
+    }
+
+    fn check(&self) -> Result<(), KeychainError> {
+        if self.locked.load(Ordering::SeqCst) {
+            Err(Self::locked_error())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl SecretStore for Flaky {
+    fn state(&self, probe: Option<&str>) -> KeychainState {
+        match self.check() {
+            Ok(()) => self.inner.state(probe),
+            Err(e) => e.state().cloned().unwrap_or(KeychainState::Available),
+        }
+    }
+    fn set(&self, user: &str, data: &[u8]) -> Result<(), KeychainError> {
+        self.check()?;
+        let left = self.fail_set_after.load(Ordering::SeqCst);
+        if left == 0 {
+            return Err(Self::locked_error());
+        }
+        if left != usize::MAX {
+            self.fail_set_after.store(left - 1, Ordering::SeqCst);
+        }
+        self.inner.set(user, data)
+    }
+    fn get(&self, user: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeychainError> {
+        self.check()?;
+        self.inner.get(user)
+    }
+    fn delete(&self, user: &str) -> Result<(), KeychainError> {
+        self.check()?;
+        if self.fail_delete.load(Ordering::SeqCst) {
+            return Err(Self::locked_error());
+        }
+        self.inner.delete(user)
+    }
+    fn list(&self, prefix: &str) -> Result<Option<Vec<String>>, KeychainError> {
+        self.check()?;
+        self.inner.list(prefix)
+    }
+}
+
+fn account(issuer: &str, name: &str, key: &[u8]) -> Account {
+    Account::new(
+        Some(issuer),
+        name,
+        OtpParams::totp(Algorithm::Sha1, 6, 30),
+        Secret::from_bytes(key).unwrap(),
+    )
+}
+
+fn setup() -> (tempfile::TempDir, Arc<Flaky>, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Flaky::new();
+    let vault = Vault::open(dir.path(), store.clone()).unwrap();
+    (dir, store, vault)
+}
+
+fn reopen(dir: &tempfile::TempDir, store: &Arc<Flaky>) -> Vault {
+    Vault::open(dir.path(), store.clone()).unwrap()
+}
+
+fn file_text(dir: &tempfile::TempDir) -> String {
+    std::fs::read_to_string(dir.path().join(FILE)).unwrap()
+}
+
+#[test]
+fn add_list_codes_and_nothing_secret_on_disk() {
+    let (dir, store, mut vault) = setup();
+    let key = b"12345678901234567890";
+    let id = vault.add(&account("GitHub", "alice", key), false).unwrap();
+    vault
+        .add(&account("GitLab", "bob", b"another key 123"), false)
+        .unwrap();
+
+    let mut vault = reopen(&dir, &store);
+    let list = vault.accounts();
+    assert_eq!(
+        list.iter().map(|a| a.label()).collect::<Vec<_>>(),
+        ["GitHub (alice)", "GitLab (bob)"]
+    );
+    let codes = vault.codes(59).unwrap();
+    // RFC 6238 SHA1 seed at T=59, 6-digit view of 94287082.
+    assert_eq!(codes[0].current.as_ref().unwrap().value, "287082");
+    assert_eq!(codes[0].id, id);
+
+    let text = file_text(&dir);
+    let b32 = Secret::from_bytes(key).unwrap().to_base32();
+    assert!(
+        !text.contains(b32.as_str()) && !text.contains("1234567890"),
+        "secret in the metadata file"
+    );
+    // The keychain item holds the key under <vault id>/<account id>.
+    let item = store
+        .inner
+        .get(&format!("{}/{}", vault.vault_id(), id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(Item::decode(&item).unwrap().secret.as_bytes(), key);
+}
+
+#[test]
+fn duplicates_by_secret_and_by_label() {
+    let (_dir, _store, mut vault) = setup();
+    vault
+        .add(&account("GitHub", "alice", b"key-one-1234"), false)
+        .unwrap();
+    let same_secret = vault
+        .add(&account("Other", "x", b"key-one-1234"), false)
+        .unwrap_err();
+    assert!(
+        matches!(&same_secret, VaultError::Duplicate(d) if d.same_secret),
+        "{same_secret}"
+    );
+    assert!(
+        same_secret
+            .to_string()
+            .contains("GitHub (alice) already has this secret")
+    );
+    let same_label = vault
+        .add(&account("github", "ALICE", b"key-two-1234"), false)
+        .unwrap_err();
+    assert!(matches!(&same_label, VaultError::Duplicate(d) if !d.same_secret));
+    vault
+        .add(&account("github", "ALICE", b"key-two-1234"), true)
+        .unwrap();
+    // Within one batch too.
+    let results = vault
+        .add_many(
+            &[
+                account("Batch", "a", b"batch-key-1"),
+                account("Batch", "a", b"batch-key-2"),
+            ],
+            false,
+        )
+        .unwrap();
+    assert!(results[0].is_ok() && matches!(results[1], Err(VaultError::Duplicate(_))));
+    assert_eq!(vault.accounts().len(), 3);
+}
+
+#[test]
+fn edit_pin_reorder() {
+    let (dir, store, mut vault) = setup();
+    let a = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let b = vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    let c = vault.add(&account("C", "c", b"k-c-12345"), false).unwrap();
+    let edited = vault
+        .edit(
+            b,
+            &AccountEdit {
+                issuer: Some(Some("  Bee ".into())),
+                name: Some("bob".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(edited.label(), "Bee (bob)");
+    let bad = AccountEdit {
+        params: Some(OtpParams::totp(Algorithm::Sha1, 12, 30)),
+        ..Default::default()
+    };
+    assert!(matches!(
+        vault.edit(b, &bad),
+        Err(VaultError::InvalidAccount(_))
+    ));
+    assert!(matches!(
+        vault.edit(Uuid::new_v4(), &AccountEdit::default()),
+        Err(VaultError::NotFound(_))
+    ));
+
+    vault.reorder(&[c, a]).unwrap();
+    vault.set_pinned(b, true).unwrap();
+    let vault = reopen(&dir, &store);
+    let order: Vec<Uuid> = vault.accounts().iter().map(|x| x.id).collect();
+    assert_eq!(order, [b, c, a]);
+    assert_eq!(vault.find("bee").len(), 1);
+    assert_eq!(
+        vault.find(&b.to_string()[..8]).first().map(|x| x.id),
+        Some(b)
+    );
+    assert!(vault.find("zzz").is_empty());
+}
+
+#[test]
+fn delete_removes_the_item_or_leaves_a_tombstone() {
+    let (dir, store, mut vault) = setup();
+    let a = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let b = vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    let user = |id: Uuid| format!("{}/{}", vault.vault_id(), id);
+    let (ua, ub) = (user(a), user(b));
+    assert!(vault.delete(a).unwrap());
+    assert_eq!(store.inner.get(&ua).unwrap(), None);
+
+    store.fail_delete.store(true, Ordering::SeqCst);
+    assert!(
+        !vault.delete(b).unwrap(),
+        "the keychain refused; the item stays for now"
+    );
+    assert!(vault.accounts().is_empty());
+    assert!(
+        file_text(&dir).contains(&b.to_string()),
+        "tombstone recorded"
+    );
+    assert!(store.inner.get(&ub).unwrap().is_some());
+
+    store.fail_delete.store(false, Ordering::SeqCst);
+    let vault = reopen(&dir, &store);
+    assert!(vault.meta.tombstones.is_empty());
+    assert_eq!(store.inner.get(&ub).unwrap(), None);
+    assert!(!file_text(&dir).contains(&b.to_string()));
+}
+
+#[test]
+fn hotp_counter_is_saved_before_the_code() {
+    let (dir, store, mut vault) = setup();
+    let mut hotp = account("Bank", "h", b"12345678901234567890");
+    hotp.params = OtpParams::hotp(Algorithm::Sha1, 6, 0);
+    let id = vault.add(&hotp, false).unwrap();
+    assert_eq!(vault.hotp_next(id).unwrap().value, "755224");
+    assert_eq!(vault.hotp_next(id).unwrap().value, "287082");
+    let mut vault = reopen(&dir, &store);
+    assert_eq!(vault.get(id).unwrap().counter, Some(2));
+    assert_eq!(vault.hotp_next(id).unwrap().value, "359152");
+    assert!(vault.codes(0).unwrap()[0].current.is_none());
+
+    // With the keychain locked, nothing advances.
+    let mut vault = reopen(&dir, &store);
+    store.locked.store(true, Ordering::SeqCst);
+    assert!(vault.hotp_next(id).unwrap_err().keychain_state().is_some());
+    store.locked.store(false, Ordering::SeqCst);
+    assert_eq!(reopen(&dir, &store).get(id).unwrap().counter, Some(3));
+
+    let totp = vault.add(&account("T", "t", b"k-t-12345"), false).unwrap();
+    assert!(matches!(
+        vault.hotp_next(totp),
+        Err(VaultError::NotHotp { .. })
+    ));
+}
+
+#[test]
+fn recovery_codes_live_in_the_keychain_item() {
+    let (dir, store, mut vault) = setup();
+    let id = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    vault
+        .set_recovery_codes(id, &["  1111-2222 ".into(), "".into(), "3333-4444".into()])
+        .unwrap();
+    let mut vault = reopen(&dir, &store);
+    let codes: Vec<String> = vault
+        .recovery_codes(id)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(codes, ["1111-2222", "3333-4444"]);
+    assert!(!file_text(&dir).contains("1111-2222"));
+    let too_many: Vec<String> = (0..300).map(|i| format!("recovery-code-{i:04}")).collect();
+    assert!(matches!(
+        vault.set_recovery_codes(id, &too_many),
+        Err(VaultError::Item(ItemError::TooLarge { .. }))
+    ));
+    assert_eq!(
+        vault.recovery_codes(id).unwrap().len(),
+        2,
+        "unchanged after the refusal"
+    );
+}
+
+#[test]
+fn interrupted_adds_complete_or_roll_back_and_orphans_go() {
+    let (dir, store, mut vault) = setup();
+    let kept = vault
+        .add(&account("Kept", "k", b"k-k-12345"), false)
+        .unwrap();
+    let vault_id = vault.vault_id();
+    // Simulate crashes: one add stopped after its keychain write, one before it.
+    let mut meta = Metadata::parse(file_text(&dir).as_bytes()).unwrap();
+    let mut written = meta.accounts[0].clone();
+    written.id = Uuid::new_v4();
+    written.name = "written".into();
+    let mut not_written = written.clone();
+    not_written.id = Uuid::new_v4();
+    meta.pending = vec![written.clone(), not_written.clone()];
+    std::fs::write(dir.path().join(FILE), meta.to_bytes()).unwrap();
+    let item = |owner: &str| {
+        Item::new(
+            owner.to_owned(),
+            Secret::from_bytes(b"written-key").unwrap(),
+        )
+        .encode()
+        .unwrap()
+    };
+    let written_user = format!("{vault_id}/{}", written.id);
+    store
+        .inner
+        .set(&written_user, &item(&written_user))
+        .unwrap();
+    // And an item no account owns (an older crash).
+    let orphan = format!("{vault_id}/{}", Uuid::new_v4());
+    store.inner.set(&orphan, &item(&orphan)).unwrap();
+    // Another vault's items are not ours to touch.
+    let foreign = format!("{}/{}", Uuid::new_v4(), Uuid::new_v4());
+    store.inner.set(&foreign, &item(&foreign)).unwrap();
+
+    let mut vault = reopen(&dir, &store);
+    let ids: Vec<Uuid> = vault.accounts().iter().map(|a| a.id).collect();
+    assert_eq!(ids, [kept, written.id]);
+    assert!(vault.meta.pending.is_empty());
+    assert_eq!(store.inner.get(&orphan).unwrap(), None);
+    assert!(store.inner.get(&foreign).unwrap().is_some());
+    assert_eq!(vault.codes(0).unwrap().len(), 2);
+}
+
+#[test]
+fn a_failed_keychain_write_lists_nothing() {
+    let (dir, store, mut vault) = setup();
+    store.fail_set_after.store(1, Ordering::SeqCst);
+    let results = vault
+        .add_many(
+            &[
+                account("A", "a", b"k-a-12345"),
+                account("B", "b", b"k-b-12345"),
+            ],
+            false,
+        )
+        .unwrap();
+    assert!(results[0].is_ok());
+    assert!(results[1].as_ref().unwrap_err().keychain_state().is_some());
+    let vault = reopen(&dir, &store);
+    assert_eq!(vault.accounts().len(), 1);
+    assert!(vault.meta.pending.is_empty());
+
+    let (_dir, store, mut vault) = setup();
+    store.locked.store(true, Ordering::SeqCst);
+    let err = vault
+        .add(&account("A", "a", b"k-a-12345"), false)
+        .unwrap_err();
+    assert!(
+        matches!(err.keychain_state(), Some(KeychainState::Locked { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Unlock"), "{err}");
+}
+
+#[test]
+fn locked_keychain_still_lists_but_never_pretends_codes() {
+    let (dir, store, mut vault) = setup();
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    store.locked.store(true, Ordering::SeqCst);
+    let mut vault = reopen(&dir, &store);
+    assert_eq!(vault.accounts().len(), 1);
+    assert!(matches!(
+        vault.keychain_state(),
+        KeychainState::Locked { .. }
+    ));
+    let err = vault.codes(0).unwrap_err();
+    assert!(matches!(
+        err.keychain_state(),
+        Some(KeychainState::Locked { .. })
+    ));
+    store.locked.store(false, Ordering::SeqCst);
+    assert_eq!(
+        vault.codes(0).unwrap().len(),
+        1,
+        "works again once unlocked"
+    );
+}
+
+#[test]
+fn missing_and_damaged_items() {
+    let (_dir, store, mut vault) = setup();
+    let id = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let user = format!("{}/{}", vault.vault_id(), id);
+    vault.cache.clear();
+    store.inner.set(&user, b"garbage").unwrap();
+    assert!(matches!(
+        vault.codes(0),
+        Err(VaultError::ItemDamaged { .. })
+    ));
+    store.inner.delete(&user).unwrap();
+    let err = vault.codes(0).unwrap_err();
+    assert!(matches!(err, VaultError::SecretMissing { .. }));
+    assert_eq!(
+        err.to_string(),
+        "the secret of A (a) is missing from the keychain"
+    );
+}
+
+#[test]
+fn damaged_file_is_kept_aside_and_backup_loaded() {
+    let (dir, store, mut vault) = setup();
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    let damaged = b"{\"format\": \"ninsho-vault\", \"sche";
+    std::fs::write(dir.path().join(FILE), damaged).unwrap();
+    let vault = reopen(&dir, &store);
+    // The backup is the file before the last save, where B was still pending; its keychain
+    // item exists, so the add completes and both accounts are back.
+    assert_eq!(vault.accounts().len(), 2);
+    let Some(Notice::RestoredFromBackup { kept_aside, .. }) = vault.notices().first() else {
+        panic!("{:?}", vault.notices())
+    };
+    assert_eq!(
+        std::fs::read(kept_aside).unwrap(),
+        damaged,
+        "the damaged file is kept as it was"
+    );
+    assert!(vault.notices()[0].to_string().contains("kept at"));
+
+    // No good copy at all: an error, and nothing overwritten.
+    std::fs::write(dir.path().join(FILE), b"garbage").unwrap();
+    std::fs::write(dir.path().join(BACKUP), b"garbage too").unwrap();
+    let err = Vault::open(dir.path(), store.clone()).unwrap_err();
+    assert!(matches!(err, VaultError::Damaged { .. }), "{err}");
+    assert_eq!(
+        std::fs::read(dir.path().join(BACKUP)).unwrap(),
+        b"garbage too"
+    );
+}
+
+#[test]
+fn newer_vault_is_refused_and_untouched() {
+    let (dir, store, mut vault) = setup();
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let text = file_text(&dir).replace("\"schema\": 1", "\"schema\": 9");
+    std::fs::write(dir.path().join(FILE), &text).unwrap();
+    assert!(matches!(
+        Vault::open(dir.path(), store.clone()),
+        Err(VaultError::NewerVersion(9))
+    ));
+    assert_eq!(file_text(&dir), text);
+}
+
+#[test]
+fn failed_save_leaves_the_previous_file() {
+    let (dir, _store, mut vault) = setup();
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let before = file_text(&dir);
+    // A directory where the temporary file should go makes the write fail like a full disk.
+    std::fs::create_dir(dir.path().join("vault.json.tmp")).unwrap();
+    let err = vault.edit(
+        vault.accounts()[0].id,
+        &AccountEdit {
+            name: Some("z".into()),
+            ..Default::default()
+        },
+    );
+    let err = err.unwrap_err();
+    assert!(
+        err.to_string().contains("previous version is unchanged"),
+        "{err}"
+    );
+    assert_eq!(file_text(&dir), before);
+    assert_eq!(vault.accounts()[0].name, "a", "memory follows the disk");
+}
+
+#[test]
+fn two_handles_see_each_others_changes() {
+    let (dir, store, mut first) = setup();
+    let mut second = reopen(&dir, &store);
+    let a = first.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let b = second.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    first.refresh().unwrap();
+    assert_eq!(first.accounts().len(), 2);
+    assert!(matches!(
+        second.add(&account("X", "x", b"k-a-12345"), false),
+        Err(VaultError::Duplicate(_))
+    ));
+    second.delete(a).unwrap();
+    first.set_pinned(b, true).unwrap();
+    assert_eq!(
+        first.accounts().iter().map(|x| x.id).collect::<Vec<_>>(),
+        [b]
+    );
+}
+
+#[test]
+fn bulk_reads_and_items_under_the_wrong_name() {
+    let (dir, store, mut vault) = setup();
+    let accounts: Vec<Account> = (0..12)
+        .map(|i| account("S", &format!("u{i}"), format!("key-{i}-xx").as_bytes()))
+        .collect();
+    let ids: Vec<Uuid> = vault
+        .add_many(&accounts, false)
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let mut fresh = reopen(&dir, &store);
+    let codes = fresh.codes(0).unwrap();
+    assert_eq!(codes.len(), 12);
+    assert_eq!(
+        fresh.account(ids[3]).unwrap().secret.as_bytes(),
+        b"key-3-xx"
+    );
+
+    // An item copied under another account's name is refused, not used for the wrong account.
+    let user = |id: Uuid| format!("{}/{}", fresh.vault_id(), id);
+    let bytes = store.inner.get(&user(ids[0])).unwrap().unwrap();
+    store.inner.set(&user(ids[1]), &bytes).unwrap();
+    let mut fresh = reopen(&dir, &store);
+    assert!(matches!(
+        fresh.account(ids[1]),
+        Err(VaultError::ItemDamaged { .. })
+    ));
+    assert!(matches!(
+        fresh.codes(0),
+        Err(VaultError::ItemDamaged { .. })
+    ));
+}

@@ -1,0 +1,423 @@
+//! Crash consistency against a real Secret Service (gnome-keyring in a private D-Bus session,
+//! started through scripts/with-keyring.sh). A custom test harness: this one binary is the test,
+//! the orchestrator inside the keyring session, and the child that gets killed.
+//!
+//! `crash run DIR KILLS [SEED]` starts `crash child DIR SEED` again and again,
+//! lets it add, edit, delete, advance HOTP counters and store recovery codes in a loop, and
+//! kills it with SIGKILL at a random moment. After every kill it opens the vault and checks:
+//! the vault opens, every listed account produces a code, no pending add or tombstone is left,
+//! the keychain holds exactly the listed accounts' items (no orphan), no secret appears in the
+//! metadata file, and no HOTP code was shown twice. It prints a JSON summary; the exit code is
+//! 1 if any check failed. Without arguments (as `cargo test` runs it) it starts `run` with
+//! `NINSHO_CRASH_KILLS` kills (default 200) inside a fresh keyring session and checks the summary.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ninsho_core::otp::{Account, Algorithm, OtpParams, OtpType, Secret};
+use ninsho_core::vault::{AccountEdit, KeyringStore, SecretStore, Vault};
+use uuid::Uuid;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn child(dir: &Path, seed: u64) -> Result<(), String> {
+    let mut rng = Rng(seed | 1);
+    let mut vault =
+        Vault::open(dir, Arc::new(KeyringStore::platform())).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    loop {
+        let accounts = vault.accounts();
+        let pick = |rng: &mut Rng| {
+            accounts
+                .get(rng.below(accounts.len() as u64) as usize)
+                .cloned()
+        };
+        // Keep the vault between a few and a few dozen accounts so rounds stay comparable.
+        let op = match rng.below(10) {
+            0..=2 if accounts.len() >= 40 => 4,
+            op => op,
+        };
+        match op {
+            0..=2 => {
+                let key: Vec<u8> = (0..20).map(|_| rng.next() as u8).collect();
+                let secret = Secret::from_bytes(&key).map_err(|e| e.to_string())?;
+                let params = if rng.below(3) == 0 {
+                    OtpParams::hotp(Algorithm::Sha1, 6, rng.below(100))
+                } else {
+                    OtpParams::totp(Algorithm::Sha256, 6, 30)
+                };
+                let name = format!("user{}", rng.next());
+                // Announced before the add: the parent must never find this key in the file.
+                writeln!(out, "KEY {}", secret.to_base32().as_str()).map_err(|e| e.to_string())?;
+                out.flush().map_err(|e| e.to_string())?;
+                vault
+                    .add(&Account::new(Some("Crash"), &name, params, secret), true)
+                    .map_err(|e| e.to_string())?;
+            }
+            3 => {
+                if let Some(a) = pick(&mut rng) {
+                    let edit = AccountEdit {
+                        name: Some(format!("renamed{}", rng.next())),
+                        ..Default::default()
+                    };
+                    vault.edit(a.id, &edit).map_err(|e| e.to_string())?;
+                }
+            }
+            4 => {
+                if accounts.len() > 4
+                    && let Some(a) = pick(&mut rng)
+                {
+                    vault.delete(a.id).map_err(|e| e.to_string())?;
+                }
+            }
+            5..=7 => {
+                let hotp: Vec<_> = accounts
+                    .iter()
+                    .filter(|a| a.otp_type == OtpType::Hotp)
+                    .collect();
+                if let Some(a) = hotp.get(rng.below(hotp.len() as u64) as usize) {
+                    let counter = vault
+                        .get(a.id)
+                        .map_err(|e| e.to_string())?
+                        .counter
+                        .unwrap_or(0);
+                    let code = vault.hotp_next(a.id).map_err(|e| e.to_string())?;
+                    // "Shown": the code is on screen from here on.
+                    writeln!(out, "HOTP {} {counter} {}", a.id, code.value)
+                        .map_err(|e| e.to_string())?;
+                    out.flush().map_err(|e| e.to_string())?;
+                }
+            }
+            8 => {
+                if let Some(a) = pick(&mut rng) {
+                    let codes = vec![format!("r-{}", rng.next()), format!("r-{}", rng.next())];
+                    vault
+                        .set_recovery_codes(a.id, &codes)
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            _ => {
+                if let Some(a) = pick(&mut rng) {
+                    vault
+                        .set_pinned(a.id, rng.below(2) == 0)
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    kills: usize,
+    hotp_shown: usize,
+    keys_announced: usize,
+    accounts_max: usize,
+    violations: Vec<String>,
+    check_ms: Vec<f64>,
+    /// Kills that left an add or a delete half done (what the journal exists for).
+    interrupted_adds: usize,
+    interrupted_deletes: usize,
+}
+
+fn check(
+    dir: &Path,
+    store: &Arc<KeyringStore>,
+    keys: &[String],
+    shown: &BTreeMap<Uuid, Vec<u64>>,
+    tally: &mut Tally,
+    round: usize,
+) {
+    let started = Instant::now();
+    let before: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("vault.json")).unwrap_or_default())
+            .unwrap_or_default();
+    let half_done = |field: &str| before[field].as_array().is_some_and(|a| !a.is_empty());
+    tally.interrupted_adds += usize::from(half_done("pending"));
+    tally.interrupted_deletes += usize::from(half_done("tombstones"));
+    let mut vault = match Vault::open(dir, store.clone()) {
+        Ok(v) => v,
+        Err(e) => {
+            tally
+                .violations
+                .push(format!("round {round}: the vault does not open: {e}"));
+            return;
+        }
+    };
+    let accounts = vault.accounts();
+    tally.accounts_max = tally.accounts_max.max(accounts.len());
+    if let Err(e) = vault.codes(ninsho_core::otp::now()) {
+        tally
+            .violations
+            .push(format!("round {round}: codes failed: {e}"));
+    }
+    for a in &accounts {
+        if let Err(e) = vault.code(a.id, 0) {
+            tally
+                .violations
+                .push(format!("round {round}: {} has no code: {e}", a.id));
+        }
+    }
+    let text = std::fs::read_to_string(dir.join("vault.json")).unwrap_or_default();
+    let meta: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    for field in ["pending", "tombstones"] {
+        if meta[field].as_array().is_some_and(|a| !a.is_empty()) {
+            tally
+                .violations
+                .push(format!("round {round}: {field} left after reconcile"));
+        }
+    }
+    let prefix = format!("{}/", vault.vault_id());
+    match store.list(&prefix) {
+        Ok(Some(items)) => {
+            let listed: HashSet<String> = accounts
+                .iter()
+                .map(|a| format!("{prefix}{}", a.id))
+                .collect();
+            let items: HashSet<String> = items.into_iter().collect();
+            for orphan in items.difference(&listed) {
+                tally
+                    .violations
+                    .push(format!("round {round}: orphaned keychain item {orphan}"));
+            }
+            for missing in listed.difference(&items) {
+                tally.violations.push(format!(
+                    "round {round}: listed account without item {missing}"
+                ));
+            }
+        }
+        Ok(None) => tally
+            .violations
+            .push("the keychain cannot list items; orphans not checked".into()),
+        Err(e) => tally
+            .violations
+            .push(format!("round {round}: listing the keychain failed: {e}")),
+    }
+    for key in keys {
+        if text.contains(key.as_str()) {
+            tally
+                .violations
+                .push(format!("round {round}: a secret is in vault.json"));
+        }
+    }
+    for (id, counters) in shown {
+        let mut seen = HashSet::new();
+        for c in counters {
+            if !seen.insert(*c) {
+                tally
+                    .violations
+                    .push(format!("round {round}: HOTP code {c} of {id} shown twice"));
+            }
+        }
+        if let Some(a) = accounts.iter().find(|a| a.id == *id)
+            && let (Some(stored), Some(max)) = (a.counter, counters.iter().max())
+            && stored <= *max
+        {
+            tally.violations.push(format!(
+                "round {round}: {id} stored counter {stored} would show {max} again"
+            ));
+        }
+    }
+    tally
+        .check_ms
+        .push(started.elapsed().as_secs_f64() * 1000.0);
+}
+
+fn run(dir: &Path, kills: usize, seed: u64) -> bool {
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("cannot find myself: {e}");
+            return false;
+        }
+    };
+    let mut rng = Rng(seed | 1);
+    let store = Arc::new(KeyringStore::platform());
+    let mut keys = Vec::new();
+    let mut shown: BTreeMap<Uuid, Vec<u64>> = BTreeMap::new();
+    let mut tally = Tally::default();
+    let started = Instant::now();
+    for round in 0..kills {
+        let child = Command::new(&exe)
+            .arg("child")
+            .arg(dir)
+            .arg(rng.next().to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                tally
+                    .violations
+                    .push(format!("cannot start the child: {e}"));
+                break;
+            }
+        };
+        // Kill at a random moment: anywhere from start-up to well into the op loop.
+        std::thread::sleep(Duration::from_millis(2 + rng.below(120)));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        tally.kills += 1;
+        if let Some(stdout) = child.stdout.take() {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let parts: Vec<&str> = line.split(' ').collect();
+                match parts.as_slice() {
+                    ["KEY", key] => {
+                        keys.push((*key).to_owned());
+                        tally.keys_announced += 1;
+                    }
+                    ["HOTP", id, counter, _code] => {
+                        if let (Ok(id), Ok(counter)) = (Uuid::parse_str(id), counter.parse()) {
+                            shown.entry(id).or_default().push(counter);
+                            tally.hotp_shown += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(stderr) = child.stderr.take() {
+            let text: String = BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !text.trim().is_empty() {
+                tally
+                    .violations
+                    .push(format!("round {round}: the child failed: {text}"));
+            }
+        }
+        check(dir, &store, &keys, &shown, &mut tally, round);
+    }
+    let mut ms = tally.check_ms.clone();
+    ms.sort_by(f64::total_cmp);
+    let summary = serde_json::json!({
+        "kills": tally.kills,
+        "keys_added": tally.keys_announced,
+        "hotp_codes_shown": tally.hotp_shown,
+        "max_accounts": tally.accounts_max,
+        "kills_mid_add": tally.interrupted_adds,
+        "kills_with_tombstones": tally.interrupted_deletes,
+        "violations": tally.violations,
+        "median_check_ms": ms.get(ms.len() / 2),
+        "seconds": started.elapsed().as_secs_f64(),
+    });
+    println!("{summary}");
+    tally.violations.is_empty()
+}
+
+fn test() -> bool {
+    let kills: usize = std::env::var("NINSHO_CRASH_KILLS")
+        .ok()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(200);
+    for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
+        let ok = Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {tool}"))
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!(
+                "crash test FAILED: {tool} is missing: install dbus and gnome-keyring (make test does)"
+            );
+            return false;
+        }
+    }
+    let (Ok(exe), Ok(dir)) = (std::env::current_exe(), tempfile::tempdir()) else {
+        eprintln!("crash test FAILED: no executable path or temporary folder");
+        return false;
+    };
+    let out = Command::new("env")
+        .args(["-u", "DISPLAY", "dbus-run-session", "--"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/with-keyring.sh"))
+        .arg(&exe)
+        .arg("run")
+        .arg(dir.path())
+        .arg(kills.to_string())
+        .output();
+    let Ok(out) = out else {
+        eprintln!("crash test FAILED: cannot start dbus-run-session");
+        return false;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary: serde_json::Value =
+        serde_json::from_str(stdout.trim().lines().last().unwrap_or(""))
+            .unwrap_or(serde_json::Value::Null);
+    let violations = summary["violations"]
+        .as_array()
+        .map_or(usize::MAX, Vec::len);
+    let ok = out.status.success()
+        && violations == 0
+        && summary["kills"].as_u64() == Some(kills as u64)
+        && summary["keys_added"].as_u64().unwrap_or(0) > 0
+        && summary["hotp_codes_shown"].as_u64().unwrap_or(0) > 0;
+    let shown = summary.to_string();
+    println!(
+        "crash harness: {}",
+        if shown.len() > 4000 {
+            &shown[..4000]
+        } else {
+            &shown
+        }
+    );
+    if !ok {
+        eprintln!(
+            "crash test FAILED\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    ok
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("child") if args.len() >= 4 => {
+            let seed = args[3].parse().unwrap_or(1);
+            if let Err(e) = child(Path::new(&args[2]), seed) {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        }
+        Some("run") if args.len() >= 4 => {
+            let kills = args[3].parse().unwrap_or(200);
+            let seed = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0x5eed);
+            std::process::exit(if run(Path::new(&args[2]), kills, seed) {
+                0
+            } else {
+                1
+            });
+        }
+        // `cargo test` passes its own flags (--nocapture, filters); `--list` must list nothing odd.
+        _ if args.iter().any(|a| a == "--list") => {
+            println!("sigkill_at_random_moments_loses_nothing: test")
+        }
+        _ => {
+            let ok = test();
+            println!(
+                "test sigkill_at_random_moments_loses_nothing ... {}",
+                if ok { "ok" } else { "FAILED" }
+            );
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+    }
+}
