@@ -282,3 +282,50 @@ echo "== end"
         .map_or(0, Vec::len);
     assert_eq!(pending, 0);
 }
+
+/// A full disk, for real: the vault lives on a 96 KiB tmpfs (in a private mount namespace)
+/// that a filler file has filled. Saving fails with the system's own reason, the previous
+/// vault file is untouched, and no keychain item is left behind for the account that failed.
+#[test]
+#[ignore = "needs root to mount a tmpfs; make test runs it when it is root"]
+fn full_disk_loses_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let script = format!(
+        r#"set -e
+unshare --mount --propagation private sh -c '
+  set -e
+  mount -t tmpfs -o size=96k tmpfs "$NINSHO_DATA_DIR"
+  $CLI add --yes "{URI}" >/dev/null
+  set +e
+  cp "$NINSHO_DATA_DIR/vault.json" /tmp/ninsho-full-before.$$
+  dd if=/dev/zero of="$NINSHO_DATA_DIR/filler" bs=1k count=200 2>/dev/null || true
+  echo "== add"; $CLI add --yes "otpauth://totp/Second:bob?secret=GEZDGNBVGY3TQOJQ" 2>&1; echo "exit $?"
+  echo "== same"; cmp "$NINSHO_DATA_DIR/vault.json" /tmp/ninsho-full-before.$$ && echo identical
+  rm -f "$NINSHO_DATA_DIR/filler" /tmp/ninsho-full-before.$$
+  echo "== list"; $CLI list
+  echo "== items"; secret-tool search --all service ninsho 2>&1 | grep -a -c "^attribute.username" || true
+  echo "== end"
+'
+"#
+    );
+    let out = in_keyring(data.path(), &script);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let add = section(&stdout, "add");
+    assert!(
+        add.contains("No space left on device") && add.contains("previous version is unchanged"),
+        "{add}"
+    );
+    assert!(add.contains("exit 1"), "{add}");
+    assert!(section(&stdout, "same").contains("identical"));
+    let list = section(&stdout, "list");
+    assert!(
+        list.contains("Forgejo (alice@example.com)") && !list.contains("Second"),
+        "{list}"
+    );
+    assert_eq!(
+        section(&stdout, "items").trim(),
+        "1",
+        "no orphaned keychain item"
+    );
+}
