@@ -187,12 +187,9 @@ impl VaultFiles {
             file.write_all(&meta.to_bytes())?;
             file.sync_all()
         };
-        if let Err(e) = write() {
+        if let Err(source) = write() {
             let _ = fs::remove_file(&temp);
-            return Err(io_error(
-                &main,
-                "save the vault (the previous version is unchanged)",
-            )(e));
+            return Err(VaultError::SaveFailed { path: main, source });
         }
         if main.exists() {
             let backup_temp = self.dir.join(BACKUP_TEMP);
@@ -204,10 +201,10 @@ impl VaultFiles {
                     .map_err(io_error(&main, "keep the previous vault as a backup"))?;
             }
         }
-        fs::rename(&temp, &main).map_err(io_error(
-            &main,
-            "save the vault (the previous version is unchanged)",
-        ))?;
+        if let Err(source) = fs::rename(&temp, &main) {
+            let _ = fs::remove_file(&temp);
+            return Err(VaultError::SaveFailed { path: main, source });
+        }
         sync_dir(&self.dir);
         Ok(())
     }

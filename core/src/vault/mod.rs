@@ -44,6 +44,12 @@ pub enum VaultError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot save the vault at {}: {source}; the previous version is unchanged", path.display())]
+    SaveFailed {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the vault file is damaged ({reason}) and no good copy exists; it was kept at {}", kept_aside.display())]
     Damaged { kept_aside: PathBuf, reason: String },
     #[error(
