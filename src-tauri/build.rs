@@ -1,0 +1,38 @@
+//! Declares every command the UI may call; nothing unlisted is callable (each gets an
+//! `allow-*` permission, granted to the main window in capabilities/main.json).
+
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "retry_keychain",
+    "list_accounts",
+    "get_codes",
+    "copy_code",
+    "hotp_next",
+    "scan_screen",
+    "paste",
+    "open_image",
+    "preview_manual",
+    "add_manual",
+    "confirm_import",
+    "discard_import",
+    "trash_source",
+    "edit_account",
+    "set_pinned",
+    "reorder_accounts",
+    "delete_account",
+    "get_recovery_codes",
+    "set_recovery_codes",
+    "transfer_qr",
+    "get_settings",
+    "set_settings",
+];
+
+fn main() {
+    // New files under ui/dist are embedded only if the build reruns when they change.
+    println!("cargo:rerun-if-changed=../ui/dist");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build configuration");
+}

@@ -1,0 +1,326 @@
+// Every state a person must understand, with Rust mocked at the IPC boundary.
+import { emit } from "@tauri-apps/api/event";
+import { fireEvent, screen, within } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { account, available, renderApp, until } from "./test/harness";
+
+const period = () => {
+  const now = Date.now();
+  const from = now - (now % 30000);
+  return { now, from, until: from + 30000 };
+};
+
+function codesFor(ids: string[], code = "123456", next = "654321") {
+  const p = period();
+  return () => ({
+    now_ms: p.now,
+    codes: ids.map((id) => ({ id, code, next, valid_from_ms: p.from, valid_until_ms: p.until })),
+  });
+}
+
+const two = [account("a1", "GitHub", "alice@example.com"), account("a2", "Example Bank", "bob", { pinned: true })];
+
+describe("list", () => {
+  it("shows each account with its grouped code, next code and a countdown", async () => {
+    const { container } = await renderApp({ list_accounts: () => two, get_codes: codesFor(["a1", "a2"]) });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    expect(screen.getByText("GitHub")).toBeTruthy();
+    expect(screen.getByText("alice@example.com")).toBeTruthy();
+    expect(screen.getAllByText("next 654 321")).toHaveLength(2);
+    expect(container.querySelectorAll("svg.ring")).toHaveLength(2);
+    expect(document.activeElement?.getAttribute("type")).toBe("search");
+  });
+
+  it("asks for codes once per period, not every second", async () => {
+    const { calls } = await renderApp({ list_accounts: () => two, get_codes: codesFor(["a1", "a2"]) });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(calls.filter((c) => c.cmd === "get_codes")).toHaveLength(1);
+  });
+
+  it("copies on click and on Enter, moving with the arrow keys, and says what was copied", async () => {
+    const { calls } = await renderApp({
+      list_accounts: () => two,
+      get_codes: codesFor(["a1", "a2"]),
+      copy_code: (a) => ({ grouped: a.id === "a1" ? "111 111" : "222 222", clear_after_seconds: 30 }),
+    });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    await fireEvent.click(screen.getByLabelText("Copy code of GitHub (alice@example.com)"));
+    await until(() => expect(screen.getByText(/Copied 111 111/)).toBeTruthy());
+    const search = screen.getByLabelText("Search accounts by issuer or name");
+    await fireEvent.keyDown(window, { key: "ArrowDown" });
+    await fireEvent.keyDown(window, { key: "Enter" });
+    await until(() => expect(screen.getByText(/Copied 222 222 — cleared from the clipboard in 30 s/)).toBeTruthy());
+    expect(calls.filter((c) => c.cmd === "copy_code").map((c) => c.args.id)).toEqual(["a1", "a2"]);
+    expect(document.activeElement).toBe(search);
+  });
+
+  it("filters by typing and clears with Escape", async () => {
+    await renderApp({ list_accounts: () => two, get_codes: codesFor(["a1", "a2"]) });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    const search = screen.getByLabelText("Search accounts by issuer or name") as HTMLInputElement;
+    await fireEvent.input(search, { target: { value: "bank" } });
+    await until(() => expect(screen.queryByText("GitHub")).toBeNull());
+    expect(screen.getByText("Example Bank")).toBeTruthy();
+    await fireEvent.input(search, { target: { value: "zzz" } });
+    await until(() => expect(screen.getByText("No account matches “zzz”.")).toBeTruthy());
+    await fireEvent.keyDown(window, { key: "Escape" });
+    await until(() => expect(screen.getByText("GitHub")).toBeTruthy());
+    expect(search.value).toBe("");
+  });
+
+  it("HOTP rows offer the next code instead of a countdown", async () => {
+    const { calls } = await renderApp({
+      list_accounts: () => [account("h1", "VPN", "ops", { kind: "hotp", period: null })],
+      get_codes: () => ({ now_ms: Date.now(), codes: [{ id: "h1", code: null, next: null, valid_from_ms: null, valid_until_ms: null }] }),
+      hotp_next: () => ({ grouped: "755 224", clear_after_seconds: 0 }),
+    });
+    await until(() => expect(screen.getByText("Next code")).toBeTruthy());
+    await fireEvent.click(screen.getByLabelText("Copy code of VPN (ops)"));
+    await until(() => expect(screen.getByText("Copied 755 224")).toBeTruthy());
+    expect(screen.getByText("755 224")).toBeTruthy();
+    expect(calls.some((c) => c.cmd === "hotp_next")).toBe(true);
+  });
+
+  it("hides codes until hovered when asked to", async () => {
+    await renderApp({
+      get_settings: () => ({ theme: "dark", language: "en", clipboard_clear_seconds: 0, show_next_code: false, hide_codes: true }),
+      list_accounts: () => [two[0], two[1]],
+      get_codes: codesFor(["a1", "a2"]),
+    });
+    await until(() => expect(screen.getAllByText("••••••").length).toBeGreaterThan(0));
+    // The selected (first) row shows its code; the other stays hidden, and no next code is shown.
+    expect(screen.queryByText(/^next/)).toBeNull();
+    expect(document.documentElement.dataset.theme).toBe("dark");
+  });
+});
+
+describe("states", () => {
+  it("empty vault: how to add the first account, and why codes beat SMS", async () => {
+    await renderApp({});
+    await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy());
+    expect(screen.getByText(/unlike SMS codes/)).toBeTruthy();
+    await fireEvent.click(screen.getAllByText("Add account").find((e) => e.tagName === "BUTTON")!);
+    await until(() => expect(screen.getByText("Scan screen")).toBeTruthy());
+  });
+
+  for (const [state, title] of [
+    ["keychain_missing", "No keyring is running"],
+    ["keychain_locked", "The keyring is locked"],
+    ["keychain_denied", "The keyring refused access"],
+  ] as const) {
+    it(`${state}: says what to do, offers a retry, and never shows an empty list`, async () => {
+      let unlocked = false;
+      const { calls } = await renderApp({
+        app_status: () => ({
+          keychain: unlocked ? available : { state, advice: "advice", detail: "SS error: prompt dismissed" },
+          vault_path: "/v", account_count: 2, notices: [], vault_error: null,
+        }),
+        list_accounts: () => two,
+        get_codes: () => {
+          if (!unlocked) throw { code: state, message: "locked", detail: null };
+          return codesFor(["a1", "a2"])();
+        },
+        retry_keychain: () => {
+          unlocked = true;
+          return { keychain: available, vault_path: "/v", account_count: 2, notices: [], vault_error: null };
+        },
+      });
+      await until(() => expect(screen.getByText(title)).toBeTruthy());
+      expect(screen.queryByText("No accounts yet")).toBeNull();
+      expect(screen.getByText("Your 2 accounts are safe; their codes appear once the keyring can be used.")).toBeTruthy();
+      await fireEvent.click(screen.getByText("Retry"));
+      await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+      expect(calls.some((c) => c.cmd === "retry_keychain")).toBe(true);
+    });
+  }
+
+  it("a damaged vault file is explained, not hidden", async () => {
+    await renderApp({
+      app_status: () => ({
+        keychain: { state: "unknown", advice: "", detail: null }, vault_path: "/v", account_count: 0, notices: [],
+        vault_error: { code: "vault_newer", message: "newer", detail: null },
+      }),
+      list_accounts: () => { throw { code: "vault_newer", message: "newer", detail: null }; },
+    });
+    await until(() => expect(screen.getByText("This vault was written by a newer Ninsho. Update Ninsho to open it.")).toBeTruthy());
+  });
+
+  it("notices about a restored vault are shown", async () => {
+    await renderApp({
+      app_status: () => ({ keychain: available, vault_path: "/v", account_count: 0, notices: ["the vault file was damaged"], vault_error: null }),
+    });
+    await until(() => expect(screen.getByText(/the vault file was damaged/)).toBeTruthy());
+  });
+});
+
+describe("adding", () => {
+  it("a scan that found nothing gives tips", async () => {
+    await renderApp({
+      scan_screen: () => ({ token: null, source: "screen", items: [], notes: [{ code: "no_qr", message: "x", what: null, detail: null }], batches: [], file_name: null, codes_found: 0 }),
+    });
+    await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
+    await until(() => expect(screen.getByText("Scan screen")).toBeTruthy());
+    await fireEvent.click(screen.getByText("Scan screen"));
+    await until(() => expect(screen.getByText(/zoom in so the code is larger/)).toBeTruthy());
+    expect(screen.queryByText(/^Add \d/)).toBeNull();
+  });
+
+  it("a QR that is not a login code says what it is", async () => {
+    await renderApp({
+      paste: () => ({
+        token: null, source: "clipboard", items: [], batches: [], file_name: null, codes_found: 2,
+        notes: [
+          { code: "not_login", message: "", what: "web_link", detail: "example.com" },
+          { code: "not_login", message: "", what: "wifi", detail: "Cafe" },
+        ],
+      }),
+    });
+    await fireEvent.keyDown(window, { key: "v", ctrlKey: true });
+    await until(() => expect(screen.getByText("This QR code is a link to example.com, not a login code.")).toBeTruthy());
+    expect(screen.getByText("This QR code is a Wi-Fi network “Cafe”, not a login code.")).toBeTruthy();
+  });
+
+  it("preview: checkboxes, duplicates unchecked, export batches, confirm with the token, then offer the trash", async () => {
+    const { calls } = await renderApp({
+      open_image: () => ({
+        token: "tok-1", source: "file", file_name: "shot.png", codes_found: 1,
+        items: [
+          { index: 0, issuer: "GitHub", name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null },
+          { index: 1, issuer: "GitLab", name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)" },
+        ],
+        notes: [], batches: [{ scanned: 2, total: 3, missing: [3] }],
+      }),
+      confirm_import: () => ({ added: 1, skipped: [], errors: [] }),
+      trash_source: () => null,
+    });
+    await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
+    await until(() => expect(screen.getByText("Open image…")).toBeTruthy());
+    await fireEvent.click(screen.getByText("Open image…"));
+    await until(() => expect(screen.getByText("Found 2 account(s)")).toBeTruthy());
+    expect(screen.getByText("Already in Ninsho as GitLab (bob)")).toBeTruthy();
+    expect(screen.getByText("2 of 3 QR codes of this Google Authenticator export — scan the rest (3)")).toBeTruthy();
+    const boxes = screen.getAllByRole("checkbox") as HTMLInputElement[];
+    expect(boxes.map((b) => b.checked)).toEqual([true, false]);
+    await fireEvent.click(screen.getByText("Add 1"));
+    await until(() => expect(screen.getByText("Move shot.png to the trash? It shows your secret.")).toBeTruthy());
+    const confirm = calls.find((c) => c.cmd === "confirm_import")!;
+    expect(confirm.args).toEqual({ token: "tok-1", selected: [0], force: false });
+    await fireEvent.click(screen.getByText("Move to trash"));
+    await until(() => expect(calls.some((c) => c.cmd === "trash_source" && c.args.token === "tok-1")).toBe(true));
+  });
+
+  it("files dropped on the window arrive as a preview", async () => {
+    await renderApp({});
+    await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy());
+    await emit("drop-preview", {
+      token: "t", source: "drop", file_name: "qr.png", codes_found: 1, notes: [], batches: [],
+      items: [{ index: 0, issuer: "Proton", name: "me", kind: "totp", digits: 6, period: 30, duplicate_of: null }],
+    });
+    await until(() => expect(screen.getByText("Proton")).toBeTruthy());
+  });
+
+  it("manual entry validates the key live and shows the code it would produce", async () => {
+    const { calls } = await renderApp({
+      preview_manual: (a) => {
+        const entry = a.entry as { secret: string };
+        return /1/.test(entry.secret)
+          ? { error: { code: "secret_character", message: "bad", detail: null }, field: "secret", code: null, duplicate_of: null }
+          : { error: null, field: null, code: "492039", duplicate_of: null };
+      },
+      add_manual: () => ({ added: 1, skipped: [], errors: [] }),
+    });
+    await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
+    await until(() => expect(screen.getByText("Enter manually")).toBeTruthy());
+    await fireEvent.click(screen.getByText("Enter manually"));
+    const secret = await until(() => screen.getByLabelText("Secret key"));
+    await fireEvent.input(screen.getByLabelText("Issuer (site or service)"), { target: { value: "Example" } });
+    await fireEvent.input(screen.getByLabelText("Secret key"), { target: { value: "JBSWY3DPEHPK3PX1" } });
+    await until(() => expect(screen.getByText("The key may only contain letters A–Z and digits 2–7.")).toBeTruthy(), 3000);
+    await fireEvent.input(screen.getByLabelText("Secret key"), { target: { value: "jbsw y3dp ehpk 3pxp" } });
+    await until(() => expect(screen.getByText("Code now: 492039")).toBeTruthy(), 3000);
+    await fireEvent.click(within(screen.getByRole("dialog")).getByText("Add account", { selector: "button" }));
+    await until(() => expect(calls.some((c) => c.cmd === "add_manual")).toBe(true));
+    void secret;
+  });
+});
+
+describe("account actions", () => {
+  it("edit, pin, delete with confirmation, and the transfer QR only after a warning", async () => {
+    const { calls } = await renderApp({
+      list_accounts: () => two,
+      get_codes: codesFor(["a1", "a2"]),
+      edit_account: (a) => account(a.id as string, a.issuer as string, a.name as string),
+      set_pinned: () => null,
+      delete_account: () => null,
+      transfer_qr: () => ({ svg: "<svg data-qr='1'></svg>", label: "GitHub (alice@example.com)", hide_after_seconds: 60 }),
+    });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    const menuOf = (label: string) => screen.getByLabelText(`Actions for ${label}`);
+
+    await fireEvent.click(menuOf("GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByText("Edit"));
+    await fireEvent.input(screen.getByLabelText("Account name"), { target: { value: "alice2" } });
+    await fireEvent.click(screen.getByText("Save"));
+    await until(() => expect(calls.find((c) => c.cmd === "edit_account")?.args).toEqual({ id: "a1", issuer: "GitHub", name: "alice2" }));
+
+    await fireEvent.click(menuOf("GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByText("Pin to top"));
+    await until(() => expect(calls.find((c) => c.cmd === "set_pinned")?.args).toEqual({ id: "a1", pinned: true }));
+
+    await fireEvent.click(menuOf("GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByText("Show QR for a phone"));
+    await until(() => expect(screen.getByText(/Anyone who sees this QR code/)).toBeTruthy());
+    expect(calls.some((c) => c.cmd === "transfer_qr")).toBe(false);
+    await fireEvent.click(screen.getByText("Show the QR code"));
+    await until(() => expect(document.querySelector("[data-qr]")).toBeTruthy());
+    expect(screen.getByText("Hidden in 60 s")).toBeTruthy();
+    await fireEvent.click(screen.getAllByText("Close").find((e) => e.tagName === "BUTTON")!);
+
+    await fireEvent.click(menuOf("Example Bank (bob)"));
+    await fireEvent.click(screen.getByText("Delete"));
+    await until(() => expect(screen.getByText("Delete Example Bank (bob)?")).toBeTruthy());
+    expect(calls.some((c) => c.cmd === "delete_account")).toBe(false);
+    await fireEvent.click(screen.getByText("Delete", { selector: "button.danger" }));
+    await until(() => expect(calls.find((c) => c.cmd === "delete_account")?.args).toEqual({ id: "a2" }));
+  });
+
+  it("recovery codes are loaded, edited and saved", async () => {
+    const { calls } = await renderApp({
+      list_accounts: () => two,
+      get_codes: codesFor(["a1", "a2"]),
+      get_recovery_codes: () => ["aaaa-1111", "bbbb-2222"],
+      set_recovery_codes: (a) => (a.codes as string[]).filter(Boolean).length,
+    });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    await fireEvent.click(screen.getByLabelText("Actions for GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByText("Recovery codes"));
+    const box = (await until(() => screen.getByLabelText("Recovery codes"))) as unknown;
+    void box;
+    await until(() => expect((screen.getByLabelText("Recovery codes") as HTMLTextAreaElement).value).toBe("aaaa-1111\nbbbb-2222"));
+    await fireEvent.input(screen.getByLabelText("Recovery codes"), { target: { value: "aaaa-1111\nbbbb-2222\ncccc-3333" } });
+    await fireEvent.click(screen.getByText("Save"));
+    await until(() => expect(screen.getByText("Saved 3 recovery codes")).toBeTruthy());
+    expect(calls.find((c) => c.cmd === "set_recovery_codes")?.args.codes).toEqual(["aaaa-1111", "bbbb-2222", "cccc-3333"]);
+  });
+});
+
+describe("languages and settings", () => {
+  it("renders in Japanese", async () => {
+    await renderApp({
+      get_settings: () => ({ theme: "light", language: "ja", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false }),
+    });
+    await until(() => expect(screen.getByText("アカウントはまだありません")).toBeTruthy());
+    expect(screen.getByPlaceholderText("アカウントを検索")).toBeTruthy();
+    expect(document.documentElement.lang).toBe("ja");
+  });
+
+  it("changing the language in settings switches the UI", async () => {
+    const { calls } = await renderApp({});
+    await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy());
+    await fireEvent.click(screen.getByLabelText("Settings"));
+    await fireEvent.change(screen.getByLabelText("Language"), { target: { value: "ja" } });
+    await until(() => expect(screen.getByText("アカウントはまだありません")).toBeTruthy());
+    expect((calls.find((c) => c.cmd === "set_settings")?.args.settings as { language: string }).language).toBe("ja");
+  });
+});

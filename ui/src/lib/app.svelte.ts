@@ -1,0 +1,209 @@
+// The window's state: what Rust said last, and what the person is doing. Codes are fetched once
+// per period; the countdown is drawn by CSS from valid_from/valid_until, with no timer IPC.
+import { asAppError, ipc, type AccountView, type AppError, type AppStatus, type ScanPreview, type Settings } from "./ipc";
+import { resolveLang, translate, errorText, type Key, type Lang } from "./i18n";
+
+export type CodeState = {
+  code: string | null;
+  next: string | null;
+  validFromMs: number | null;
+  validUntilMs: number | null;
+};
+
+export type Dialog =
+  | { kind: "add" }
+  | { kind: "preview"; preview: ScanPreview }
+  | { kind: "manual" }
+  | { kind: "edit"; account: AccountView }
+  | { kind: "delete"; account: AccountView }
+  | { kind: "recovery"; account: AccountView }
+  | { kind: "transfer"; account: AccountView }
+  | { kind: "settings" }
+  | { kind: "trash"; token: string; file: string };
+
+export type Toast = { text: string; kind: "info" | "error"; id: number };
+
+const defaultSettings: Settings = {
+  theme: "system",
+  language: "system",
+  clipboard_clear_seconds: 30,
+  show_next_code: true,
+  hide_codes: false,
+};
+
+class AppModel {
+  status = $state<AppStatus | null>(null);
+  accounts = $state<AccountView[]>([]);
+  codes = $state<Record<string, CodeState>>({});
+  /** Offset between Rust's clock and this page's clock, in ms (usually ~0). */
+  clockSkewMs = $state(0);
+  codesError = $state<AppError | null>(null);
+  settings = $state<Settings>(defaultSettings);
+  query = $state("");
+  selected = $state(0);
+  dialog = $state<Dialog | null>(null);
+  toasts = $state<Toast[]>([]);
+  busy = $state<string | null>(null);
+  dragging = $state(false);
+  loaded = $state(false);
+  /** Bumped at every period refresh so countdown animations restart in step. */
+  generation = $state(0);
+
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #toastId = 0;
+
+  lang = $derived<Lang>(resolveLang(this.settings.language));
+
+  filtered = $derived.by(() => {
+    const q = this.query.trim().toLowerCase();
+    if (!q) return this.accounts;
+    return this.accounts.filter((a) => `${a.issuer ?? ""} ${a.name}`.toLowerCase().includes(q));
+  });
+
+  keychainProblem = $derived.by(() => {
+    const s = this.status;
+    if (!s) return null;
+    if (s.vault_error) return s.vault_error;
+    if (s.keychain.state !== "available") {
+      return { code: s.keychain.state, message: s.keychain.advice, detail: s.keychain.detail } satisfies AppError;
+    }
+    return this.codesError && this.codesError.code.startsWith("keychain_") ? this.codesError : null;
+  });
+
+  t = (key: Key, vars: Record<string, string | number> = {}) => translate(this.lang, key, vars);
+  errorText = (e: Pick<AppError, "code" | "message">) => errorText(this.lang, e);
+
+  async start() {
+    try {
+      this.settings = await ipc.getSettings();
+    } catch {
+      this.settings = defaultSettings;
+    }
+    await this.refreshAll();
+    this.loaded = true;
+  }
+
+  async refreshAll() {
+    try {
+      this.status = await ipc.appStatus();
+    } catch (e) {
+      this.status = null;
+      this.toast(this.errorText(asAppError(e)), "error");
+    }
+    await this.refreshAccounts();
+  }
+
+  async refreshAccounts() {
+    try {
+      this.accounts = await ipc.listAccounts();
+    } catch (e) {
+      this.accounts = [];
+      this.codesError = asAppError(e);
+      return;
+    }
+    if (this.selected >= this.filtered.length) this.selected = Math.max(0, this.filtered.length - 1);
+    await this.refreshCodes();
+  }
+
+  async refreshCodes() {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.accounts.length === 0) {
+      this.codes = {};
+      return;
+    }
+    try {
+      const snapshot = await ipc.getCodes();
+      const codes: Record<string, CodeState> = {};
+      let soonest = Infinity;
+      for (const c of snapshot.codes) {
+        codes[c.id] = { code: c.code, next: c.next, validFromMs: c.valid_from_ms, validUntilMs: c.valid_until_ms };
+        if (c.valid_until_ms !== null) soonest = Math.min(soonest, c.valid_until_ms);
+      }
+      this.clockSkewMs = snapshot.now_ms - Date.now();
+      this.codes = codes;
+      this.codesError = null;
+      this.generation++;
+      if (Number.isFinite(soonest)) {
+        // Ask again right after the earliest code expires: one call per period, not per second.
+        const wait = Math.max(200, soonest - (Date.now() + this.clockSkewMs) + 60);
+        this.#timer = setTimeout(() => this.refreshCodes(), wait);
+      }
+    } catch (e) {
+      this.codes = {};
+      this.codesError = asAppError(e);
+      if (this.codesError.code.startsWith("keychain_")) {
+        try {
+          this.status = await ipc.appStatus();
+        } catch {
+          /* the status call failing says nothing new */
+        }
+      }
+    }
+  }
+
+  toast(text: string, kind: Toast["kind"] = "info") {
+    const id = ++this.#toastId;
+    this.toasts = [...this.toasts.slice(-2), { text, kind, id }];
+    setTimeout(() => (this.toasts = this.toasts.filter((t) => t.id !== id)), kind === "error" ? 7000 : 3500);
+  }
+
+  fail(e: unknown) {
+    this.toast(this.errorText(asAppError(e)), "error");
+  }
+
+  async copy(account: AccountView, next = false) {
+    try {
+      const result = account.kind === "hotp" ? await ipc.hotpNext(account.id) : await ipc.copyCode(account.id, next);
+      this.toast(
+        result.clear_after_seconds > 0
+          ? this.t("copied.clear", { code: result.grouped, s: result.clear_after_seconds })
+          : this.t("copied", { code: result.grouped }),
+      );
+      if (account.kind === "hotp") {
+        this.codes = { ...this.codes, [account.id]: { code: result.grouped.replace(/ /g, ""), next: null, validFromMs: null, validUntilMs: null } };
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Runs a scan-like action and opens its preview. */
+  async scan(action: () => Promise<ScanPreview | null>, label: string) {
+    this.busy = label;
+    try {
+      const preview = await action();
+      if (preview) this.dialog = { kind: "preview", preview };
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  async saveSettings(next: Settings) {
+    try {
+      this.settings = await ipc.setSettings(next);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async retry() {
+    try {
+      this.status = await ipc.retryKeychain();
+    } catch (e) {
+      this.fail(e);
+    }
+    await this.refreshAccounts();
+  }
+
+  /** Effective theme for this moment. */
+  theme(prefersDark: boolean): "light" | "dark" {
+    if (this.settings.theme === "light" || this.settings.theme === "dark") return this.settings.theme;
+    return prefersDark ? "dark" : "light";
+  }
+}
+
+export const app = new AppModel();
+export type { AppModel };

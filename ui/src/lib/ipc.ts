@@ -1,0 +1,74 @@
+// Typed calls into Rust. The types are generated from Rust (src/lib/bindings, by ts-rs); this
+// file only names the commands. Rust answers errors as AppError {code, message, detail}.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AccountView } from "./bindings/AccountView";
+import type { AppError } from "./bindings/AppError";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { CodesSnapshot } from "./bindings/CodesSnapshot";
+import type { CopyResult } from "./bindings/CopyResult";
+import type { ImportResult } from "./bindings/ImportResult";
+import type { ManualEntry } from "./bindings/ManualEntry";
+import type { ManualPreview } from "./bindings/ManualPreview";
+import type { ScanPreview } from "./bindings/ScanPreview";
+import type { Settings } from "./bindings/Settings";
+import type { TransferQr } from "./bindings/TransferQr";
+
+export type {
+  AccountView,
+  AppError,
+  AppStatus,
+  CodesSnapshot,
+  CopyResult,
+  ImportResult,
+  ManualEntry,
+  ManualPreview,
+  ScanPreview,
+  Settings,
+  TransferQr,
+};
+
+/** Whatever was thrown, as an AppError. */
+export function asAppError(e: unknown): AppError {
+  if (e && typeof e === "object" && "code" in e && "message" in e) return e as AppError;
+  return { code: "generic", message: String(e ?? ""), detail: null };
+}
+
+export const ipc = {
+  appStatus: () => invoke<AppStatus>("app_status"),
+  retryKeychain: () => invoke<AppStatus>("retry_keychain"),
+  listAccounts: () => invoke<AccountView[]>("list_accounts"),
+  getCodes: () => invoke<CodesSnapshot>("get_codes"),
+  copyCode: (id: string, next = false) => invoke<CopyResult>("copy_code", { id, next }),
+  hotpNext: (id: string) => invoke<CopyResult>("hotp_next", { id }),
+  scanScreen: () => invoke<ScanPreview>("scan_screen"),
+  paste: () => invoke<ScanPreview>("paste"),
+  openImage: () => invoke<ScanPreview | null>("open_image"),
+  previewManual: (entry: ManualEntry) => invoke<ManualPreview>("preview_manual", { entry }),
+  addManual: (entry: ManualEntry, force = false) => invoke<ImportResult>("add_manual", { entry, force }),
+  confirmImport: (token: string, selected: number[], force = false) =>
+    invoke<ImportResult>("confirm_import", { token, selected, force }),
+  discardImport: (token: string) => invoke<void>("discard_import", { token }),
+  trashSource: (token: string) => invoke<void>("trash_source", { token }),
+  editAccount: (id: string, issuer: string, name: string) => invoke<AccountView>("edit_account", { id, issuer, name }),
+  setPinned: (id: string, pinned: boolean) => invoke<void>("set_pinned", { id, pinned }),
+  reorderAccounts: (ids: string[]) => invoke<void>("reorder_accounts", { ids }),
+  deleteAccount: (id: string) => invoke<void>("delete_account", { id }),
+  getRecoveryCodes: (id: string) => invoke<string[]>("get_recovery_codes", { id }),
+  setRecoveryCodes: (id: string, codes: string[]) => invoke<number>("set_recovery_codes", { id, codes }),
+  transferQr: (id: string) => invoke<TransferQr>("transfer_qr", { id }),
+  getSettings: () => invoke<Settings>("get_settings"),
+  setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
+};
+
+export const events = {
+  onAccountsChanged: (handler: () => void): Promise<UnlistenFn> => listen("accounts-changed", () => handler()),
+  onDropPreview: (handler: (preview: ScanPreview) => void): Promise<UnlistenFn> =>
+    listen<ScanPreview>("drop-preview", (e) => handler(e.payload)),
+  onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
+    Promise.all([
+      listen("tauri://drag-enter", () => handler(true)),
+      listen("tauri://drag-leave", () => handler(false)),
+      listen("tauri://drag-drop", () => handler(false)),
+    ]),
+};

@@ -1,0 +1,60 @@
+// Renders the whole app against mocked IPC (@tauri-apps/api/mocks): each test says what Rust
+// answers, and sees what the person would see.
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { vi } from "vitest";
+
+export type Handler = (args: Record<string, unknown>) => unknown;
+export type Calls = { cmd: string; args: Record<string, unknown> }[];
+
+export const account = (id: string, issuer: string | null, name: string, extra: Record<string, unknown> = {}) => ({
+  id, issuer, name, kind: "totp", digits: 6, period: 30, pinned: false, group: null, icon: null, ...extra,
+});
+
+export const available = { state: "available", advice: "The keychain is ready.", detail: null };
+
+export function defaults(): Record<string, Handler> {
+  const now = Date.now();
+  return {
+    get_settings: () => ({ theme: "system", language: "en", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false }),
+    set_settings: (a) => a.settings,
+    app_status: () => ({ keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], vault_error: null }),
+    list_accounts: () => [],
+    get_codes: () => ({ now_ms: now, codes: [] }),
+  };
+}
+
+export async function renderApp(handlers: Record<string, Handler>) {
+  vi.resetModules();
+  clearMocks();
+  const calls: Calls = [];
+  const all = { ...defaults(), ...handlers };
+  mockIPC(
+    (cmd, args) => {
+      const a = (args ?? {}) as Record<string, unknown>;
+      calls.push({ cmd, args: a });
+      const handler = all[cmd];
+      if (!handler) throw { code: "test", message: `unexpected command ${cmd}` };
+      return handler(a);
+    },
+    { shouldMockEvents: true },
+  );
+  const { render } = await import("@testing-library/svelte");
+  const { default: App } = await import("../App.svelte");
+  const { app } = await import("../lib/app.svelte");
+  const result = render(App);
+  return { ...result, calls, app };
+}
+
+/** Waits until `check` stops throwing (UI updates are asynchronous). */
+export async function until(check: () => void, timeout = 2000) {
+  const start = Date.now();
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (e) {
+      if (Date.now() - start > timeout) throw e;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
