@@ -1,5 +1,5 @@
 # Ninsho — the two commands that matter on a fresh Debian/Ubuntu machine:
-#   make run    set up what is missing, then run Ninsho
+#   make run    set up what is missing, build, and start the app
 #   make test   set up what is missing, then run every test
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -16,39 +16,76 @@ endif
 
 VENV := .venv
 PY := $(VENV)/bin/python
-# Debian packages the QR bench needs to render its corpus.
-BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
+# Building the app: WebKitGTK and friends for Tauri, PipeWire/clang/GBM for screen capture.
+APP_DEBS := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libayatana-appindicator3-dev \
+  librsvg2-dev libxdo-dev libpipewire-0.3-dev libclang-dev clang libxcb1-dev libxcb-randr0-dev \
+  libdbus-1-dev libegl-dev libgbm-dev libwayland-dev
 # A real Secret Service for the keychain tests (each test starts its own private session).
 KEYRING_DEBS := dbus gnome-keyring libsecret-tools
+# The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer.
+E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils
+# Debian packages the QR bench needs to render its corpus.
+BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
+TAURI_DRIVER_VERSION := 2.1.0
 
-.PHONY: run test setup lint test-rust test-bench-smoke bench bench-vault bench-qr corpus clean-corpus
+.PHONY: run test setup debs ui-deps ui-build app lint test-rust test-ui test-e2e test-bench-smoke \
+  bench bench-vault bench-qr corpus clean-corpus screenshots
 
 setup:
 	scripts/ensure-rust.sh
+	scripts/ensure-node.sh
 
-run: setup
-	cargo build --quiet -p ninsho-cli
-	@echo "== ninsho-cli scan docs/sample-setup-page.png"
-	./target/debug/ninsho-cli scan docs/sample-setup-page.png
-	@echo "== ninsho-cli code (current code of the sample's account)"
-	./target/debug/ninsho-cli scan --raw docs/sample-setup-page.png | head -n1 | ./target/debug/ninsho-cli code -
+debs:
+	scripts/ensure-debs.sh $(APP_DEBS) $(KEYRING_DEBS)
 
-test: setup lint test-rust test-bench-smoke
+ui-deps: setup
+	cd ui && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
+
+ui-build: ui-deps
+	cd ui && npm run build
+
+app: debs ui-build
+	cargo build -p ninsho -p ninsho-cli
+
+run: app
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No display: Ninsho is a desktop app. Run 'make run' from a desktop session."; exit 1; fi
+	./target/debug/ninsho
+
+test: setup debs ui-build lint test-rust test-ui test-e2e test-bench-smoke
 	@echo "make test: all passed"
 
-lint:
+# Formatting, lints, the UI's type check, and TypeScript bindings that match the Rust types.
+lint: debs ui-build
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cd ui && npm run check
+	git diff --exit-code --stat -- ui/src/lib/bindings || \
+	  (echo "ui/src/lib/bindings is out of date: run 'cargo test -p ninsho' and commit the result"; exit 1)
 
 # Tests marked ignored need root (the full-disk test mounts a tmpfs); as root they run too.
-test-rust:
-	scripts/ensure-debs.sh $(KEYRING_DEBS)
+# The end-to-end crate runs in its own environment (test-e2e).
+test-rust: debs ui-build
 	if [ "$$(id -u)" = 0 ]; then \
-	  cargo test --workspace -- --include-ignored; \
+	  cargo test --workspace --exclude ninsho-e2e -- --include-ignored; \
 	else \
-	  cargo test --workspace; \
+	  cargo test --workspace --exclude ninsho-e2e; \
 	  echo "NOT RUN: tests that need root (full disk on a tmpfs); run make test as root to include them"; \
 	fi
+	git diff --exit-code --stat -- ui/src/lib/bindings || \
+	  (echo "ui/src/lib/bindings changed: the Rust IPC types changed; commit the regenerated bindings"; exit 1)
+
+test-ui: ui-deps
+	cd ui && npm test
+
+# The built app in a real WebKitGTK window under Xvfb, with a real Secret Service.
+test-e2e: app
+	scripts/ensure-debs.sh $(E2E_DEBS)
+	command -v tauri-driver >/dev/null || cargo install tauri-driver --version '=$(TAURI_DRIVER_VERSION)' --locked
+	cargo build --tests -p ninsho-e2e
+	env -u DISPLAY dbus-run-session -- scripts/with-keyring.sh \
+	  xvfb-run -a -s "-screen 0 1280x800x24" \
+	  cargo test -p ninsho-e2e -- --test-threads=1
 
 # The QR bench scripts themselves, on a small corpus: they must run, and Ninsho must report no
 # false positive and no wrong payload on it.

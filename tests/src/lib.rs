@@ -1,0 +1,446 @@
+//! Drives the built Ninsho app (target/debug/ninsho, UI embedded) in a real WebKitGTK window
+//! through tauri-driver and WebKitWebDriver.
+//!
+//! The tests expect what `make test-e2e` sets up: an X display (Xvfb), a private D-Bus session
+//! with an unlocked gnome-keyring (scripts/with-keyring.sh), and xclip. Each test gets its own
+//! data folder; a session can also be started without any Secret Service.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn app_binary() -> PathBuf {
+    root().join("target/debug/ninsho")
+}
+
+pub fn cli_binary() -> PathBuf {
+    root().join("target/debug/ninsho-cli")
+}
+
+/// Fails clearly when the environment is not the one `make test-e2e` builds.
+pub fn check_environment() {
+    let missing: Vec<&str> = [
+        ("DISPLAY", std::env::var_os("DISPLAY").is_some()),
+        (
+            "a keyring session (NINSHO_REAL_KEYCHAIN)",
+            std::env::var("NINSHO_REAL_KEYCHAIN").as_deref() == Ok("1"),
+        ),
+        ("target/debug/ninsho", app_binary().exists()),
+        ("target/debug/ninsho-cli", cli_binary().exists()),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(what, _)| what)
+    .collect();
+    assert!(
+        missing.is_empty(),
+        "run the end-to-end tests through `make test-e2e`; missing: {missing:?}"
+    );
+}
+
+async fn free_port() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// How to start the app.
+#[derive(Default)]
+pub struct Options {
+    /// Start with no Secret Service reachable (a bus address that does not exist).
+    pub no_keyring: bool,
+    /// settings.json to write before the app starts.
+    pub settings: Option<Value>,
+    /// Reuse this data folder (for accounts prepared with the CLI).
+    pub data_dir: Option<tempfile::TempDir>,
+}
+
+pub struct Session {
+    pub client: Client,
+    driver: Child,
+    pub data: tempfile::TempDir,
+    /// Secrets (base32) that must never appear in an IPC response.
+    pub secrets: Vec<String>,
+}
+
+pub fn new_data_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary data folder")
+}
+
+/// Runs ninsho-cli on a data folder (the same vault the app opens).
+pub fn cli(data: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(cli_binary())
+        .args(args)
+        .env("NINSHO_DATA_DIR", data)
+        .output()
+        .expect("run ninsho-cli")
+}
+
+impl Session {
+    pub async fn start(options: Options) -> Result<Session> {
+        check_environment();
+        let data = options.data_dir.unwrap_or_else(new_data_dir);
+        if let Some(settings) = &options.settings {
+            std::fs::write(data.path().join("settings.json"), settings.to_string())?;
+        }
+        let (port, native) = (free_port().await, free_port().await);
+        let mut command = Command::new("tauri-driver");
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("NINSHO_DATA_DIR", data.path())
+            .env("NINSHO_KEYCHAIN_TIMEOUT_MS", "5000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group: the app runs under WebKitWebDriver under tauri-driver, and
+            // all of them must go when the test ends, passed or failed (a leftover window would
+            // make the next launch a second instance).
+            .process_group(0)
+            .kill_on_drop(true);
+        if options.no_keyring {
+            command.env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/ninsho-e2e-bus",
+            );
+        }
+        let driver = command
+            .spawn()
+            .map_err(|e| format!("tauri-driver: {e} (make test-e2e installs it)"))?;
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            if start.elapsed() > Duration::from_secs(20) {
+                return Err("tauri-driver did not start".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": app_binary() }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&url)
+            .await?;
+        let session = Session {
+            client,
+            driver,
+            data,
+            secrets: Vec::new(),
+        };
+        session.wait_for(".bar").await?;
+        session.record_ipc().await?;
+        Ok(session)
+    }
+
+    /// Records every IPC response the webview receives, as raw text, for
+    /// [`Session::assert_no_secret_in_ipc`]. Tauri's `invoke` is read-only, but on Linux its
+    /// responses arrive through `fetch("ipc://localhost/<command>")`, which can be wrapped.
+    async fn record_ipc(&self) -> Result {
+        self.client
+            .execute(
+                r#"
+                if (!window.__ninshoIpcLog) {
+                  window.__ninshoIpcLog = [];
+                  const inner = window.fetch;
+                  window.fetch = async (...args) => {
+                    const response = await inner(...args);
+                    const url = String(args[0] && args[0].url ? args[0].url : args[0]);
+                    if (url.startsWith("ipc:") || url.includes("ipc.localhost")) {
+                      window.__ninshoIpcLog.push(url + " " + (await response.clone().text()));
+                    }
+                    return response;
+                  };
+                }
+                return true;"#,
+                vec![],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Calls a command from the page (its response is recorded like the UI's own calls).
+    pub async fn invoke(&self, cmd: &str, args: Value) -> Result<Value> {
+        let value = self
+            .client
+            .execute_async(
+                "const [cmd, args, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke(cmd, args).then((r) => done({ ok: r }), (e) => done({ err: e }));",
+                vec![json!(cmd), args],
+            )
+            .await?;
+        Ok(value)
+    }
+
+    pub async fn ipc_log(&self) -> Result<Vec<String>> {
+        let log = self
+            .client
+            .execute("return window.__ninshoIpcLog || [];", vec![])
+            .await?;
+        Ok(log
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// No recorded IPC response contains any of the session's secrets (base32, any case).
+    pub async fn assert_no_secret_in_ipc(&self) -> Result<usize> {
+        // What the page loaded before recording started is asked again, so it is checked too.
+        for cmd in ["app_status", "list_accounts", "get_codes", "get_settings"] {
+            self.invoke(cmd, json!({})).await?;
+        }
+        let log = self.ipc_log().await?;
+        assert!(!log.is_empty(), "no IPC traffic was recorded");
+        for entry in &log {
+            let upper = entry.to_uppercase();
+            for secret in &self.secrets {
+                assert!(
+                    !upper.contains(&secret.to_uppercase()),
+                    "a secret crossed the IPC boundary in: {entry}"
+                );
+            }
+        }
+        Ok(log.len())
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        self.wait_for_timeout(css, Duration::from_secs(15)).await
+    }
+
+    pub async fn wait_for_timeout(&self, css: &str, timeout: Duration) -> Result<Element> {
+        let start = Instant::now();
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                return Ok(e);
+            }
+            if start.elapsed() > timeout {
+                return Err(format!("{css} did not appear within {timeout:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str) -> Result {
+        let start = Instant::now();
+        loop {
+            let text = self.page_text().await?;
+            if text.contains(needle) {
+                return Ok(());
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                return Err(
+                    format!("text {needle:?} did not appear; the page says:\n{text}").into(),
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The page's rendered text (`innerText`; WebDriver's own visible-text rules drop text
+    /// in ellipsised spans).
+    pub async fn page_text(&self) -> Result<String> {
+        let text = self
+            .client
+            .execute("return document.body.innerText;", vec![])
+            .await?;
+        Ok(text.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Clicks the first button whose text is exactly `label`.
+    pub async fn click_button(&self, label: &str) -> Result {
+        let start = Instant::now();
+        loop {
+            for b in self.client.find_all(Locator::Css("button")).await? {
+                let text = self
+                    .client
+                    .execute(
+                        "return arguments[0].innerText;",
+                        vec![serde_json::to_value(&b)?],
+                    )
+                    .await?;
+                if text.as_str().is_some_and(|t| t.trim() == label)
+                    && b.is_displayed().await.unwrap_or(false)
+                {
+                    b.click().await?;
+                    return Ok(());
+                }
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                return Err(format!("no button {label:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The code shown for an account row (its `data-code`), waiting for it to appear.
+    pub async fn code_of(&self, label_part: &str) -> Result<String> {
+        let start = Instant::now();
+        loop {
+            let rows = self
+                .client
+                .execute(
+                    "return [...document.querySelectorAll('.row')].map((r) =>
+                       [r.textContent, r.querySelector('[data-code]')?.dataset.code ?? null]);",
+                    vec![],
+                )
+                .await?;
+            for row in rows.as_array().into_iter().flatten() {
+                if row[0].as_str().is_some_and(|t| t.contains(label_part))
+                    && let Some(code) = row[1].as_str()
+                {
+                    return Ok(code.to_owned());
+                }
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                return Err(format!("no code shown for {label_part}; rows: {rows}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window to target/e2e-screens/NAME.png.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // Let the last change paint before the picture is taken.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = self.client.screenshot().await?;
+        let dir = root().join("target/e2e-screens");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    pub async fn stop(self) -> Result {
+        let _ = self.client.clone().close().await;
+        Ok(())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // The driver leads its own process group (see `start`); killing the group takes
+        // WebKitWebDriver and the app with it.
+        if let Some(pid) = self
+            .driver
+            .id()
+            .and_then(|p| libc::pid_t::try_from(p).ok())
+            .filter(|p| *p > 1)
+        {
+            // SAFETY: kill(2) with a negative pid signals exactly that process group.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+        let _ = self.driver.start_kill();
+    }
+}
+
+/// The code an otpauth URI gives now, and in the neighbouring periods (a test may straddle a
+/// period boundary between reading the screen and computing the reference).
+pub fn reference_codes(uri: &str) -> Vec<String> {
+    let account = ninsho_core::uri::parse(uri).expect("reference URI");
+    let generator =
+        ninsho_core::otp::Generator::new(&account.params, &account.secret).expect("generator");
+    let now = ninsho_core::otp::now();
+    let period = u64::from(account.params.period);
+    [now.saturating_sub(period), now, now + period]
+        .iter()
+        .map(|t| generator.code_at(*t).value)
+        .collect()
+}
+
+pub fn secret_of(uri: &str) -> String {
+    ninsho_core::uri::parse(uri)
+        .expect("URI")
+        .secret
+        .to_base32()
+        .to_string()
+}
+
+/// Draws `text` as a QR code PNG (6-pixel modules).
+pub fn qr_png(text: &str, path: &Path) {
+    let code = qrcode::QrCode::new(text.as_bytes()).expect("QR");
+    let n = code.width() as u32;
+    let colors = code.to_colors();
+    let m = 6;
+    let image = image::GrayImage::from_fn((n + 8) * m, (n + 8) * m, |x, y| {
+        let (mx, my) = (x / m, y / m);
+        let dark = (4..n + 4).contains(&mx)
+            && (4..n + 4).contains(&my)
+            && colors[((my - 4) * n + mx - 4) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    image.save(path).expect("save QR");
+}
+
+/// Reads the X clipboard (None when it holds no text).
+pub fn clipboard() -> Option<String> {
+    let out = std::process::Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Puts text or a PNG on the X clipboard (xclip keeps serving it in the background).
+pub fn set_clipboard(content: ClipboardContent<'_>) {
+    let mut command = std::process::Command::new("xclip");
+    command
+        .args(["-selection", "clipboard"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    match content {
+        ClipboardContent::Text(text) => {
+            let mut child = command.stdin(Stdio::piped()).spawn().expect("xclip");
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())
+                .expect("write");
+            let _ = child.wait();
+        }
+        ClipboardContent::Png(path) => {
+            let status = command
+                .args(["-t", "image/png", "-i"])
+                .arg(path)
+                .status()
+                .expect("xclip");
+            assert!(status.success());
+        }
+    }
+}
+
+pub enum ClipboardContent<'a> {
+    Text(&'a str),
+    Png(&'a Path),
+}

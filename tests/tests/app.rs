@@ -1,0 +1,279 @@
+//! The built app, a real WebKitGTK window, a real Secret Service, the real X clipboard.
+//! Run through `make test-e2e` (Xvfb + private D-Bus + gnome-keyring + tauri-driver).
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use ninsho_e2e::*;
+use serde_json::json;
+
+const SAMPLE: &str = "docs/sample-setup-page.png";
+
+fn sample_uri() -> String {
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("core/tests/fixtures/screens/expected.json"))
+            .expect("fixtures"),
+    )
+    .expect("json");
+    expected
+        .as_array()
+        .and_then(|cases| cases.iter().find(|c| c["file"] == "light-img-otpauth.png"))
+        .and_then(|c| c["expected"][0].as_str())
+        .expect("sample URI")
+        .to_owned()
+}
+
+const GITHUB: &str =
+    "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+const BANK: &str = "otpauth://totp/Example%20Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example%20Bank";
+
+fn ctrl(key: char) -> String {
+    let ctrl: char = Key::Control.into();
+    let null: char = Key::Null.into();
+    format!("{ctrl}{key}{null}")
+}
+
+/// (a) Paste a QR screenshot: preview, confirm, and the code shown is the reference code.
+#[tokio::test(flavor = "multi_thread")]
+async fn paste_screenshot_preview_confirm_code() -> Result {
+    let mut s = Session::start(Options::default()).await?;
+    let uri = sample_uri();
+    s.secrets.push(secret_of(&uri));
+    s.wait_for_text("No accounts yet").await?;
+    s.screenshot("empty").await?;
+    set_clipboard(ClipboardContent::Png(&root().join(SAMPLE)));
+    let search = s.wait_for("input.search").await?;
+    search.send_keys(&ctrl('v')).await?;
+    s.wait_for_text("Found 1 account(s)").await?;
+    assert!(s.page_text().await?.contains("Müller GmbH"));
+    s.screenshot("preview").await?;
+    s.click_button("Add 1").await?;
+    let shown = s.code_of("Müller GmbH").await?;
+    assert!(
+        reference_codes(&uri).contains(&shown),
+        "shown {shown}, expected one of {:?}",
+        reference_codes(&uri)
+    );
+    let n = s.assert_no_secret_in_ipc().await?;
+    println!("(a) code {shown} matches; {n} IPC responses checked");
+    s.stop().await
+}
+
+/// (b) A QR code shown on the screen, found with "Scan screen".
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_screen_finds_the_code() -> Result {
+    let mut s = Session::start(Options::default()).await?;
+    s.secrets.push(secret_of(BANK));
+    let png = s.data.path().join("qr.png");
+    qr_png(BANK, &png);
+    // ImageMagick's viewer puts the code on the X screen, right of the app window.
+    let mut viewer = std::process::Command::new("display")
+        .args(["-geometry", "+900+60", "-title", "qr-on-screen"])
+        .arg(&png)
+        .spawn()?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    s.wait_for(".bar").await?;
+    s.client
+        .find(Locator::Css("button.add"))
+        .await?
+        .click()
+        .await?;
+    s.wait_for("[data-add=screen]").await?.click().await?;
+    let found = s.wait_for_text("Found 1 account(s)").await;
+    let _ = viewer.kill();
+    found?;
+    assert!(s.page_text().await?.contains("Example Bank"));
+    s.click_button("Add 1").await?;
+    let shown = s.code_of("Example Bank").await?;
+    assert!(reference_codes(BANK).contains(&shown), "shown {shown}");
+    s.assert_no_secret_in_ipc().await?;
+    s.stop().await
+}
+
+/// (c) Click copies the code to the X clipboard; it is cleared after the delay, unless
+/// something else was copied in the meantime.
+#[tokio::test(flavor = "multi_thread")]
+async fn click_copies_and_clipboard_is_cleared_only_if_unchanged() -> Result {
+    let data = new_data_dir();
+    assert!(cli(data.path(), &["add", "--yes", GITHUB]).status.success());
+    let mut s = Session::start(Options {
+        data_dir: Some(data),
+        settings: Some(json!({"theme": "light", "language": "en", "clipboard_clear_seconds": 3, "show_next_code": true, "hide_codes": false})),
+        ..Default::default()
+    })
+    .await?;
+    s.secrets.push(secret_of(GITHUB));
+    let shown = s.code_of("GitHub").await?;
+    s.client
+        .find(Locator::Css(".row .main"))
+        .await?
+        .click()
+        .await?;
+    s.wait_for_text("Copied").await?;
+    let copied = clipboard().unwrap_or_default();
+    assert!(
+        reference_codes(GITHUB).contains(&copied),
+        "clipboard {copied:?}, shown {shown}"
+    );
+    s.screenshot("copied").await?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after = clipboard().unwrap_or_default();
+    assert!(
+        after.trim().is_empty(),
+        "the code should be cleared, clipboard holds {after:?}"
+    );
+
+    // Copy again, then copy something else before the delay runs out: it must survive.
+    s.client
+        .find(Locator::Css(".row .main"))
+        .await?
+        .click()
+        .await?;
+    s.wait_for_text("Copied").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    set_clipboard(ClipboardContent::Text("something the user copied"));
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(clipboard().as_deref(), Some("something the user copied"));
+    s.assert_no_secret_in_ipc().await?;
+    s.stop().await
+}
+
+/// (d) Edit, pin and delete through the window; the vault (read by the CLI) agrees.
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_pin_delete() -> Result {
+    let data = new_data_dir();
+    assert!(
+        cli(data.path(), &["add", "--yes", GITHUB, BANK])
+            .status
+            .success()
+    );
+    let mut s = Session::start(Options {
+        data_dir: Some(data),
+        ..Default::default()
+    })
+    .await?;
+    s.secrets.extend([secret_of(GITHUB), secret_of(BANK)]);
+    s.code_of("Example Bank").await?;
+    s.screenshot("list").await?;
+
+    // Edit GitHub's account name.
+    s.wait_for("button[aria-label='Actions for GitHub (alice@example.com)']")
+        .await?
+        .click()
+        .await?;
+    s.click_button("Edit").await?;
+    let name = s.wait_for("#e-name").await?;
+    name.clear().await?;
+    name.send_keys("alice@work.example").await?;
+    s.click_button("Save").await?;
+    s.wait_for_text("alice@work.example").await?;
+
+    // Pin the bank: it moves to the top.
+    s.wait_for("button[aria-label='Actions for Example Bank (bob)']")
+        .await?
+        .click()
+        .await?;
+    s.click_button("Pin to top").await?;
+    let start = std::time::Instant::now();
+    loop {
+        let first = s
+            .client
+            .execute("return document.querySelector('.row').textContent;", vec![])
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if first.contains("Example Bank") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "pinned account not first: {first}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Delete GitHub, with confirmation.
+    s.wait_for("button[aria-label='Actions for GitHub (alice@work.example)']")
+        .await?
+        .click()
+        .await?;
+    s.click_button("Delete").await?;
+    s.wait_for_text("Delete GitHub (alice@work.example)?")
+        .await?;
+    s.client
+        .find(Locator::Css("button.danger"))
+        .await?
+        .click()
+        .await?;
+    let start = std::time::Instant::now();
+    while s.page_text().await?.contains("alice@work.example") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "deleted account still listed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let list: serde_json::Value =
+        serde_json::from_slice(&cli(s.data.path(), &["list", "--json"]).stdout)?;
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["issuer"], "Example Bank");
+    assert_eq!(list[0]["pinned"], true);
+    s.assert_no_secret_in_ipc().await?;
+    s.stop().await
+}
+
+/// (e) Without a Secret Service the app says so (with the accounts it knows), not an empty list.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_service_shows_the_keychain_state() -> Result {
+    let data = new_data_dir();
+    assert!(cli(data.path(), &["add", "--yes", GITHUB]).status.success());
+    let s = Session::start(Options {
+        data_dir: Some(data),
+        no_keyring: true,
+        ..Default::default()
+    })
+    .await?;
+    s.wait_for("[data-state=keychain_missing]").await?;
+    let text = s.page_text().await?;
+    assert!(text.contains("No keyring is running"), "{text}");
+    assert!(text.contains("Your 1 accounts are safe"), "{text}");
+    assert!(!text.contains("No accounts yet"), "{text}");
+    s.screenshot("keychain-missing").await?;
+    s.stop().await
+}
+
+/// (f) The Japanese UI renders, with the account list and its codes.
+#[tokio::test(flavor = "multi_thread")]
+async fn japanese_ui() -> Result {
+    let data = new_data_dir();
+    assert!(
+        cli(data.path(), &["add", "--yes", GITHUB, BANK])
+            .status
+            .success()
+    );
+    let s = Session::start(Options {
+        data_dir: Some(data),
+        settings: Some(json!({"theme": "dark", "language": "ja", "clipboard_clear_seconds": 30, "show_next_code": true, "hide_codes": false})),
+        ..Default::default()
+    })
+    .await?;
+    s.code_of("Example Bank").await?;
+    let placeholder = s
+        .client
+        .find(Locator::Css("input.search"))
+        .await?
+        .attr("placeholder")
+        .await?;
+    assert_eq!(placeholder.as_deref(), Some("アカウントを検索"));
+    s.client
+        .find(Locator::Css("button.add"))
+        .await?
+        .click()
+        .await?;
+    s.wait_for_text("画面をスキャン").await?;
+    s.screenshot("japanese").await?;
+    s.stop().await
+}
