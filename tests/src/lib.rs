@@ -324,6 +324,18 @@ impl Session {
         }
     }
 
+    /// Waits until the current 30-second period is between 8 and 20 seconds old, so countdown
+    /// rings in screenshots are neither full nor about to run out.
+    pub async fn wait_mid_period(&self) {
+        loop {
+            let into = ninsho_core::otp::now() % 30;
+            if (8..=20).contains(&into) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
     /// Saves a screenshot of the window to target/e2e-screens/NAME.png.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         // Let the last change paint before the picture is taken.

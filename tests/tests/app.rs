@@ -155,6 +155,8 @@ async fn edit_pin_delete() -> Result {
     .await?;
     s.secrets.extend([secret_of(GITHUB), secret_of(BANK)]);
     s.code_of("Example Bank").await?;
+    s.wait_mid_period().await;
+    s.code_of("Example Bank").await?;
     s.screenshot("list").await?;
 
     // Edit GitHub's account name.
@@ -260,6 +262,7 @@ async fn japanese_ui() -> Result {
         ..Default::default()
     })
     .await?;
+    s.wait_mid_period().await;
     s.code_of("Example Bank").await?;
     let placeholder = s
         .client
