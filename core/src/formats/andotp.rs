@@ -1,0 +1,122 @@
+//! andOTP backups: a JSON array, or the same encrypted — current format
+//! `u32be iterations ‖ salt(12) ‖ nonce(12) ‖ ciphertext ‖ tag` with PBKDF2-HMAC-SHA1 and
+//! AES-256-GCM; before 0.6.3, `nonce(12) ‖ ciphertext ‖ tag` under SHA-256(password), with
+//! labels still written "Issuer:Name".
+
+use serde_json::Value;
+
+use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
+use super::{FormatError, FormatId, Imported, Importer, Input, crypto};
+
+pub struct AndOtp;
+
+const ID: FormatId = FormatId::AndOtp;
+
+fn is_andotp(v: &Value) -> bool {
+    v.as_array().is_some_and(|a| {
+        a.first().is_some_and(|e| {
+            e.get("secret").is_some() && e.get("label").is_some() && e.get("type").is_some()
+        })
+    })
+}
+
+impl Importer for AndOtp {
+    fn id(&self) -> FormatId {
+        ID
+    }
+    fn detect(&self, input: &Input) -> u8 {
+        if input.json().is_some_and(is_andotp) {
+            return 2;
+        }
+        // Encrypted backups are opaque binary; a plausible size is all there is to go on.
+        let binary =
+            input.text().is_none() && input.bytes.len() >= 4 + 12 + 12 + 16 && !input.is_sqlite();
+        if binary
+            && !input.bytes.starts_with(b"PK")
+            && !input.bytes.starts_with(&[0xAC, 0xED])
+            && !input.bytes.starts_with(b"AUTHENTICATORPRO")
+            && !input.bytes.starts_with(b"AuthenticatorPro")
+        {
+            1
+        } else {
+            0
+        }
+    }
+    fn import(&self, input: &Input, password: Option<&str>) -> Result<Imported, FormatError> {
+        if let Some(json) = input.json().filter(|v| is_andotp(v)) {
+            return Ok(convert(json));
+        }
+        if input
+            .text()
+            .is_some_and(|t| t.trim_start().starts_with('['))
+        {
+            return Err(FormatError::Damaged(
+                ID,
+                "the JSON is not an andOTP account list".into(),
+            ));
+        }
+        let password = password.ok_or(FormatError::PasswordRequired(ID))?;
+        let b = input.bytes;
+        if b.len() < 12 + 16 {
+            return Err(FormatError::Damaged(ID, "the file is too short".into()));
+        }
+        // Current format first; its iteration count is part of the file.
+        if b.len() >= 4 + 12 + 12 + 16 {
+            let iterations = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+            if (1..=10_000_000).contains(&iterations) {
+                let key = crypto::pbkdf2_sha1(password.as_bytes(), &b[4..16], iterations);
+                if let Some(plain) = crypto::aes_gcm_open(key.as_ref(), &b[16..28], &b[28..], &[]) {
+                    return parse_plain(&plain, false);
+                }
+            }
+        }
+        let key = crypto::sha256(password.as_bytes());
+        match crypto::aes_gcm_open(key.as_ref(), &b[..12], &b[12..], &[]) {
+            Some(plain) => parse_plain(&plain, true),
+            None => Err(FormatError::WrongPassword(ID)),
+        }
+    }
+}
+
+fn parse_plain(plain: &[u8], _old: bool) -> Result<Imported, FormatError> {
+    let json: Value = serde_json::from_slice(plain)
+        .map_err(|e| FormatError::Damaged(ID, format!("the decrypted data is not JSON ({e})")))?;
+    if !json.is_array() {
+        return Err(FormatError::Damaged(
+            ID,
+            "the decrypted data is not an account list".into(),
+        ));
+    }
+    Ok(convert(&json))
+}
+
+fn convert(json: &Value) -> Imported {
+    let mut out = Collector::default();
+    for (i, e) in json.as_array().into_iter().flatten().enumerate() {
+        // Before andOTP 0.6.3 there was no issuer field; labels read "Issuer - name".
+        let (issuer, name) = match (str_of(e, "issuer"), str_of(e, "label")) {
+            ("", label) => label.split_once(" - ").unwrap_or(("", label)),
+            pair => pair,
+        };
+        out.push(
+            || label(issuer, name, i),
+            (|| {
+                let p = params(
+                    str_of(e, "type"),
+                    str_of(e, "algorithm"),
+                    u64_of(e, "digits"),
+                    u64_of(e, "period"),
+                    u64_of(e, "counter"),
+                )?;
+                // The secret is base32 with padding; `label` keeps whatever the app stored.
+                Ok(super::common::account(
+                    issuer,
+                    name,
+                    p,
+                    secret_b32(str_of(e, "secret"))?,
+                ))
+            })(),
+        );
+    }
+    out.done()
+}

@@ -1,0 +1,47 @@
+//! Google Authenticator's own database (`databases` from app versions up to 5.10; newer
+//! versions export QR codes instead, which the scanner reads). Everything is SHA-1, 6 digits,
+//! 30 s; `type` 1 is HOTP.
+
+use super::common::{Collector, label, params, secret_b32};
+use super::{FormatError, FormatId, Imported, Importer, Input, sqlite};
+
+pub struct GoogleAuthenticator;
+
+const ID: FormatId = FormatId::GoogleAuthenticator;
+
+impl Importer for GoogleAuthenticator {
+    fn id(&self) -> FormatId {
+        ID
+    }
+    fn detect(&self, input: &Input) -> u8 {
+        sqlite::detect(input, "accounts", &["email", "secret", "original_name"])
+    }
+    fn import(&self, input: &Input, _: Option<&str>) -> Result<Imported, FormatError> {
+        let rows = sqlite::rows(
+            input.bytes,
+            "SELECT email, secret, counter, type, issuer FROM accounts",
+            5,
+        )
+        .map_err(|e| FormatError::NotThisFormat(ID, e))?;
+        let mut out = Collector::default();
+        for (i, r) in rows.iter().enumerate() {
+            let email = r[0].as_str();
+            // The name may be "Issuer:account"; the issuer column wins when set.
+            let (prefix, name) = email.split_once(':').unwrap_or(("", email));
+            let issuer = if r[4].trim().is_empty() {
+                prefix
+            } else {
+                r[4].as_str()
+            };
+            out.push(
+                || label(issuer, name, i),
+                (|| {
+                    let kind = if r[3] == "1" { "hotp" } else { "totp" };
+                    let p = params(kind, "SHA1", Some(6), Some(30), r[2].parse().ok())?;
+                    Ok(super::common::account(issuer, name, p, secret_b32(&r[1])?))
+                })(),
+            );
+        }
+        Ok(out.done())
+    }
+}

@@ -1,0 +1,160 @@
+//! Stratum (formerly Authenticator Pro): JSON `Authenticators[]`; encrypted as
+//! `"AUTHENTICATORPRO" ‖ salt(16) ‖ iv(12) ‖ ciphertext+tag` (Argon2id t=3, 64 MiB, p=4;
+//! AES-256-GCM) or, in older versions, `"AuthenticatorPro" ‖ salt(20) ‖ iv(16) ‖ ciphertext`
+//! (PBKDF2-HMAC-SHA1 64,000 rounds; AES-256-CBC); or the app's own SQLite database.
+//! Types: 1 HOTP, 2 TOTP, 4 Steam; algorithms 0 SHA-1, 1 SHA-256, 2 SHA-512.
+
+use serde_json::Value;
+
+use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
+use super::{FormatError, FormatId, Imported, Importer, Input, crypto, sqlite};
+use crate::otp::Account;
+
+pub struct Stratum;
+
+const ID: FormatId = FormatId::Stratum;
+const HEADER: &[u8] = b"AUTHENTICATORPRO";
+const HEADER_LEGACY: &[u8] = b"AuthenticatorPro";
+
+fn is_json(v: &Value) -> bool {
+    v.get("Authenticators").is_some_and(Value::is_array)
+}
+
+#[allow(clippy::too_many_arguments)] // one per column of Stratum's table, in its order
+fn entry(
+    kind: u64,
+    issuer: &str,
+    name: &str,
+    secret: &str,
+    algo: u64,
+    digits: Option<u64>,
+    period: Option<u64>,
+    counter: Option<u64>,
+) -> Result<Account, String> {
+    let kind = match kind {
+        1 => "hotp",
+        2 => "totp",
+        4 => "steam",
+        3 => return Err("mOTP codes are not supported".into()),
+        5 => return Err("Yandex codes are not supported".into()),
+        other => return Err(format!("code type {other} is not supported")),
+    };
+    let algo = match algo {
+        0 => "SHA1",
+        1 => "SHA256",
+        2 => "SHA512",
+        other => return Err(format!("algorithm {other} is not supported")),
+    };
+    Ok(super::common::account(
+        issuer,
+        name,
+        params(kind, algo, digits, period, counter)?,
+        secret_b32(secret)?,
+    ))
+}
+
+fn from_json(json: &Value) -> Imported {
+    let mut out = Collector::default();
+    for (i, a) in json["Authenticators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let (issuer, name) = (str_of(a, "Issuer"), str_of(a, "Username"));
+        out.push(
+            || label(issuer, name, i),
+            entry(
+                u64_of(a, "Type").unwrap_or(0),
+                issuer,
+                name,
+                str_of(a, "Secret"),
+                u64_of(a, "Algorithm").unwrap_or(0),
+                u64_of(a, "Digits"),
+                u64_of(a, "Period"),
+                u64_of(a, "Counter"),
+            ),
+        );
+    }
+    out.done()
+}
+
+fn parse_plain(plain: &[u8]) -> Result<Imported, FormatError> {
+    let json: Value = serde_json::from_slice(plain)
+        .map_err(|e| FormatError::Damaged(ID, format!("the decrypted data is not JSON ({e})")))?;
+    if !is_json(&json) {
+        return Err(FormatError::Damaged(
+            ID,
+            "the decrypted data holds no authenticators".into(),
+        ));
+    }
+    Ok(from_json(&json))
+}
+
+impl Importer for Stratum {
+    fn id(&self) -> FormatId {
+        ID
+    }
+    fn detect(&self, input: &Input) -> u8 {
+        if input.json().is_some_and(is_json)
+            || input.bytes.starts_with(HEADER)
+            || input.bytes.starts_with(HEADER_LEGACY)
+            || (input.is_sqlite()
+                && sqlite::has_columns(input.bytes, "authenticator", &["secret", "issuer", "type"]))
+        {
+            2
+        } else {
+            0
+        }
+    }
+    fn import(&self, input: &Input, password: Option<&str>) -> Result<Imported, FormatError> {
+        if let Some(json) = input.json().filter(|v| is_json(v)) {
+            return Ok(from_json(json));
+        }
+        let b = input.bytes;
+        if input.is_sqlite() {
+            let rows = sqlite::rows(b, "SELECT type, issuer, username, secret, algorithm, digits, period, counter FROM authenticator", 8)
+                .map_err(|e| FormatError::NotThisFormat(ID, e))?;
+            let mut out = Collector::default();
+            for (i, r) in rows.iter().enumerate() {
+                let n = |k: usize| r[k].parse::<u64>().ok();
+                out.push(
+                    || label(&r[1], &r[2], i),
+                    entry(
+                        n(0).unwrap_or(0),
+                        &r[1],
+                        &r[2],
+                        &r[3],
+                        n(4).unwrap_or(0),
+                        n(5),
+                        n(6),
+                        n(7),
+                    ),
+                );
+            }
+            return Ok(out.done());
+        }
+        if b.starts_with(HEADER) {
+            let password = password.ok_or(FormatError::PasswordRequired(ID))?;
+            if b.len() < 16 + 16 + 12 + 16 {
+                return Err(FormatError::Damaged(ID, "the file is too short".into()));
+            }
+            let key = crypto::argon2id(password.as_bytes(), &b[16..32], 3, 64 * 1024, 4)
+                .ok_or_else(|| FormatError::Damaged(ID, "the key cannot be derived".into()))?;
+            let plain = crypto::aes_gcm_open(key.as_ref(), &b[32..44], &b[44..], &[])
+                .ok_or(FormatError::WrongPassword(ID))?;
+            return parse_plain(&plain);
+        }
+        if b.starts_with(HEADER_LEGACY) {
+            let password = password.ok_or(FormatError::PasswordRequired(ID))?;
+            if b.len() < 16 + 20 + 16 + 16 {
+                return Err(FormatError::Damaged(ID, "the file is too short".into()));
+            }
+            let key = crypto::pbkdf2_sha1(password.as_bytes(), &b[16..36], 64_000);
+            let plain = crypto::aes_cbc_open(key.as_ref(), &b[36..52], &b[52..])
+                .ok_or(FormatError::WrongPassword(ID))?;
+            return parse_plain(&plain);
+        }
+        Err(FormatError::NotThisFormat(ID, "no Stratum header".into()))
+    }
+}

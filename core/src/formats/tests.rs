@@ -1,0 +1,230 @@
+//! Detection, errors and robustness of the importers; the shared vectors are checked in
+//! tests/formats.rs.
+
+use super::*;
+use crate::otp::{Algorithm, OtpParams, Secret};
+use proptest::prelude::*;
+
+fn accounts() -> Vec<Account> {
+    vec![
+        Account::new(
+            Some("GitHub"),
+            "alice",
+            OtpParams::totp(Algorithm::Sha1, 6, 30),
+            Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+        ),
+        Account::new(
+            Some("Bank"),
+            "bob",
+            OtpParams::hotp(Algorithm::Sha256, 8, 42),
+            Secret::from_bytes(b"0123456789abcdefghij").unwrap(),
+        ),
+        Account::new(
+            Some("Steam"),
+            "gaben",
+            OtpParams::steam(),
+            Secret::from_bytes(b"steam-key-123").unwrap(),
+        ),
+        Account::new(
+            None,
+            "日本:太郎",
+            OtpParams::totp(Algorithm::Sha512, 7, 60),
+            Secret::from_bytes(&[9; 64]).unwrap(),
+        ),
+    ]
+}
+
+#[test]
+fn aegis_export_round_trips_plain_and_encrypted() {
+    let plain = export::aegis_plain(&accounts());
+    assert_eq!(detect(plain.as_bytes()), [FormatId::Aegis]);
+    let back = import(plain.as_bytes(), None, None).unwrap();
+    assert_eq!(back.accounts, accounts());
+
+    let enc = export::aegis_encrypted(&accounts(), "correct horse").unwrap();
+    assert!(
+        !enc.contains("JBSWY3DPEHPK3PXP"),
+        "the encrypted export holds a secret in the clear"
+    );
+    assert_eq!(
+        import(enc.as_bytes(), None, None).unwrap_err(),
+        FormatError::PasswordRequired(FormatId::Aegis)
+    );
+    assert_eq!(
+        import(enc.as_bytes(), None, Some("wrong")).unwrap_err(),
+        FormatError::WrongPassword(FormatId::Aegis)
+    );
+    assert_eq!(
+        import(enc.as_bytes(), None, Some("correct horse"))
+            .unwrap()
+            .accounts,
+        accounts()
+    );
+    assert!(matches!(
+        export::aegis_encrypted(&accounts(), ""),
+        Err(export::ExportError::EmptyPassword)
+    ));
+}
+
+#[test]
+fn uri_list_round_trips() {
+    let list = export::uri_list(&accounts());
+    let back = import(list.as_bytes(), None, None).unwrap();
+    assert_eq!(back.format, FormatId::Uris);
+    assert_eq!(back.accounts, accounts());
+    // WinAuth reads the same shape only when named.
+    let winauth = import(list.as_bytes(), Some(FormatId::WinAuth), None).unwrap();
+    assert_eq!(winauth.accounts[0].issuer.as_deref(), Some("alice"));
+    assert_eq!(winauth.accounts[0].name, "WinAuth");
+}
+
+#[test]
+fn google_qr_export_scans_back() {
+    let export::GoogleQr { images, skipped } = export::google_qr(&accounts()).unwrap();
+    assert_eq!(
+        skipped.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+        [2, 3],
+        "Steam and a 60 s/7-digit code cannot go to Google"
+    );
+    assert_eq!(images.len(), 1);
+    let payloads = crate::scan::scan_bytes(&images[0]).unwrap();
+    let crate::scan::Content::GoogleExport(part) = &payloads[0].content else {
+        panic!("{:?}", payloads[0].content)
+    };
+    assert_eq!(part.accounts, accounts()[..2]);
+}
+
+#[test]
+fn html_backup_has_a_code_per_account_and_escapes_names() {
+    let mut list = accounts();
+    list[0].name = "<script>alert(1)</script>".into();
+    let page = export::html(&list, "Ninsho backup").unwrap();
+    assert_eq!(page.matches("<svg").count(), list.len());
+    assert!(page.contains("JBSW Y3DP EHPK 3PXP"));
+    assert!(!page.contains("<script>"));
+}
+
+#[test]
+fn private_files_are_written_atomically_and_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.txt");
+    export::write_private(&path, b"secret stuff").unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"secret stuff");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let err = export::write_private(&dir.path().join("missing/dir/x"), b"x").unwrap_err();
+    assert!(err.to_string().contains("missing/dir/x"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+}
+
+#[test]
+fn unknown_and_empty_files_are_unrecognized() {
+    for bytes in [
+        &b""[..],
+        b"hello world",
+        b"{\"some\": \"json\"}",
+        b"\x00\x01\x02binary",
+    ] {
+        let err = import(bytes, None, None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                FormatError::Unrecognized | FormatError::PasswordRequired(_)
+            ),
+            "{err:?}"
+        );
+    }
+    let err = import(b"not json", Some(FormatId::Aegis), None).unwrap_err();
+    assert!(
+        matches!(err, FormatError::NotThisFormat(FormatId::Aegis, _)),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn bad_entries_are_reported_and_the_rest_imported() {
+    let text = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\nthis is not a uri\notpauth://totp/B:b?secret=JBSWY3DPEHPK3PX1\notpauth://totp/C:c?secret=GEZDGNBVGY3TQOJQ\n";
+    let back = import(text.as_bytes(), Some(FormatId::Uris), None).unwrap();
+    assert_eq!(back.accounts.len(), 2);
+    assert_eq!(
+        back.errors
+            .iter()
+            .map(|e| e.entry.as_str())
+            .collect::<Vec<_>>(),
+        ["line 2", "line 3"]
+    );
+    assert!(
+        back.errors[1].message.contains("base32"),
+        "{:?}",
+        back.errors
+    );
+    assert!(
+        !back.errors.iter().any(|e| e.message.contains("JBSWY3DP")),
+        "an error echoes a secret"
+    );
+}
+
+#[test]
+fn every_format_has_a_name() {
+    for f in FormatId::ALL {
+        assert_eq!(FormatId::from_name(f.name()), Some(f));
+    }
+    assert_eq!(FormatId::from_name("AEGIS"), Some(FormatId::Aegis));
+    assert_eq!(FormatId::from_name("nope"), None);
+}
+
+#[test]
+fn truncated_encrypted_exports_never_panic_and_say_so() {
+    let enc = export::aegis_encrypted(&accounts(), "pw").unwrap();
+    for cut in [0, 10, enc.len() / 2, enc.len() - 3] {
+        let r = import(&enc.as_bytes()[..cut], Some(FormatId::Aegis), Some("pw"));
+        assert!(r.is_err(), "cut at {cut} imported");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn no_importer_panics_on_garbage(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        for f in FormatId::ALL {
+            if f == FormatId::Ente || f == FormatId::Stratum || f == FormatId::FreeOtp {
+                continue; // their key derivations are slow; covered by the structured cases below
+            }
+            let _ = import(&bytes, Some(f), Some("password"));
+            let _ = import(&bytes, Some(f), None);
+        }
+        let _ = detect(&bytes);
+    }
+
+    #[test]
+    fn json_shaped_garbage_never_panics(s in "[\\[\\]{}\",:a-zA-Z0-9 ]{0,300}") {
+        for f in FormatId::ALL {
+            let _ = import(s.as_bytes(), Some(f), None);
+        }
+    }
+
+    #[test]
+    fn mutated_backups_never_panic(flip in 0usize..4000, byte in any::<u8>()) {
+        let plain = export::aegis_plain(&accounts());
+        let mut bytes = plain.as_bytes().to_vec();
+        let at = flip % bytes.len();
+        bytes[at] = byte;
+        let _ = import(&bytes, None, None);
+        let list = export::uri_list(&accounts());
+        let mut bytes = list.as_bytes().to_vec();
+        let at = flip % bytes.len();
+        bytes[at] = byte;
+        let _ = import(&bytes, None, None);
+    }
+}
