@@ -65,11 +65,13 @@ lint: debs ui-build
 
 # Tests marked ignored need root (the full-disk test mounts a tmpfs); as root they run too.
 # The end-to-end crate runs in its own environment (test-e2e).
+# The interop tests check exports with independent Python implementations (NINSHO_PYTHON).
 test-rust: debs ui-build
+	scripts/ensure-venv.sh
 	if [ "$$(id -u)" = 0 ]; then \
-	  cargo test --workspace --exclude ninsho-e2e -- --include-ignored; \
+	  NINSHO_PYTHON=$(abspath $(PY)) cargo test --workspace --exclude ninsho-e2e -- --include-ignored; \
 	else \
-	  cargo test --workspace --exclude ninsho-e2e; \
+	  NINSHO_PYTHON=$(abspath $(PY)) cargo test --workspace --exclude ninsho-e2e; \
 	  echo "NOT RUN: tests that need root (full disk on a tmpfs); run make test as root to include them"; \
 	fi
 	git diff --exit-code --stat -- ui/src/lib/bindings || \

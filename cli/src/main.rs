@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 bad input or a failed operation (the message on stderr names the
 //! problem), 2 usage, 3 the OS keychain cannot be used (missing, locked or refusing).
 
+mod interop;
 mod json;
 mod scan;
 mod vault;
@@ -147,6 +148,54 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import a backup written by another authenticator (Aegis, 2FAS, andOTP, Authy, Bitwarden,
+    /// Ente Auth, FreeOTP, Google Authenticator, Proton, Stratum, WinAuth, and more).
+    ///
+    /// The format is recognized from the content; --format names it when a file is ambiguous.
+    /// Encrypted backups ask for their password on the terminal, or read it from --password-file.
+    Import {
+        /// The backup file.
+        file: PathBuf,
+        /// The format (see `ninsho-cli import --help`): aegis, 2fas, andotp, authenticator-plus,
+        /// authy, battle-net, bitwarden, duo, ente, freeotp, freeotp-plus, google-authenticator,
+        /// microsoft-authenticator, uris, proton, steam, stratum, totp-authenticator, winauth.
+        #[arg(long)]
+        format: Option<String>,
+        /// Read the backup's password from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Show what would be imported; add nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print a JSON report.
+        #[arg(long)]
+        json: bool,
+        /// With --json: include the secrets.
+        #[arg(long, requires = "json")]
+        show_secret: bool,
+        /// Add without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Add accounts even when they duplicate one in the vault.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export every account: an encrypted Aegis vault (the default), or an open, unencrypted
+    /// format (aegis-plain, uris, google-qr, html) after a warning.
+    Export {
+        /// Where to write. For google-qr, a folder or a name that numbered PNG files derive from.
+        #[arg(short, long, value_name = "PATH")]
+        output: PathBuf,
+        /// aegis (encrypted), aegis-plain, uris, google-qr, html.
+        #[arg(long, default_value = "aegis")]
+        format: String,
+        /// Read the export password from the first line of this file (aegis only).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Write an unencrypted export without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
     /// Where the vault is, how many accounts it holds, and whether the keychain can be used.
     Status {
         #[arg(long)]
@@ -248,6 +297,31 @@ fn main() -> ExitCode {
             set_file,
             json,
         } => vault::recovery(&query, set_file.as_deref(), json),
+        Command::Import {
+            file,
+            format,
+            password_file,
+            dry_run,
+            json,
+            show_secret,
+            yes,
+            force,
+        } => interop::import(interop::ImportArgs {
+            file: &file,
+            format: format.as_deref(),
+            password_file: password_file.as_deref(),
+            dry_run,
+            json,
+            show_secret,
+            yes,
+            force,
+        }),
+        Command::Export {
+            output,
+            format,
+            password_file,
+            yes,
+        } => interop::export(&format, &output, password_file.as_deref(), yes),
         Command::Status { json } => vault::status(json),
     };
     match result {

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use crate::json::{self, CodeJson, VaultAccountJson};
 use crate::{Failure, read_stdin};
 
-fn open() -> Result<Vault, Failure> {
+pub(crate) fn open() -> Result<Vault, Failure> {
     let vault = Vault::open_default()?;
     for notice in vault.notices() {
         eprintln!("ninsho-cli: note: {notice}");
@@ -43,7 +43,7 @@ fn one(vault: &Vault, query: &str) -> Result<AccountMeta, Failure> {
     }
 }
 
-fn confirm(question: &str, yes: bool) -> Result<bool, Failure> {
+pub(crate) fn confirm(question: &str, yes: bool) -> Result<bool, Failure> {
     if yes {
         return Ok(true);
     }

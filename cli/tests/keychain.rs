@@ -4,61 +4,18 @@
 //! (`make test` installs them).
 #![cfg(target_os = "linux")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{in_keyring, require, root, section, text};
 use ninsho_core::otp::{Generator, Secret};
 use serde_json::Value;
 
 const URI: &str = "otpauth://totp/Forgejo:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Forgejo";
 const URI_KEY: &str = "JBSWY3DPEHPK3PXP";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn require(tool: &str) {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .map(|o| o.status.success());
-    assert!(
-        found.unwrap_or(false),
-        "{tool} is missing: install dbus, gnome-keyring and libsecret-tools (make test does)"
-    );
-}
-
-/// Runs a shell script in a fresh private D-Bus session with an unlocked gnome-keyring.
-/// `$CLI` is ninsho-cli; `$NINSHO_DATA_DIR` is `data`.
-fn in_keyring(data: &Path, script: &str) -> Output {
-    for tool in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
-        require(tool);
-    }
-    Command::new("env")
-        .args(["-u", "DISPLAY", "dbus-run-session", "--"])
-        .arg(root().join("scripts/with-keyring.sh"))
-        .args(["sh", "-c", script])
-        .env("CLI", env!("CARGO_BIN_EXE_ninsho-cli"))
-        .env("NINSHO_DATA_DIR", data)
-        .env("NINSHO_KEYCHAIN_TIMEOUT_MS", "8000")
-        .output()
-        .expect("run dbus-run-session")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// The section of the output between `== name` and the next marker.
-fn section(out: &str, name: &str) -> String {
-    let start = out
-        .find(&format!("== {name}\n"))
-        .unwrap_or_else(|| panic!("no section {name} in:\n{out}"));
-    let rest = &out[start + name.len() + 4..];
-    rest[..rest.find("\n== ").map_or(rest.len(), |e| e + 1)].to_owned()
-}
 
 fn metadata(data: &Path) -> String {
     std::fs::read_to_string(data.join("vault.json")).unwrap_or_default()
