@@ -80,18 +80,25 @@ fn uri_list_round_trips() {
 
 #[test]
 fn google_qr_export_scans_back() {
-    let export::GoogleQr { images, skipped } = export::google_qr(&accounts()).unwrap();
+    let mut list = accounts();
+    list.push(Account::new(
+        Some("VPN"),
+        "ops",
+        OtpParams::hotp(Algorithm::Sha1, 6, 42),
+        Secret::from_bytes(b"0123456789abcdefghij").unwrap(),
+    ));
+    let export::GoogleQr { images, skipped } = export::google_qr(&list).unwrap();
     assert_eq!(
         skipped.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
-        [2, 3],
-        "Steam and a 60 s/7-digit code cannot go to Google"
+        [1, 2, 3],
+        "SHA-256/8 digits, Steam and a 60 s/7-digit code cannot go to Google"
     );
     assert_eq!(images.len(), 1);
     let payloads = crate::scan::scan_bytes(&images[0]).unwrap();
     let crate::scan::Content::GoogleExport(part) = &payloads[0].content else {
         panic!("{:?}", payloads[0].content)
     };
-    assert_eq!(part.accounts, accounts()[..2]);
+    assert_eq!(part.accounts, [list[0].clone(), list[4].clone()]);
 }
 
 #[test]

@@ -281,11 +281,15 @@ pub enum ExportError {
         "Google Authenticator exports only 30-second codes; this one changes every {0} seconds"
     )]
     Period(u32),
-    #[error("Google Authenticator exports only 6- or 8-digit codes; this one has {0}")]
+    #[error("Google Authenticator reads only 6-digit codes; this one has {0}")]
     Digits(u8),
+    #[error("Google Authenticator reads only SHA-1 codes; this one uses {0}")]
+    Algorithm(&'static str),
 }
 
-/// Checks whether an account survives a Google export unchanged.
+/// Checks whether an account survives a Google export unchanged. The format has fields for
+/// SHA-256/512 and 8 digits, but Google Authenticator ignores them and would show wrong
+/// codes, so (as Aegis does) only SHA-1, 6-digit TOTP (30 s) and HOTP accounts go.
 pub fn exportable(account: &Account) -> Result<(), ExportError> {
     let p = &account.params;
     match p.otp_type {
@@ -293,7 +297,10 @@ pub fn exportable(account: &Account) -> Result<(), ExportError> {
         OtpType::Totp if p.period != 30 => return Err(ExportError::Period(p.period)),
         _ => {}
     }
-    if p.digits != 6 && p.digits != 8 {
+    if p.algorithm != Algorithm::Sha1 {
+        return Err(ExportError::Algorithm(p.algorithm.as_str()));
+    }
+    if p.digits != 6 {
         return Err(ExportError::Digits(p.digits));
     }
     Ok(())
@@ -502,9 +509,10 @@ mod tests {
     fn unexportable_accounts_are_listed() {
         let accounts = vec![
             account("steam", OtpParams::steam()),
-            account("ok", OtpParams::hotp(Algorithm::Sha512, 8, 99)),
+            account("ok", OtpParams::hotp(Algorithm::Sha1, 6, 99)),
             account("p60", OtpParams::totp(Algorithm::Sha1, 6, 60)),
-            account("d7", OtpParams::totp(Algorithm::Sha1, 7, 30)),
+            account("d8", OtpParams::totp(Algorithm::Sha1, 8, 30)),
+            account("sha512", OtpParams::hotp(Algorithm::Sha512, 6, 1)),
         ];
         let (texts, skipped) = encode(&accounts, 0, 1);
         assert_eq!(
@@ -512,7 +520,8 @@ mod tests {
             vec![
                 (0, ExportError::Steam),
                 (2, ExportError::Period(60)),
-                (3, ExportError::Digits(7))
+                (3, ExportError::Digits(8)),
+                (4, ExportError::Algorithm("SHA512"))
             ]
         );
         assert_eq!(
