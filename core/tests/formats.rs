@@ -172,24 +172,114 @@ fn old_style_aegis_groups_import() {
     assert!(imported.errors.is_empty());
 }
 
-#[test]
-fn truncated_shared_backups_fail_cleanly() {
-    let Some(dir) = common::vectors_dir() else {
-        return;
-    };
-    let doc = common::load_json("aegis-importers/expected.json").unwrap();
-    for case in doc["cases"].as_array().unwrap() {
-        let file = case["file"].as_str().unwrap();
-        let bytes = std::fs::read(dir.join("aegis-importers").join(file)).unwrap();
-        let format = format_of(case["importer"].as_str().unwrap(), file);
-        if matches!(format, FormatId::Stratum | FormatId::FreeOtp) && case["password"].is_string() {
-            continue; // slow key derivations; their truncations are covered by one cut below
+/// A small deterministic generator, so a failing mutation can be replayed.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One random damage: a cut, a changed byte, inserted bytes, or a repeated chunk.
+fn mutate(bytes: &[u8], rng: &mut XorShift) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    match rng.below(4) {
+        0 => out.truncate(rng.below(bytes.len())),
+        1 => {
+            let at = rng.below(out.len());
+            if let Some(b) = out.get_mut(at) {
+                *b ^= 1 << rng.below(8);
+            }
         }
-        for cut in [bytes.len() / 3, bytes.len() - 1] {
-            // Either an error, or (for line-based text) fewer entries: never a panic.
-            let _ = formats::import(&bytes[..cut], Some(format), case["password"].as_str());
+        2 => {
+            let at = rng.below(out.len() + 1);
+            let junk: Vec<u8> = (0..1 + rng.below(16)).map(|_| rng.next() as u8).collect();
+            out.splice(at..at, junk);
+        }
+        _ => {
+            let from = rng.below(out.len());
+            let to = (from + 1 + rng.below(64)).min(out.len());
+            let chunk = out[from..to].to_vec();
+            out.splice(from..from, chunk);
         }
     }
+    out
+}
+
+/// Every shared backup (with its password) and every own fixture, truncated, corrupted and
+/// extended at random, through its importer and through detection: errors, never a panic.
+/// Encrypted files get fewer rounds (each costs a key derivation), those behind the slowest
+/// (Stratum's and Ente's Argon2id, FreeOTP's PBKDF2) fewest. The number of inputs and the time taken are printed.
+#[test]
+fn damaged_backups_of_every_format_fail_cleanly() {
+    let started = std::time::Instant::now();
+    let mut files: Vec<(String, Vec<u8>, FormatId, Option<String>)> = Vec::new();
+    let own = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backups");
+    let own_doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(own.join("expected.json")).unwrap()).unwrap();
+    for (file, case) in own_doc["files"].as_object().unwrap() {
+        files.push((
+            file.clone(),
+            std::fs::read(own.join(file)).unwrap(),
+            FormatId::from_name(case["format"].as_str().unwrap()).unwrap(),
+            own_doc["password"].as_str().map(str::to_owned),
+        ));
+    }
+    if let Some(dir) = common::vectors_dir() {
+        let doc = common::load_json("aegis-importers/expected.json").unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            let file = case["file"].as_str().unwrap();
+            files.push((
+                file.to_owned(),
+                std::fs::read(dir.join("aegis-importers").join(file)).unwrap(),
+                format_of(case["importer"].as_str().unwrap(), file),
+                case["password"].as_str().map(str::to_owned),
+            ));
+        }
+    }
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut inputs = 0;
+    for (file, bytes, format, password) in &files {
+        let slow = password.is_some()
+            && matches!(
+                format,
+                FormatId::Stratum | FormatId::FreeOtp | FormatId::Ente
+            );
+        let rounds = match (slow, password.is_some()) {
+            (true, _) => 6,
+            (false, true) => 40,
+            (false, false) => 150,
+        };
+        for round in 0..rounds {
+            let damaged = mutate(bytes, &mut rng);
+            let result = std::panic::catch_unwind(|| {
+                let _ = formats::import(&damaged, Some(*format), password.as_deref());
+                let _ = formats::detect(&damaged);
+            });
+            assert!(result.is_ok(), "{file}: round {round} panicked");
+            inputs += 1;
+        }
+    }
+    // Oversized: refused before any parsing, whatever the format.
+    let huge = vec![b'{'; formats::MAX_FILE_BYTES + 1];
+    for format in FormatId::ALL {
+        assert!(matches!(
+            formats::import(&huge, Some(format), None),
+            Err(FormatError::TooLarge(_))
+        ));
+    }
+    println!(
+        "{inputs} damaged inputs from {} files in {:.1} s",
+        files.len(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// The project's own fixtures (core/tests/fixtures/backups), which need no shared vectors:
