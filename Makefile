@@ -23,13 +23,13 @@ APP_DEBS := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev lib
 # A real Secret Service for the keychain tests (each test starts its own private session).
 KEYRING_DEBS := dbus gnome-keyring libsecret-tools
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer.
-E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils
+E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
 
 .PHONY: run test setup debs ui-deps ui-build app lint test-rust test-ui test-e2e test-bench-smoke \
-  bench bench-vault bench-qr corpus clean-corpus screenshots
+  bench bench-vault bench-qr corpus clean-corpus
 
 setup:
 	scripts/ensure-rust.sh

@@ -25,6 +25,11 @@ const COMMANDS: &[&str] = &[
     "transfer_qr",
     "get_settings",
     "set_settings",
+    "open_backup",
+    "unlock_backup",
+    "discard_backup",
+    "export_vault",
+    "google_qr_codes",
 ];
 
 fn main() {

@@ -238,8 +238,20 @@ pub async fn open_image<R: Runtime>(
     )))
 }
 
-/// Scans files dropped on the window (called from the window's drag-drop handler).
-pub fn scan_dropped<R: Runtime>(app: &AppHandle<R>, state: &AppState, paths: Vec<PathBuf>) {
+/// Reads files dropped on the window (called from the window's drag-drop handler): one
+/// backup file of another app is imported; images are scanned.
+pub fn scan_dropped<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    locked: &crate::backup::LockedBackups,
+    paths: Vec<PathBuf>,
+) {
+    if let [path] = paths.as_slice()
+        && crate::backup::is_backup(path)
+    {
+        crate::backup::dropped(app, state, locked, path.clone());
+        return;
+    }
     let mut contents = Vec::new();
     let mut errors = Vec::new();
     for path in paths.iter().take(20) {
@@ -513,18 +525,11 @@ pub async fn set_recovery_codes(
 pub async fn transfer_qr(state: State<'_, AppState>, id: String) -> Result<TransferQr> {
     let id = self::id(&id)?;
     let account = state.with_vault(|v| Ok(v.account(id)?))?;
-    let uri = ninsho_core::uri::format(&account);
-    let code = qrcode::QrCode::with_error_correction_level(uri.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| {
-            AppError::new("qr", "The account could not be drawn as a QR code.")
-                .with_detail(e.to_string())
-        })?;
-    let svg = code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .dark_color(qrcode::render::svg::Color("#000000"))
-        .light_color(qrcode::render::svg::Color("#ffffff"))
-        .build();
+    let uri = Zeroizing::new(ninsho_core::uri::format(&account));
+    let svg = ninsho_core::formats::export::qr_svg(&uri, 240).map_err(|e| {
+        AppError::new("qr", "The account could not be drawn as a QR code.")
+            .with_detail(e.to_string())
+    })?;
     Ok(TransferQr {
         svg,
         label: account.label(),

@@ -1,6 +1,7 @@
 //! Ninsho's desktop shell: a thin Tauri 2 layer over ninsho-core. The window shows what Rust
 //! computes; secrets stay here.
 
+mod backup;
 mod capture;
 mod clipboard;
 pub mod commands;
@@ -28,13 +29,15 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
+        .manage(backup::LockedBackups::default())
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
                 let app = window.app_handle().clone();
                 let paths = paths.clone();
                 std::thread::spawn(move || {
                     let state = app.state::<AppState>();
-                    commands::scan_dropped(&app, &state, paths);
+                    let locked = app.state::<backup::LockedBackups>();
+                    commands::scan_dropped(&app, &state, &locked, paths);
                 });
             }
         })
@@ -62,6 +65,11 @@ pub fn run() {
             commands::transfer_qr,
             commands::get_settings,
             commands::set_settings,
+            backup::open_backup,
+            backup::unlock_backup,
+            backup::discard_backup,
+            backup::export_vault,
+            backup::google_qr_codes,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -114,6 +114,20 @@ pub fn preview(
             })
             .collect()
     };
+    let mut preview = finish(state, accounts, source, file);
+    preview.notes = notes;
+    preview.batches = batches;
+    preview.codes_found = codes_found;
+    preview
+}
+
+/// The preview of `accounts` (duplicates flagged), which wait behind its token.
+pub fn finish(
+    state: &AppState,
+    accounts: Vec<Account>,
+    source: &str,
+    file: Option<PathBuf>,
+) -> ScanPreview {
     let items = items_with_duplicates(state, &accounts);
     let file_name = file
         .as_deref()
@@ -124,10 +138,11 @@ pub fn preview(
         token,
         source: source.into(),
         items,
-        notes,
-        batches,
+        notes: Vec::new(),
+        batches: Vec::new(),
         file_name,
-        codes_found,
+        codes_found: 0,
+        format: None,
     }
 }
 

@@ -160,15 +160,47 @@ pub struct BatchView {
 pub struct ScanPreview {
     /// Confirms the import (`confirm_import`); `null` when nothing can be imported.
     pub token: Option<String>,
-    /// `screen`, `clipboard`, `file`, `drop`, `text` or `manual`.
+    /// `screen`, `clipboard`, `file`, `drop`, `text`, `manual` or `backup`.
     pub source: String,
     pub items: Vec<PreviewItem>,
     pub notes: Vec<ScanNote>,
     pub batches: Vec<BatchView>,
-    /// The image file scanned (for the offer to move it to the trash), if one was.
+    /// The image or backup file read (for the offer to move it to the trash), if one was.
     pub file_name: Option<String>,
-    /// QR codes found in the image(s).
+    /// QR codes found in the image(s); for a backup, the accounts it yielded.
     pub codes_found: u32,
+    /// The app whose backup this is (imports only).
+    pub format: Option<String>,
+}
+
+/// What opening a backup file gave: its preview, or the need for a password (then
+/// `password_token` names the waiting file and `format` the app that wrote it).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BackupStep {
+    pub preview: Option<ScanPreview>,
+    pub password_token: Option<String>,
+    pub format: Option<String>,
+    pub file_name: String,
+}
+
+/// A finished export: the files written, how many accounts they hold, and the accounts the
+/// format cannot hold (with the reason).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportDone {
+    pub files: Vec<String>,
+    pub exported: u32,
+    pub skipped: Vec<String>,
+}
+
+/// Google Authenticator export QR codes to show one by one.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct GoogleQrCodes {
+    pub svgs: Vec<String>,
+    pub exported: u32,
+    pub skipped: Vec<String>,
 }
 
 /// The manual-entry form. The secret is the one value that travels UI → Rust.

@@ -80,6 +80,55 @@ pub fn new_data_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary data folder")
 }
 
+/// Picks `path` in the native (GTK) open dialog titled `title`, as a person would: waits for
+/// the dialog, gives it the keyboard focus, types the path (GTK opens its location field at
+/// "/") and presses Enter. Needs xdotool.
+pub async fn pick_in_file_dialog(title: &str, path: &Path) -> Result {
+    type_into_file_dialog(title, path, false).await
+}
+
+/// Saves to `path` in the native (GTK) save dialog titled `title`: the suggested name is
+/// replaced by the whole path.
+pub async fn save_in_file_dialog(title: &str, path: &Path) -> Result {
+    type_into_file_dialog(title, path, true).await
+}
+
+async fn type_into_file_dialog(title: &str, path: &Path, replace: bool) -> Result {
+    let start = Instant::now();
+    let window = loop {
+        let found = std::process::Command::new("xdotool")
+            .args(["search", "--name", title])
+            .output()
+            .map_err(|e| format!("xdotool: {e} (make test-e2e installs it)"))?;
+        let ids = String::from_utf8_lossy(&found.stdout);
+        if let Some(id) = ids.lines().next() {
+            break id.trim().to_owned();
+        }
+        if start.elapsed() > Duration::from_secs(15) {
+            return Err(format!("no window titled {title:?} appeared").into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // The dialog maps, then GTK builds its contents; give it a moment before typing.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let xdotool = |args: &[&str]| -> Result {
+        let status = std::process::Command::new("xdotool").args(args).status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("xdotool {args:?} failed").into())
+        }
+    };
+    xdotool(&["windowfocus", "--sync", &window])?;
+    if replace {
+        xdotool(&["key", "ctrl+a"])?;
+    }
+    xdotool(&["type", "--delay", "30", &path.display().to_string()])?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    xdotool(&["key", "Return"])?;
+    Ok(())
+}
+
 /// Runs ninsho-cli on a data folder (the same vault the app opens).
 pub fn cli(data: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(cli_binary())
@@ -270,6 +319,12 @@ impl Session {
             .execute("return document.body.innerText;", vec![])
             .await?;
         Ok(text.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Clicks the element `css` selects (it must exist now).
+    pub async fn click(&self, css: &str) -> Result {
+        self.client.find(Locator::Css(css)).await?.click().await?;
+        Ok(())
     }
 
     /// Clicks the first button whose text is exactly `label`.

@@ -74,11 +74,7 @@ async fn scan_screen_finds_the_code() -> Result {
         .spawn()?;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     s.wait_for(".bar").await?;
-    s.client
-        .find(Locator::Css("button.add"))
-        .await?
-        .click()
-        .await?;
+    s.click("button.add").await?;
     s.wait_for("[data-add=screen]").await?.click().await?;
     let found = s.wait_for_text("Found 1 account(s)").await;
     let _ = viewer.kill();
@@ -105,11 +101,7 @@ async fn click_copies_and_clipboard_is_cleared_only_if_unchanged() -> Result {
     .await?;
     s.secrets.push(secret_of(GITHUB));
     let shown = s.code_of("GitHub").await?;
-    s.client
-        .find(Locator::Css(".row .main"))
-        .await?
-        .click()
-        .await?;
+    s.click(".row .main").await?;
     s.wait_for_text("Copied").await?;
     let copied = clipboard().unwrap_or_default();
     assert!(
@@ -125,11 +117,7 @@ async fn click_copies_and_clipboard_is_cleared_only_if_unchanged() -> Result {
     );
 
     // Copy again, then copy something else before the delay runs out: it must survive.
-    s.client
-        .find(Locator::Css(".row .main"))
-        .await?
-        .click()
-        .await?;
+    s.click(".row .main").await?;
     s.wait_for_text("Copied").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     set_clipboard(ClipboardContent::Text("something the user copied"));
@@ -204,11 +192,7 @@ async fn edit_pin_delete() -> Result {
     s.click_button("Delete").await?;
     s.wait_for_text("Delete GitHub (alice@work.example)?")
         .await?;
-    s.client
-        .find(Locator::Css("button.danger"))
-        .await?
-        .click()
-        .await?;
+    s.click("button.danger").await?;
     let start = std::time::Instant::now();
     while s.page_text().await?.contains("alice@work.example") {
         assert!(
@@ -271,12 +255,135 @@ async fn japanese_ui() -> Result {
         .attr("placeholder")
         .await?;
     assert_eq!(placeholder.as_deref(), Some("アカウントを検索"));
-    s.client
-        .find(Locator::Css("button.add"))
-        .await?
-        .click()
-        .await?;
+    s.click("button.add").await?;
     s.wait_for_text("画面をスキャン").await?;
     s.screenshot("japanese").await?;
+    s.stop().await
+}
+
+/// (g) An encrypted backup of another app (Ente Auth, written by libsodium) imported through
+/// the window: the native file dialog, the password prompt refusing a wrong password, the
+/// preview, and codes that match.
+#[tokio::test(flavor = "multi_thread")]
+async fn import_encrypted_backup_through_the_window() -> Result {
+    let fixtures = root().join("core/tests/fixtures/backups");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures.join("expected.json"))?)?;
+    let case = &expected["files"]["ente-encrypted.json"];
+    let uris: Vec<String> = case["accounts"]
+        .as_array()
+        .ok_or("fixture accounts")?
+        .iter()
+        .filter_map(|u| u.as_str().map(str::to_owned))
+        .collect();
+    let mut s = Session::start(Options::default()).await?;
+    for u in &uris {
+        s.secrets.push(secret_of(u));
+    }
+    s.wait_for_text("No accounts yet").await?;
+    s.click("button.add").await?;
+    s.wait_for("[data-add=backup]").await?.click().await?;
+    pick_in_file_dialog(
+        "Import a backup of another authenticator",
+        &fixtures.join("ente-encrypted.json"),
+    )
+    .await?;
+    s.wait_for_text("is an encrypted Ente Auth backup").await?;
+    let field = s.wait_for("#b-password").await?;
+    field.send_keys("not the password").await?;
+    s.click_button("Unlock").await?;
+    s.wait_for_text("Wrong password").await?;
+    s.screenshot("import-password").await?;
+    field.clear().await?;
+    field
+        .send_keys(expected["password"].as_str().ok_or("password")?)
+        .await?;
+    s.click_button("Unlock").await?;
+    s.wait_for_text("Ente Auth backup: ente-encrypted.json")
+        .await?;
+    s.wait_for_text("Found 2 account(s)").await?;
+    s.screenshot("import-preview").await?;
+    s.click_button("Add 2").await?;
+    let shown = s.code_of("Codeberg").await?;
+    let totp = uris
+        .iter()
+        .find(|u| u.contains("Codeberg"))
+        .ok_or("fixture Codeberg")?;
+    assert!(
+        reference_codes(totp).contains(&shown),
+        "shown {shown}, expected one of {:?}",
+        reference_codes(totp)
+    );
+    // The HOTP account is listed too; its code appears when asked for.
+    assert!(s.page_text().await?.contains("VPN"));
+
+    // Out again: an encrypted Aegis export through the Export dialog and the save dialog,
+    // read back by the CLI with the password typed twice in the window.
+    s.click("button[aria-label=Settings]").await?;
+    s.wait_for("[data-action=export]").await?.click().await?;
+    s.wait_for_text("Aegis vault, encrypted").await?;
+    let password = "a long export passphrase";
+    s.wait_for("#e-password").await?.send_keys(password).await?;
+    s.wait_for("#e-repeat")
+        .await?
+        .send_keys("a long export passphrasE")
+        .await?;
+    s.wait_for_text("The passwords differ.").await?;
+    s.screenshot("export").await?;
+    let repeat = s.wait_for("#e-repeat").await?;
+    repeat.clear().await?;
+    repeat.send_keys(password).await?;
+    s.click_button("Save…").await?;
+    let out = s.data.path().join("exported.json");
+    save_in_file_dialog("Export Ninsho's accounts", &out).await?;
+    s.wait_for_text("Exported 2 account(s)").await?;
+    std::fs::write(s.data.path().join("pw"), password)?;
+    let back = cli(
+        s.data.path(),
+        &[
+            "import",
+            "--dry-run",
+            "--json",
+            "--password-file",
+            &s.data.path().join("pw").display().to_string(),
+            &out.display().to_string(),
+        ],
+    );
+    assert!(
+        back.status.success(),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&back.stdout)?;
+    assert_eq!(report["format"], "aegis");
+    assert_eq!(report["accounts"].as_array().map(Vec::len), Some(2));
+
+    // Google Authenticator QR codes on screen: what the window shows scans as an export of
+    // the TOTP account, and the SHA-512 HOTP account is listed as not exportable.
+    s.click("button[aria-label=Settings]").await?;
+    s.wait_for("[data-action=export]").await?.click().await?;
+    s.wait_for_text("QR codes for Google Authenticator").await?;
+    s.click("input[value=google-qr]").await?;
+    s.wait_for_text("I understand").await?;
+    s.click(".check input[type=checkbox]").await?;
+    s.click_button("Show QR codes").await?;
+    s.wait_for("[data-testid=google-qr] svg").await?;
+    s.wait_for_text("Not exported — VPN (mika)").await?;
+    let png = s.screenshot("export-google").await?;
+    let found = ninsho_core::scan::scan_file(&png)?;
+    let exported: Vec<String> = found
+        .iter()
+        .filter_map(|p| match &p.content {
+            ninsho_core::scan::Content::GoogleExport(part) => {
+                Some(part.accounts.iter().map(|a| a.label()).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(exported, ["Codeberg (mika@example.org)"]);
+
+    let n = s.assert_no_secret_in_ipc().await?;
+    println!("(g) imported; code {shown} matches; exported; {n} IPC responses checked");
     s.stop().await
 }

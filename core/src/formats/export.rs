@@ -174,21 +174,22 @@ pub fn qr_png(text: &str, module: u32) -> Result<Vec<u8>, ExportError> {
 }
 
 /// A Google Authenticator export: its QR codes and what could not go into them.
-pub struct GoogleQr {
-    /// PNG images, 10 accounts each, in batch order.
-    pub images: Vec<Vec<u8>>,
+pub struct GoogleQr<T> {
+    /// The QR codes (PNG bytes or SVG text), 10 accounts each, in batch order.
+    pub images: Vec<T>,
     /// Accounts (by index) that Google Authenticator's format cannot hold, with the reason.
     pub skipped: Vec<(usize, String)>,
 }
 
-/// Google Authenticator export QR codes (10 accounts each) as PNG images, plus the accounts
-/// that cannot be exported that way, with the reason.
-pub fn google_qr(accounts: &[Account]) -> Result<GoogleQr, ExportError> {
+fn google_qr_with<T>(
+    accounts: &[Account],
+    render: impl Fn(&str) -> Result<T, ExportError>,
+) -> Result<GoogleQr<T>, ExportError> {
     let batch_id = i32::from_le_bytes(crypto::random::<4>().ok_or(ExportError::Random)?);
     let (texts, skipped) = uri::migration::encode(accounts, 0, batch_id);
     let images = texts
         .iter()
-        .map(|t| qr_png(t, 6))
+        .map(|t| render(t))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(GoogleQr {
         images,
@@ -197,6 +198,16 @@ pub fn google_qr(accounts: &[Account]) -> Result<GoogleQr, ExportError> {
             .map(|(i, e)| (i, e.to_string()))
             .collect(),
     })
+}
+
+/// Google Authenticator export QR codes as PNG files' bytes.
+pub fn google_qr(accounts: &[Account]) -> Result<GoogleQr<Vec<u8>>, ExportError> {
+    google_qr_with(accounts, |t| qr_png(t, 6))
+}
+
+/// Google Authenticator export QR codes as SVG, to show on screen for a phone to scan.
+pub fn google_qr_svg(accounts: &[Account], size: u32) -> Result<GoogleQr<String>, ExportError> {
+    google_qr_with(accounts, |t| qr_svg(t, size))
 }
 
 fn escape(text: &str) -> String {

@@ -1,6 +1,15 @@
 // The window's state: what Rust said last, and what the person is doing. Codes are fetched once
 // per period; the countdown is drawn by CSS from valid_from/valid_until, with no timer IPC.
-import { asAppError, ipc, type AccountView, type AppError, type AppStatus, type ScanPreview, type Settings } from "./ipc";
+import {
+  asAppError,
+  ipc,
+  type AccountView,
+  type AppError,
+  type AppStatus,
+  type BackupStep,
+  type ScanPreview,
+  type Settings,
+} from "./ipc";
 import { resolveLang, translate, errorText, type Key, type Lang } from "./i18n";
 
 export type CodeState = {
@@ -19,6 +28,8 @@ export type Dialog =
   | { kind: "recovery"; account: AccountView }
   | { kind: "transfer"; account: AccountView }
   | { kind: "settings" }
+  | { kind: "password"; token: string; format: string; file: string }
+  | { kind: "export" }
   | { kind: "trash"; token: string; file: string };
 
 export type Toast = { text: string; kind: "info" | "error"; id: number };
@@ -174,6 +185,26 @@ class AppModel {
     try {
       const preview = await action();
       if (preview) this.dialog = { kind: "preview", preview };
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Shows what opening a backup gave: its preview, or the password prompt. */
+  backupStep(step: BackupStep) {
+    if (step.preview) this.dialog = { kind: "preview", preview: step.preview };
+    else if (step.password_token)
+      this.dialog = { kind: "password", token: step.password_token, format: step.format ?? "", file: step.file_name };
+  }
+
+  /** "Import from another app…": Rust asks for the file and reads it. */
+  async importBackup() {
+    this.busy = "backup";
+    try {
+      const step = await ipc.openBackup();
+      if (step) this.backupStep(step);
     } catch (e) {
       this.fail(e);
     } finally {

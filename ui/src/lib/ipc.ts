@@ -5,8 +5,11 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccountView } from "./bindings/AccountView";
 import type { AppError } from "./bindings/AppError";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { BackupStep } from "./bindings/BackupStep";
 import type { CodesSnapshot } from "./bindings/CodesSnapshot";
 import type { CopyResult } from "./bindings/CopyResult";
+import type { ExportDone } from "./bindings/ExportDone";
+import type { GoogleQrCodes } from "./bindings/GoogleQrCodes";
 import type { ImportResult } from "./bindings/ImportResult";
 import type { ManualEntry } from "./bindings/ManualEntry";
 import type { ManualPreview } from "./bindings/ManualPreview";
@@ -18,8 +21,11 @@ export type {
   AccountView,
   AppError,
   AppStatus,
+  BackupStep,
   CodesSnapshot,
   CopyResult,
+  ExportDone,
+  GoogleQrCodes,
   ImportResult,
   ManualEntry,
   ManualPreview,
@@ -59,12 +65,23 @@ export const ipc = {
   transferQr: (id: string) => invoke<TransferQr>("transfer_qr", { id }),
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
+  openBackup: () => invoke<BackupStep | null>("open_backup"),
+  unlockBackup: (token: string, password: string) => invoke<ScanPreview>("unlock_backup", { token, password }),
+  discardBackup: (token: string) => invoke<void>("discard_backup", { token }),
+  exportVault: (format: ExportFormat, password: string | null) =>
+    invoke<ExportDone | null>("export_vault", { format, password }),
+  googleQrCodes: () => invoke<GoogleQrCodes>("google_qr_codes"),
 };
+
+/** The formats `export_vault` writes. */
+export type ExportFormat = "aegis" | "aegis-plain" | "uris" | "html" | "google-qr";
 
 export const events = {
   onAccountsChanged: (handler: () => void): Promise<UnlistenFn> => listen("accounts-changed", () => handler()),
   onDropPreview: (handler: (preview: ScanPreview) => void): Promise<UnlistenFn> =>
     listen<ScanPreview>("drop-preview", (e) => handler(e.payload)),
+  onDropBackup: (handler: (step: BackupStep) => void): Promise<UnlistenFn> =>
+    listen<BackupStep>("drop-backup", (e) => handler(e.payload)),
   onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
     Promise.all([
       listen("tauri://drag-enter", () => handler(true)),

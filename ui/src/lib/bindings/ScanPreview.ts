@@ -9,14 +9,18 @@ export type ScanPreview = {
  */
 token: string | null, 
 /**
- * `screen`, `clipboard`, `file`, `drop`, `text` or `manual`.
+ * `screen`, `clipboard`, `file`, `drop`, `text`, `manual` or `backup`.
  */
 source: string, items: Array<PreviewItem>, notes: Array<ScanNote>, batches: Array<BatchView>, 
 /**
- * The image file scanned (for the offer to move it to the trash), if one was.
+ * The image or backup file read (for the offer to move it to the trash), if one was.
  */
 file_name: string | null, 
 /**
- * QR codes found in the image(s).
+ * QR codes found in the image(s); for a backup, the accounts it yielded.
  */
-codes_found: number, };
+codes_found: number, 
+/**
+ * The app whose backup this is (imports only).
+ */
+format: string | null, };
