@@ -3,9 +3,8 @@
 //! [`decode_all`] finds every code in an image (screenshots often show several) and says what
 //! each one is ([`Content`]): an account, a Google export part, or what else it is.
 
-mod binarize;
-mod cascade;
 mod load;
+mod locate;
 mod payload;
 
 use std::path::Path;
@@ -35,7 +34,7 @@ pub enum ScanError {
 
 /// Every QR code in a grey image, in reading order.
 pub fn decode_all(grey: &GrayImage) -> Vec<Payload> {
-    cascade::find_codes(grey)
+    locate::find_codes(grey)
         .into_iter()
         .map(|found| {
             // Byte-mode QR text is ISO 8859-1 by the standard but UTF-8 in practice: take UTF-8
