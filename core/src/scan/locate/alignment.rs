@@ -67,6 +67,7 @@ pub(crate) fn find(
         }
     }
     let (s, a, b) = best;
+    trace!("  alignment at {module:?}: score {s:.2}");
     if s < MIN_SCORE {
         return None;
     }

@@ -12,7 +12,8 @@
 use zeroize::Zeroizing;
 
 use super::alignment::{self, Anchors};
-use super::finder::{self, Finder};
+use super::corners::Corners;
+use super::finder::Finder;
 use super::geometry::{Homography, Point};
 use super::modules::{self, Reading};
 use super::symbol;
@@ -33,6 +34,17 @@ pub(crate) enum Outcome {
     NotACode,
 }
 
+impl Outcome {
+    #[cfg_attr(not(feature = "trace"), allow(dead_code))]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Decoded(_) => "decoded",
+            Outcome::Unreadable => "unreadable",
+            Outcome::NotACode => "not a code",
+        }
+    }
+}
+
 /// A candidate size with what the symbol says about it.
 #[derive(Clone, Copy, Debug)]
 struct Fit {
@@ -51,6 +63,9 @@ impl Fit {
     }
 }
 
+/// Modules smaller than this (pixels) are worth unmixing when nothing else reads them.
+const UNMIX_BELOW: f32 = 2.5;
+
 /// Least share of timing modules that must alternate in a code below version 7: a wrong size
 /// leaves about half.
 const MIN_TIMING: f32 = 0.6;
@@ -58,35 +73,36 @@ const MIN_TIMING: f32 = 0.6;
 /// Three finders that may be one code's corners, and the image they were found in.
 struct Candidate<'a> {
     view: &'a View<'a>,
-    tl: &'a Finder,
-    tr: &'a Finder,
-    bl: &'a Finder,
+    corners: Corners<'a>,
     inverted: bool,
 }
 
 pub(crate) fn read(view: &View, tl: &Finder, tr: &Finder, bl: &Finder) -> Outcome {
-    let c = Candidate {
-        view,
-        tl,
-        tr,
-        bl,
-        inverted: tl.inverted,
-    };
-    let top = finder::module_between(view, tl, tr);
-    let left = finder::module_between(view, tl, bl);
-    if finder::mismatch(view, [tl, tr, bl], top, left) > finder::MAX_MISMATCH {
+    let corners = Corners::measure(view, tl, tr, bl);
+    trace!("  {corners:?}");
+    if !corners.look_like_finders(view) {
         return Outcome::NotACode;
     }
-    let estimate =
-        (tl.centre.distance(tr.centre) / top + tl.centre.distance(bl.centre) / left) / 2.0 + 7.0;
+    let estimate = (tl.centre.distance(tr.centre) / corners.top
+        + tl.centre.distance(bl.centre) / corners.left)
+        / 2.0
+        + 7.0;
     if !(17.0..=190.0).contains(&estimate) {
         return Outcome::NotACode;
     }
+    let c = Candidate {
+        view,
+        corners,
+        inverted: tl.inverted,
+    };
     let fits = candidate_sizes(estimate)
         .into_iter()
         .filter_map(|side| c.assess(side))
         .collect::<Vec<_>>();
     let mut fits = c.settle_versions(fits);
+    fits.sort_by_key(|f| f.side);
+    fits.dedup_by_key(|f| f.side);
+    trace!("  size estimate {estimate:.1}: {fits:?}");
     if fits.is_empty() {
         return Outcome::NotACode;
     }
@@ -116,17 +132,9 @@ fn candidate_sizes(estimate: f32) -> Vec<usize> {
 }
 
 impl Candidate<'_> {
-    /// The affine module grid the three finder centres span for a code of `side` modules.
+    /// The module grid the three finders span for a code of `side` modules.
     fn affine(&self, side: usize) -> Option<Homography> {
-        let far = side as f32 - 3.5;
-        Homography::affine(
-            [
-                Point::new(3.5, 3.5),
-                Point::new(far, 3.5),
-                Point::new(3.5, far),
-            ],
-            [self.tl.centre, self.tr.centre, self.bl.centre],
-        )
+        self.corners.grid(side)
     }
 
     /// Whether module `(col, row)` of grid `h` is dark.
@@ -141,6 +149,7 @@ impl Candidate<'_> {
         let dark = |c: usize, r: usize| self.dark(&h, c, r);
         let timing = symbol::timing_agreement(side, &dark);
         let (both, either) = symbol::read_format(side, &dark);
+        trace!("  side {side}: timing {timing:.2}, format errors {both}/{either}");
         // One copy may be lost to a logo or a smudge, but then the other must read clean.
         if both > 6 && !(either <= 1 && timing >= 0.85) {
             return None;
@@ -203,10 +212,15 @@ impl Candidate<'_> {
                 Point::new(far, 3.5),
                 Point::new(3.5, far),
             ],
-            &[self.tl.centre, self.tr.centre, self.bl.centre],
+            &[
+                self.corners.tl.centre,
+                self.corners.tr.centre,
+                self.corners.bl.centre,
+            ],
         );
         let (view, inverted) = (self.view, self.inverted);
         let attempt = |h: &Homography, how: Reading| {
+            trace!("  reading {side} modules {how:?}");
             let bits = modules::read(view, h, side, inverted, how);
             modules::decode(bits).map(|bytes| {
                 let s = side as f32;
@@ -232,12 +246,16 @@ impl Candidate<'_> {
                 grids.insert(0, h);
             }
         }
+        let small = self.corners.top.min(self.corners.left) < UNMIX_BELOW;
         for h in &grids {
             for how in [Reading::Nearest, Reading::Global] {
                 if let Some(d) = attempt(h, how) {
                     return Some(d);
                 }
             }
+        }
+        if small && let Some(d) = attempt(&grids[0], Reading::Unmixed) {
+            return Some(d);
         }
         // The affine grid, when an alignment pattern moved the others: a false match inside
         // the data modules can pull a grid off.

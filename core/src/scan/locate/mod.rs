@@ -6,7 +6,16 @@
 //! centres ([`finder`]), triples of finders ([`triples`]), the module grid with version,
 //! timing and alignment patterns ([`grid`]) — and rqrr only decodes the modules.
 
+/// `eprintln!` with the `trace` feature, nothing without it.
+macro_rules! trace {
+    ($($arg:tt)*) => {
+        #[cfg(feature = "trace")]
+        eprintln!($($arg)*);
+    };
+}
+
 mod alignment;
+mod corners;
 mod finder;
 mod geometry;
 mod grid;
@@ -14,6 +23,7 @@ mod modules;
 mod symbol;
 mod threshold;
 mod triples;
+mod unmix;
 mod view;
 
 use image::GrayImage;
@@ -31,15 +41,41 @@ pub(crate) struct Found {
 }
 
 /// Every QR code found in `grey`, in reading order, each payload once.
+///
+/// When nothing decodes, or a candidate passed every check of a QR symbol but would not
+/// decode, the image is searched once more at half size: averaging 2×2 pixels closes the thin
+/// light seams that designer codes leave between rounded modules, and halves noise and JPEG
+/// ripple, while modules of 3 pixels and more stay readable.
 pub(crate) fn find_codes(grey: &GrayImage) -> Vec<Found> {
     let (w, h) = (grey.width() as usize, grey.height() as usize);
     if w < 21 || h < 21 {
         return Vec::new();
     }
-    let view = View::new(grey.as_raw(), w, h);
+    let mut all = Vec::new();
+    let unreadable = search(grey.as_raw(), w, h, 1.0, &mut all);
+    if (all.is_empty() || unreadable > 0) && w.min(h) >= 2 * MIN_HALVED_SIDE {
+        let (half, hw, hh) = halve(grey.as_raw(), w, h);
+        search(&half, hw, hh, 2.0, &mut all);
+    }
+    reading_order(&mut all);
+    all
+}
+
+/// Smallest side worth searching at half size: a version-1 code with 2-pixel modules.
+const MIN_HALVED_SIDE: usize = 42;
+
+/// One search of one image; codes found are added to `all` (in the original image's pixels:
+/// `scale` is how many of those one pixel here stands for). Returns how many candidates looked
+/// like codes but did not decode.
+fn search(grey: &[u8], w: usize, h: usize, scale: f32, all: &mut Vec<Found>) -> usize {
+    let view = View::new(grey, w, h);
     let finders = finder::search(&view, 3, 2);
+    #[cfg(feature = "trace")]
+    for (i, f) in finders.iter().enumerate() {
+        eprintln!("finder {i}: {f:?}");
+    }
     let mut used = vec![false; finders.len()];
-    let mut all: Vec<Found> = Vec::new();
+    let mut unreadable = 0;
     for t in triples::group(&finders) {
         if used[t.top_left] || used[t.top_right] || used[t.bottom_left] {
             continue;
@@ -49,20 +85,47 @@ pub(crate) fn find_codes(grey: &GrayImage) -> Vec<Found> {
             &finders[t.top_right],
             &finders[t.bottom_left],
         );
-        if let Outcome::Decoded(d) = grid::read(&view, a, b, c) {
-            used[t.top_left] = true;
-            used[t.top_right] = true;
-            used[t.bottom_left] = true;
-            if !all.iter().any(|f| f.bytes == d.bytes) {
-                all.push(Found {
-                    bytes: d.bytes,
-                    corners: d.corners.map(|p| (p.x, p.y)),
-                });
+        let outcome = grid::read(&view, a, b, c);
+        trace!("{t:?}: {}", outcome.name());
+        match outcome {
+            Outcome::Decoded(d) => {
+                used[t.top_left] = true;
+                used[t.top_right] = true;
+                used[t.bottom_left] = true;
+                if !all.iter().any(|f| f.bytes == d.bytes) {
+                    all.push(Found {
+                        bytes: d.bytes,
+                        corners: d.corners.map(|p| (p.x * scale, p.y * scale)),
+                    });
+                }
             }
+            Outcome::Unreadable => unreadable += 1,
+            Outcome::NotACode => {}
         }
     }
-    reading_order(&mut all);
-    all
+    unreadable
+}
+
+/// The image at half size, each pixel the mean of four.
+fn halve(grey: &[u8], w: usize, h: usize) -> (Vec<u8>, usize, usize) {
+    let (hw, hh) = (w / 2, h / 2);
+    let mut out = Vec::with_capacity(hw * hh);
+    for y in 0..hh {
+        let (a, b) = (
+            &grey[2 * y * w..(2 * y + 1) * w],
+            &grey[(2 * y + 1) * w..(2 * y + 2) * w],
+        );
+        out.extend(
+            a.chunks_exact(2)
+                .zip(b.chunks_exact(2))
+                .take(hw)
+                .map(|(p, q)| {
+                    ((u16::from(p[0]) + u16::from(p[1]) + u16::from(q[0]) + u16::from(q[1]) + 2)
+                        / 4) as u8
+                }),
+        );
+    }
+    (out, hw, hh)
 }
 
 /// Top to bottom, and left to right along a row: codes whose tops are less than half a code

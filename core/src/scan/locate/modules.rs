@@ -7,7 +7,9 @@
 //!   fraction (1.16 px per module drawn as runs of 1 and 2 pixels), where interpolating mixes
 //!   in the neighbour module;
 //! - [`Reading::Global`]: interpolated grey levels split by one threshold chosen from the code's
-//!   own modules (Otsu's method) — right for a faint code on a busy page.
+//!   own modules (Otsu's method) — right for a faint code on a busy page;
+//! - [`Reading::Unmixed`]: the modules solved back from the pixels they were blurred into (see
+//!   [`super::unmix`]) — for anti-aliased modules of little more than a pixel.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -21,6 +23,7 @@ pub(crate) enum Reading {
     Local,
     Nearest,
     Global,
+    Unmixed,
 }
 
 /// The modules of a code as rqrr reads them.
@@ -63,6 +66,10 @@ pub(crate) fn read(view: &View, h: &Homography, side: usize, inverted: bool, how
                 }
             }
         }
+        Reading::Unmixed => match super::unmix::read(view, h, side, inverted) {
+            Some(bits) => dark = bits,
+            None => return read(view, h, side, inverted, Reading::Local),
+        },
         Reading::Global => {
             let mut grey = Vec::with_capacity(side * side);
             for r in 0..side {
