@@ -356,11 +356,11 @@ def gen_clean(c, count):
         c.add(img, [text], ["clean", f"clean:mod{module}"] + kind_tags(kind) + module_tag(module), module)
 
 
-def screenshot(browser, html, viewport, dpr):
+def screenshot(browser, html, viewport, dpr, full_page=False):
     ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, device_scale_factor=dpr)
     page = ctx.new_page()
     page.set_content(html, wait_until="load")
-    data = page.screenshot(type="png")
+    data = page.screenshot(type="png", full_page=full_page)
     ctx.close()
     return Image.open(io.BytesIO(data)).convert("RGB")
 
@@ -428,7 +428,9 @@ def gen_multi(c, browser, count):
             cells.append(f'<div style="display:inline-block;margin:10px;text-align:center">{qr_element(rng, matrix, css_px, element, theme)}'
                          f'<div>{len(cells) + 1} / {len(texts)}</div></div>')
         body = setup_card(rng, theme, "".join(cells), "Scan every code below", "")
-        img = screenshot(browser, page_html(rng, theme, body), (1600, 1000), dpr)
+        # The whole page: three stacked codes can run past the viewport, and a code cut in half
+        # is not a multi-code case any decoder could pass.
+        img = screenshot(browser, page_html(rng, theme, body), (1600, 1000), dpr, full_page=True)
         c.add(img, texts, ["multi", f"multi:{ncodes}", f"theme:{theme}", f"element:{element}", f"payload:{kind}"] + module_tag(module_px), module_px)
 
 
@@ -513,6 +515,166 @@ def gen_negatives(c, browser, count):
         c.add(img, [], ["negative", tag])
 
 
+# ---------------------------------------------------------------- beyond the plain cases
+
+def styled_svg(rng, matrix, css_px, dark, light):
+    """A "designer" code as QR styling libraries draw it: round dots or rounded modules, and
+    finder patterns drawn as rounded squares."""
+    n = len(matrix)
+    quiet = 4
+    total = n + 2 * quiet
+    style = rng.choice(["dots", "rounded", "rounded-finders"])
+    in_finder = lambda x, y: (x < 7 and y < 7) or (x >= n - 7 and y < 7) or (x < 7 and y >= n - 7)
+    parts = []
+    for y, row in enumerate(matrix):
+        for x, v in enumerate(row):
+            if not v or (style != "rounded" and in_finder(x, y)):
+                continue
+            X, Y = x + quiet, y + quiet
+            if style == "dots":
+                parts.append(f'<circle cx="{X + .5}" cy="{Y + .5}" r="{rng.choice([0.42, 0.45, 0.5])}"/>')
+            else:
+                parts.append(f'<rect x="{X + .04}" y="{Y + .04}" width=".92" height=".92" rx=".3"/>')
+    if style != "rounded":
+        r = rng.choice([1.0, 1.6, 2.2])
+        for fx, fy in [(0, 0), (n - 7, 0), (0, n - 7)]:
+            X, Y = fx + quiet, fy + quiet
+            parts.append(f'<path fill-rule="evenodd" d="M{X + r},{Y} h{7 - 2 * r} a{r},{r} 0 0 1 {r},{r} v{7 - 2 * r} a{r},{r} 0 0 1 -{r},{r} '
+                         f'h-{7 - 2 * r} a{r},{r} 0 0 1 -{r},-{r} v-{7 - 2 * r} a{r},{r} 0 0 1 {r},-{r} z '
+                         f'M{X + 1 + r / 2},{Y + 1} h{5 - r} a{r / 2},{r / 2} 0 0 1 {r / 2},{r / 2} v{5 - r} a{r / 2},{r / 2} 0 0 1 -{r / 2},{r / 2} '
+                         f'h-{5 - r} a{r / 2},{r / 2} 0 0 1 -{r / 2},-{r / 2} v-{5 - r} a{r / 2},{r / 2} 0 0 1 {r / 2},-{r / 2} z"/>')
+            parts.append(f'<rect x="{X + 2}" y="{Y + 2}" width="3" height="3" rx="{r / 2.5}"/>')
+    return style, (f'<svg viewBox="0 0 {total} {total}" width="{css_px}" height="{css_px}">'
+                   f'<rect width="{total}" height="{total}" fill="{light}"/><g fill="{dark}">{"".join(parts)}</g></svg>')
+
+
+def gen_styled(c, browser, count):
+    rng = c.rng
+    for i in range(count):
+        theme = rng.choice(["light", "dark"])
+        kind, text = payload(rng, rng.choices(["otpauth", "mig1", "mig5"], [60, 25, 15])[0])
+        matrix = qr_matrix(text, error=rng.choice(["m", "q", "h"]))
+        n = len(matrix)
+        dark = rng.choice(["#000000", "#1a237e", "#0b5d3b", "#4a148c", "#222831"])
+        dpr = rng.choice([1, 1.5, 2])
+        css_px = rng.randint(max(160, int(n * 3.2 / dpr)), 320)
+        style, qr_html = styled_svg(rng, matrix, css_px, dark, "#ffffff")
+        _, secret_text = rand_secret(rng)
+        html = page_html(rng, theme, setup_card(rng, theme, qr_html, secret_text))
+        img = screenshot(browser, html, (1280, 800), dpr)
+        module_px = css_px * dpr / (n + 8)
+        c.add(img, [text], ["styled", f"styled:{style}", f"theme:{theme}", f"dpr:{dpr}"] + kind_tags(kind) + module_tag(module_px), module_px)
+
+
+def page_shot(c, browser, kind_weights=(60, 25, 15), dpr=None, theme=None, element=None):
+    """One setup page with a code, as in gen_pages; returns the image, payload, kind and module size."""
+    rng = c.rng
+    theme = theme or rng.choices(list(THEMES), [45, 35, 20])[0]
+    element = element or rng.choice(["img", "canvas", "svg"])
+    dpr = dpr or rng.choice([1, 1.5, 2])
+    kind, text = payload(rng, rng.choices(["otpauth", "mig1", "mig5"], kind_weights)[0])
+    matrix = qr_matrix(text, rng=rng)
+    n = len(matrix)
+    css_px = rng.randint(max(150, n * 2), 300)
+    qr_html = qr_element(rng, matrix, css_px, element, theme)
+    _, secret_text = rand_secret(rng)
+    html = page_html(rng, theme, setup_card(rng, theme, qr_html, secret_text))
+    img = screenshot(browser, html, rng.choice([(1280, 800), (1440, 900)]), dpr)
+    return img, text, kind, css_px * dpr / (n + 8), theme
+
+
+def gen_scaled(c, browser, count):
+    """Screenshots scaled down before they reach Ninsho: an OS scaling a HiDPI capture to
+    "actual size", a chat app shrinking an image."""
+    rng = c.rng
+    for i in range(count):
+        img, text, kind, module_px, theme = page_shot(c, browser, dpr=rng.choice([1.5, 2]))
+        f = rng.uniform(0.5, 0.8)
+        img = img.resize((round(img.width * f), round(img.height * f)), rng.choice([Image.BILINEAR, Image.LANCZOS, Image.BOX]))
+        c.add(img, [text], ["scaled", f"theme:{theme}"] + kind_tags(kind) + module_tag(module_px * f), module_px * f)
+
+
+def gen_photo(c, browser, count):
+    """A phone photo of a screen: perspective, defocus, sensor noise, uneven light, JPEG."""
+    rng = c.rng
+    for i in range(count):
+        img, text, kind, module_px, theme = page_shot(c, browser, dpr=rng.choice([1, 2]), theme=rng.choice(["light", "dark"]))
+        img, _ = degrade(rng, img, "perspective")
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.2)))
+        arr = np.asarray(img, float)
+        h, w = arr.shape[:2]
+        ramp = np.linspace(rng.uniform(0.55, 0.8), rng.uniform(0.95, 1.1), w)[None, :, None]
+        if rng.random() < 0.5:
+            ramp = np.linspace(rng.uniform(0.55, 0.8), rng.uniform(0.95, 1.1), h)[:, None, None]
+        arr = arr * ramp + np.random.default_rng(rng.getrandbits(32)).normal(0, rng.uniform(4, 10), arr.shape)
+        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+        c.add(img, [text], ["photo", f"theme:{theme}"] + kind_tags(kind), None, fmt="jpeg", quality=rng.randint(60, 85))
+
+
+def gen_tight(c, count):
+    """A code cropped tight by a screenshot tool: no quiet zone, or one module of it."""
+    rng = c.rng
+    for i in range(count):
+        kind, text = payload(rng, rng.choices(["otpauth", "mig1", "mig5"], [60, 25, 15])[0])
+        matrix = qr_matrix(text, rng=rng)
+        module = rng.choice([2, 3, 4, 5])
+        quiet = rng.choice([0, 1])
+        img = qr_image(matrix, module, quiet=quiet).convert("RGB")
+        if rng.random() < 0.5:
+            img = Image.eval(img, lambda v: 255 - v)
+        c.add(img, [text], ["tight", f"tight:quiet{quiet}"] + kind_tags(kind) + module_tag(module), module)
+
+
+def gen_huge(c, count):
+    """A small code blown up to fill the screen: modules of 20 to 40 pixels."""
+    rng = c.rng
+    for i in range(count):
+        text = otpauth_uri(rng)
+        matrix = qr_matrix(text, error="l")
+        n = len(matrix)
+        module = rng.randint(20, 40)
+        code = qr_image(matrix, module, quiet=2).convert("RGB")
+        page = Image.new("RGB", (max(1920, code.width + 100), max(1080, code.height + 60)), (245, 245, 245))
+        page.paste(code, ((page.width - code.width) // 2, (page.height - code.height) // 2))
+        c.add(page, [text], ["huge", "payload:otpauth"] + module_tag(module), module)
+
+
+def gen_hard_negatives(c, browser, count):
+    """Things that look like codes and are not: three finder patterns around random modules,
+    a code with most of its modules scrambled, a page of icon-like squares."""
+    rng = c.rng
+    for i in range(count):
+        which = i % 3
+        if which == 0:
+            n = rng.choice([25, 29, 33, 41])
+            matrix = [[rng.random() < 0.5 for _ in range(n)] for _ in range(n)]
+            for fx, fy in [(0, 0), (n - 7, 0), (0, n - 7)]:
+                for y in range(-1, 8):
+                    for x in range(-1, 8):
+                        if 0 <= fy + y < n and 0 <= fx + x < n:
+                            ring = max(abs(x - 3), abs(y - 3))
+                            matrix[fy + y][fx + x] = ring != 2 and ring <= 3
+            img = qr_image(matrix, rng.choice([3, 4, 6]))
+            tag = "neg:fake"
+        elif which == 1:
+            matrix = qr_matrix(otpauth_uri(rng), error="l")
+            n = len(matrix)
+            for y in range(n):
+                for x in range(n):
+                    if not ((x < 9 and y < 9) or (x >= n - 8 and y < 9) or (x < 9 and y >= n - 8)) and rng.random() < 0.4:
+                        matrix[y][x] = not matrix[y][x]
+            img = qr_image(matrix, rng.choice([3, 4, 6]))
+            tag = "neg:scrambled"
+        else:
+            theme = rng.choice(["light", "dark"])
+            icons = "".join(f'<div style="display:inline-block;width:{s}px;height:{s}px;border:{s // 7}px solid {THEMES[theme]["fg"]};'
+                            f'margin:14px;padding:{s // 7}px;box-sizing:border-box"><div style="width:100%;height:100%;background:{THEMES[theme]["fg"]}"></div></div>'
+                            for s in [rng.choice([21, 28, 35, 42]) for _ in range(24)])
+            img = screenshot(browser, page_html(rng, theme, setup_card(rng, theme, icons, "none")), (1280, 800), rng.choice([1, 2]))
+            tag = "neg:squares"
+        c.add(img, [], ["negative", tag])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "corpus")
@@ -536,6 +698,13 @@ def main():
         gen_degraded(c, browser, n(84))
         gen_logo(c, n(12))
         gen_negatives(c, browser, n(36))
+        # Added later, after every earlier family so that those images stay as they were.
+        gen_styled(c, browser, n(18))
+        gen_scaled(c, browser, n(18))
+        gen_photo(c, browser, n(18))
+        gen_tight(c, n(12))
+        gen_huge(c, n(6))
+        gen_hard_negatives(c, browser, n(12))
         browser.close()
     (args.out / "manifest.json").write_text(json.dumps(c.entries, indent=1, ensure_ascii=False))
     pos = sum(1 for e in c.entries if e["expected"])
