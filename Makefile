@@ -100,7 +100,7 @@ test-bench-smoke:
 
 # Measurements, not tests.
 bench: setup
-	cargo bench -p ninsho-core --bench codes
+	cargo bench -p ninsho-core --bench codes --bench scan
 
 # Opening a 1,000-account vault on a real (throwaway) Secret Service.
 bench-vault: setup
