@@ -33,131 +33,117 @@ pub(crate) struct Thresholds {
     spread: Vec<u8>,
 }
 
-/// Minimum, maximum, sum and pixel count of each block of a grid.
+/// Darkest and lightest pixel of each block of a grid.
 struct Grid {
     w: usize,
     h: usize,
     min: Vec<u8>,
     max: Vec<u8>,
-    sum: Vec<u32>,
-    count: Vec<u32>,
 }
 
 impl Grid {
     fn blocks(grey: &[u8], width: usize, height: usize) -> Grid {
         let (w, h) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
-        let n = w * h;
-        let mut grid = Grid {
-            w,
-            h,
-            min: vec![0; n],
-            max: vec![0; n],
-            sum: vec![0; n],
-            count: vec![0; n],
-        };
+        let mut min = Vec::with_capacity(w * h);
+        let mut max = Vec::with_capacity(w * h);
         // Reduce the 8 rows of a block row column by column first (this vectorizes), then
         // each 8-pixel run of the reduced rows.
         let mut row_min = vec![0u8; width];
         let mut row_max = vec![0u8; width];
-        let mut row_sum = vec![0u16; width];
         for by in 0..h {
             let y0 = by * BLOCK;
             let y1 = (y0 + BLOCK).min(height);
             let first = &grey[y0 * width..(y0 + 1) * width];
             row_min.copy_from_slice(first);
             row_max.copy_from_slice(first);
-            for (s, &p) in row_sum.iter_mut().zip(first) {
-                *s = u16::from(p);
-            }
             for y in y0 + 1..y1 {
                 let row = &grey[y * width..(y + 1) * width];
-                for (((lo, hi), s), &p) in row_min
-                    .iter_mut()
-                    .zip(row_max.iter_mut())
-                    .zip(row_sum.iter_mut())
-                    .zip(row)
-                {
+                for ((lo, hi), &p) in row_min.iter_mut().zip(row_max.iter_mut()).zip(row) {
                     *lo = (*lo).min(p);
                     *hi = (*hi).max(p);
-                    *s += u16::from(p);
                 }
             }
-            let rows = (y1 - y0) as u32;
-            for bx in 0..w {
-                let x0 = bx * BLOCK;
-                let x1 = (x0 + BLOCK).min(width);
-                let i = by * w + bx;
-                grid.min[i] = row_min[x0..x1].iter().copied().min().unwrap_or(0);
-                grid.max[i] = row_max[x0..x1].iter().copied().max().unwrap_or(0);
-                grid.sum[i] = row_sum[x0..x1].iter().map(|&s| u32::from(s)).sum();
-                grid.count[i] = (x1 - x0) as u32 * rows;
-            }
+            min.extend(
+                row_min
+                    .chunks(BLOCK)
+                    .map(|c| c.iter().copied().fold(u8::MAX, u8::min)),
+            );
+            max.extend(
+                row_max
+                    .chunks(BLOCK)
+                    .map(|c| c.iter().copied().fold(0, u8::max)),
+            );
         }
-        grid
+        Grid { w, h, min, max }
     }
 
     /// The grid of blocks twice as large.
     fn coarser(&self) -> Grid {
         let (w, h) = (self.w.div_ceil(2), self.h.div_ceil(2));
-        let n = w * h;
         let mut out = Grid {
             w,
             h,
-            min: vec![u8::MAX; n],
-            max: vec![0; n],
-            sum: vec![0; n],
-            count: vec![0; n],
+            min: vec![u8::MAX; w * h],
+            max: vec![0; w * h],
         };
         for y in 0..self.h {
             for x in 0..self.w {
                 let (i, o) = (y * self.w + x, (y / 2) * w + x / 2);
                 out.min[o] = out.min[o].min(self.min[i]);
                 out.max[o] = out.max[o].max(self.max[i]);
-                out.sum[o] += self.sum[i];
-                out.count[o] += self.count[i];
             }
         }
         out
     }
 
-    /// The same statistics over the (2·RADIUS+1)² blocks around each block.
+    /// The darkest and lightest pixel of the (2·RADIUS+1)² blocks around each block.
     fn neighbourhoods(&self) -> Grid {
-        let horizontal = self.box_filter(true, self);
-        self.box_filter(false, &horizontal)
-    }
-
-    fn box_filter(&self, along_x: bool, src: &Grid) -> Grid {
-        let (w, h) = (src.w, src.h);
-        let n = w * h;
-        let mut out = Grid {
+        let (w, h) = (self.w, self.h);
+        // Along rows: each row padded with neutral values so every window is whole.
+        let mut min = Vec::with_capacity(w * h);
+        let mut max = Vec::with_capacity(w * h);
+        let mut pad_min = vec![u8::MAX; w + 2 * RADIUS];
+        let mut pad_max = vec![0u8; w + 2 * RADIUS];
+        for y in 0..h {
+            pad_min[RADIUS..RADIUS + w].copy_from_slice(&self.min[y * w..(y + 1) * w]);
+            pad_max[RADIUS..RADIUS + w].copy_from_slice(&self.max[y * w..(y + 1) * w]);
+            min.extend(
+                pad_min
+                    .windows(2 * RADIUS + 1)
+                    .map(|v| v.iter().copied().fold(u8::MAX, u8::min)),
+            );
+            max.extend(
+                pad_max
+                    .windows(2 * RADIUS + 1)
+                    .map(|v| v.iter().copied().fold(0, u8::max)),
+            );
+        }
+        // Along columns: whole rows at a time, element by element.
+        let mut out_min = vec![u8::MAX; w * h];
+        let mut out_max = vec![0u8; w * h];
+        for y in 0..h {
+            let (a, b) = (y.saturating_sub(RADIUS), (y + RADIUS).min(h - 1));
+            let (lo, hi) = (
+                &mut out_min[y * w..(y + 1) * w],
+                &mut out_max[y * w..(y + 1) * w],
+            );
+            for k in a..=b {
+                for ((o, &v), (p, &u)) in lo
+                    .iter_mut()
+                    .zip(&min[k * w..(k + 1) * w])
+                    .zip(hi.iter_mut().zip(&max[k * w..(k + 1) * w]))
+                {
+                    *o = (*o).min(v);
+                    *p = (*p).max(u);
+                }
+            }
+        }
+        Grid {
             w,
             h,
-            min: vec![0; n],
-            max: vec![0; n],
-            sum: vec![0; n],
-            count: vec![0; n],
-        };
-        let (len, lines) = if along_x { (w, h) } else { (h, w) };
-        let index = |line: usize, k: usize| if along_x { line * w + k } else { k * w + line };
-        for line in 0..lines {
-            for k in 0..len {
-                let (a, b) = (k.saturating_sub(RADIUS), (k + RADIUS).min(len - 1));
-                let (mut lo, mut hi, mut s, mut c) = (u8::MAX, 0u8, 0u32, 0u32);
-                for j in a..=b {
-                    let i = index(line, j);
-                    lo = lo.min(src.min[i]);
-                    hi = hi.max(src.max[i]);
-                    s += src.sum[i];
-                    c += src.count[i];
-                }
-                let o = index(line, k);
-                out.min[o] = lo;
-                out.max[o] = hi;
-                out.sum[o] = s;
-                out.count[o] = c;
-            }
+            min: out_min,
+            max: out_max,
         }
-        out
     }
 }
 
