@@ -26,10 +26,10 @@ pub(crate) enum Reading {
     Unmixed,
 }
 
-/// The modules of a code as rqrr reads them.
+/// The modules of a code as rqrr reads them: the payload, encoded, so wiped on drop.
 pub(crate) struct Bits {
     side: usize,
-    dark: Vec<bool>,
+    dark: Zeroizing<Vec<bool>>,
 }
 
 impl rqrr::BitGrid for Bits {
@@ -47,7 +47,7 @@ fn centre(h: &Homography, c: usize, r: usize) -> Point {
 }
 
 pub(crate) fn read(view: &View, h: &Homography, side: usize, inverted: bool, how: Reading) -> Bits {
-    let mut dark = Vec::with_capacity(side * side);
+    let mut dark = Zeroizing::new(Vec::with_capacity(side * side));
     match how {
         Reading::Local => {
             for r in 0..side {
@@ -71,7 +71,7 @@ pub(crate) fn read(view: &View, h: &Homography, side: usize, inverted: bool, how
             None => return read(view, h, side, inverted, Reading::Local),
         },
         Reading::Global => {
-            let mut grey = Vec::with_capacity(side * side);
+            let mut grey = Zeroizing::new(Vec::with_capacity(side * side));
             for r in 0..side {
                 for c in 0..side {
                     grey.push(view.grey_at(centre(h, c, r)));
@@ -147,24 +147,18 @@ mod tests {
                 .unwrap();
         let side = code.width();
         let mut dark: Vec<bool> = code.to_colors().iter().map(|c| *c == Color::Dark).collect();
-        let bytes = decode(Bits {
+        let bits = |dark: Vec<bool>| Bits {
             side,
-            dark: dark.clone(),
-        })
-        .unwrap();
+            dark: Zeroizing::new(dark),
+        };
+        let bytes = decode(bits(dark.clone())).unwrap();
         assert_eq!(&bytes[..], b"otpauth://totp/a?secret=JBSWY3DP");
         // A few wrong modules are corrected; a grid of noise is refused.
         for i in [200, 260, 301] {
             dark[i] = !dark[i];
         }
-        assert!(
-            decode(Bits {
-                side,
-                dark: dark.clone()
-            })
-            .is_some()
-        );
+        assert!(decode(bits(dark)).is_some());
         let noise = (0..side * side).map(|i| (i * 7919) % 13 < 6).collect();
-        assert!(decode(Bits { side, dark: noise }).is_none());
+        assert!(decode(bits(noise)).is_none());
     }
 }

@@ -8,6 +8,8 @@
 //! their known colours) reads each module for what it contributed, not for what its neighbours
 //! spilled onto it.
 
+use zeroize::Zeroizing;
+
 use super::geometry::{Homography, Point};
 use super::symbol;
 use super::view::View;
@@ -20,7 +22,12 @@ const SWEEPS: usize = 8;
 const MARGIN: usize = 1;
 
 /// Each module's darkness (positive: dark) after unmixing, row by row, `side`² values.
-pub(crate) fn read(view: &View, h: &Homography, side: usize, inverted: bool) -> Option<Vec<bool>> {
+pub(crate) fn read(
+    view: &View,
+    h: &Homography,
+    side: usize,
+    inverted: bool,
+) -> Option<Zeroizing<Vec<bool>>> {
     let n = side + 2 * MARGIN;
     let fixed = fixed_modules(side);
     // Module corner points, (n+1)² of them, in pixels.
@@ -76,7 +83,7 @@ pub(crate) fn read(view: &View, h: &Homography, side: usize, inverted: bool) -> 
     }
     // Start from the plain reading at each centre (the fixed patterns at their colours) and
     // take its contribution out of the pixels.
-    let mut z = vec![0f32; n * n];
+    let mut z = Zeroizing::new(vec![0f32; n * n]);
     for r in 0..n {
         for c in 0..n {
             let m = r * n + c;
@@ -130,7 +137,7 @@ pub(crate) fn read(view: &View, h: &Homography, side: usize, inverted: bool) -> 
             }
         }
     }
-    let mut out = Vec::with_capacity(side * side);
+    let mut out = Zeroizing::new(Vec::with_capacity(side * side));
     for r in 0..side {
         for c in 0..side {
             out.push(z[(r + MARGIN) * n + c + MARGIN] > 0.0);
