@@ -52,10 +52,17 @@ pub(crate) fn find_codes(grey: &GrayImage) -> Vec<Found> {
         return Vec::new();
     }
     let mut all = Vec::new();
-    let unreadable = search(grey.as_raw(), w, h, 1.0, &mut all);
+    let unreadable = search(&View::new(grey.as_raw(), w, h), None, 1.0, &mut all);
     if (all.is_empty() || unreadable > 0) && w.min(h) >= 2 * MIN_HALVED_SIDE {
         let (half, hw, hh) = halve(grey.as_raw(), w, h);
-        search(&half, hw, hh, 2.0, &mut all);
+        let view = View::new(&half, hw, hh);
+        let before = all.len();
+        search(&view, None, 2.0, &mut all);
+        if all.len() == before {
+            for inverted in [false, true] {
+                search(&view.leaning(inverted), Some(inverted), 2.0, &mut all);
+            }
+        }
     }
     reading_order(&mut all);
     all
@@ -64,12 +71,14 @@ pub(crate) fn find_codes(grey: &GrayImage) -> Vec<Found> {
 /// Smallest side worth searching at half size: a version-1 code with 2-pixel modules.
 const MIN_HALVED_SIDE: usize = 42;
 
-/// One search of one image; codes found are added to `all` (in the original image's pixels:
-/// `scale` is how many of those one pixel here stands for). Returns how many candidates looked
-/// like codes but did not decode.
-fn search(grey: &[u8], w: usize, h: usize, scale: f32, all: &mut Vec<Found>) -> usize {
-    let view = View::new(grey, w, h);
-    let finders = finder::search(&view, 3, 2);
+/// One search of one image for codes of the given polarity (or both); codes found are added to
+/// `all` (in the original image's pixels: `scale` is how many of those one pixel here stands
+/// for). Returns how many candidates looked like codes but did not decode.
+fn search(view: &View, polarity: Option<bool>, scale: f32, all: &mut Vec<Found>) -> usize {
+    let mut finders = finder::search(view, 3, 2);
+    if let Some(inverted) = polarity {
+        finders.retain(|f| f.inverted == inverted);
+    }
     #[cfg(feature = "trace")]
     for (i, f) in finders.iter().enumerate() {
         eprintln!("finder {i}: {f:?}");
@@ -85,7 +94,7 @@ fn search(grey: &[u8], w: usize, h: usize, scale: f32, all: &mut Vec<Found>) -> 
             &finders[t.top_right],
             &finders[t.bottom_left],
         );
-        let outcome = grid::read(&view, a, b, c);
+        let outcome = grid::read(view, a, b, c);
         trace!("{t:?}: {}", outcome.name());
         match outcome {
             Outcome::Decoded(d) => {

@@ -7,6 +7,9 @@
 use super::geometry::Point;
 use super::threshold::Thresholds;
 
+/// How far [`View::leaning`] moves thresholds, in units of the local contrast.
+const LEAN: f32 = 0.25;
+
 pub(crate) struct View<'a> {
     pub grey: &'a [u8],
     pub width: usize,
@@ -21,6 +24,17 @@ impl<'a> View<'a> {
             width,
             height,
             thresholds: Thresholds::new(grey, width, height),
+        }
+    }
+
+    /// The same image against thresholds leaning towards the colour of `inverted` codes'
+    /// modules (see [`Thresholds::leaning`]).
+    pub fn leaning(&self, inverted: bool) -> View<'a> {
+        View {
+            grey: self.grey,
+            width: self.width,
+            height: self.height,
+            thresholds: self.thresholds.leaning(if inverted { -LEAN } else { LEAN }),
         }
     }
 
