@@ -133,7 +133,7 @@ fn candidate_sizes(estimate: f32) -> Vec<usize> {
 
 impl Candidate<'_> {
     /// The module grid the three finders span for a code of `side` modules.
-    fn affine(&self, side: usize) -> Option<Homography> {
+    fn grid(&self, side: usize) -> Option<Homography> {
         self.corners.grid(side)
     }
 
@@ -145,7 +145,7 @@ impl Candidate<'_> {
 
     /// How a code of `side` modules would read here: format bits, timing patterns, version.
     fn assess(&self, side: usize) -> Option<Fit> {
-        let h = self.affine(side)?;
+        let h = self.grid(side)?;
         let dark = |c: usize, r: usize| self.dark(&h, c, r);
         let timing = symbol::timing_agreement(side, &dark);
         let (both, either) = symbol::read_format(side, &dark);
@@ -155,8 +155,8 @@ impl Candidate<'_> {
             return None;
         }
         // From version 7 the version blocks settle the size (see `settle_versions`); below,
-        // the timing patterns must mostly alternate. Perspective bends them away from the
-        // affine grid used here, so the bar is low: it is the ranking that picks the size.
+        // the timing patterns must mostly alternate. Perspective bends them away from this
+        // first grid, so the bar is low: it is the ranking that picks the size.
         let version_read =
             side >= symbol::side(7) && symbol::read_version(side, &dark) == Some(side);
         if !version_read && side < symbol::side(7) && timing < MIN_TIMING {
@@ -180,7 +180,7 @@ impl Candidate<'_> {
                 out.push(fit);
                 continue;
             }
-            let Some(h) = self.affine(fit.side) else {
+            let Some(h) = self.grid(fit.side) else {
                 continue;
             };
             match symbol::read_version(fit.side, &|c, r| self.dark(&h, c, r)) {
@@ -203,7 +203,7 @@ impl Candidate<'_> {
     /// until rqrr decodes one. Most codes decode on the first try; each further try costs only
     /// where the symbol checks already said a code is here.
     fn decode(&self, side: usize) -> Option<Decoded> {
-        let base = self.affine(side)?;
+        let base = self.grid(side)?;
         let version = symbol::version_of(side)?;
         let far = side as f32 - 3.5;
         let anchors = Anchors::new(
@@ -257,8 +257,8 @@ impl Candidate<'_> {
         if small && let Some(d) = attempt(&grids[0], Reading::Unmixed) {
             return Some(d);
         }
-        // The affine grid, when an alignment pattern moved the others: a false match inside
-        // the data modules can pull a grid off.
+        // The finders' own grid, when an alignment pattern moved the others: a false match
+        // inside the data modules can pull a grid off.
         if corner.is_some() {
             for how in [Reading::Local, Reading::Nearest, Reading::Global] {
                 if let Some(d) = attempt(&base, how) {

@@ -1,10 +1,18 @@
 //! Ninsho's own QR locator: finds codes in screenshots and hands their modules to rqrr.
 //!
-//! rqrr finds about half the codes in real enrollment screenshots; almost all of its misses are
-//! in *finding* the code, not in reading it (see `qr-baseline.md` of the shared research). So
-//! the finding is done here — block thresholds ([`threshold`]), finder patterns with sub-pixel
-//! centres ([`finder`]), triples of finders ([`triples`]), the module grid with version,
-//! timing and alignment patterns ([`grid`]) — and rqrr only decodes the modules.
+//! rqrr's own detector finds about half the codes in real enrollment screenshots, and almost all
+//! of its misses are in *finding* the code, not in reading it. So the finding is done here and
+//! rqrr only decodes the modules:
+//! - [`threshold`]: where dark ends and light begins, block by block;
+//! - [`finder`]: finder patterns in both polarities, with sub-pixel centres;
+//! - [`triples`]: which three finders make one code, several codes at once;
+//! - [`corners`]: the three finders' own axes, module sizes and look, perspective;
+//! - [`grid`]: the code's size from its version and timing patterns, then decoding;
+//! - [`alignment`]: alignment patterns that pin the grid down;
+//! - [`modules`], [`unmix`]: reading the modules off the grid, and handing them to rqrr;
+//! - [`symbol`]: the fixed parts of a QR symbol; [`geometry`], [`view`]: the plumbing.
+//!
+//! `bench/qr/run.py` measures it against zxing-cpp on the project's corpus of screenshots.
 
 /// `eprintln!` with the `trace` feature, nothing without it.
 macro_rules! trace {
