@@ -3,13 +3,18 @@
 //! A screenshot is not one picture but many: a dark sidebar, a white card, a grey button, and
 //! somewhere a QR code that may be dark on light or light on dark, crisp or blurred, at full
 //! contrast or squeezed into 150–225. So there is no single threshold. The image is cut into
-//! 8×8-pixel blocks; each block's threshold is the mean of the 5×5 blocks around it (40 px, a
-//! few modules of any real code), provided that neighbourhood holds both dark and light. Where it
-//! does not (inside the 3×3 centre of a finder pattern with big modules, say), the same question
-//! is asked of coarser blocks (16, 32, 64, 128 px) until some contrast turns up. A mean of
-//! means is what ZXing's hybrid binarizer uses; unlike it, a flat neighbourhood is never forced
-//! to "light", which is what turns the dark modules of a low-contrast code white next to its
-//! quiet zone, and what breaks light-on-dark codes whose quiet zone is the dark page.
+//! 8×8-pixel blocks; each block's threshold is the midpoint between the darkest and the
+//! lightest pixel of the 5×5 blocks around it (40 px, a few modules of any real code), provided
+//! that neighbourhood holds both dark and light. Where it does not (inside the 3×3 centre of a
+//! finder pattern with big modules, say), the same question is asked of coarser blocks (16, 32,
+//! 64, 128 px) until some contrast turns up.
+//!
+//! The midpoint, not the mean: a finder pattern is two-thirds dark and the quiet zone around it
+//! all light, so a mean leans with the share of dark, and the anti-aliased pixels of modules of
+//! 1.5 px fall to whichever side it leans (on the project's corpus, mean thresholds found 95.6 %
+//! of the codes, midpoints 99.0 %). And unlike ZXing's hybrid binarizer, a flat neighbourhood is
+//! never forced to "light", which is what turns the dark modules of a low-contrast code white
+//! next to its quiet zone, and what breaks light-on-dark codes whose quiet zone is the dark page.
 
 /// Block side in pixels (a power of two).
 const BLOCK_SHIFT: usize = 3;
