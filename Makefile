@@ -29,7 +29,7 @@ BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
 
 .PHONY: run test setup debs ui-deps ui-build app lint test-rust test-ui test-e2e test-bench-smoke \
-  bench bench-vault bench-qr corpus clean-corpus
+  bench bench-vault bench-qr corpus clean-corpus fuzz
 
 setup:
 	scripts/ensure-rust.sh
@@ -117,3 +117,16 @@ bench-qr: corpus
 
 clean-corpus:
 	rm -rf bench/qr/corpus
+
+# Fuzzing the QR locator with libFuzzer (cargo-fuzz), FUZZ_SECONDS per target: any grey image,
+# and images built of finder patterns, alignment-like squares, stripes and module noise. The
+# stable toolchain builds the instrumented targets with RUSTC_BOOTSTRAP=1. Crashes are saved
+# in core/fuzz/artifacts.
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd core && for target in locate_shapes locate_pixels; do \
+	  mkdir -p fuzz/corpus/$$target fuzz/seeds/$$target; \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$target fuzz/corpus/$$target fuzz/seeds/$$target -- \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -print_final_stats=1; \
+	done
