@@ -46,13 +46,22 @@ pub(crate) fn group(finders: &[Finder]) -> Vec<Triple> {
                 }
                 if let Some(t) = triangle([order[i], order[j], order[k]], finders) {
                     out.push(t);
+                    // Keep memory and sorting bounded on textures full of look-alikes.
+                    if out.len() >= 4 * MAX_TRIPLES {
+                        keep_best(&mut out);
+                    }
                 }
             }
         }
     }
-    out.sort_by(|a, b| a.skew.total_cmp(&b.skew));
-    out.truncate(MAX_TRIPLES);
+    keep_best(&mut out);
     out
+}
+
+/// The `MAX_TRIPLES` least skewed, best first.
+fn keep_best(triples: &mut Vec<Triple>) {
+    triples.sort_by(|a, b| a.skew.total_cmp(&b.skew));
+    triples.truncate(MAX_TRIPLES);
 }
 
 /// The three finders as a code's corners, if they can be: the right angle within 45° of 90°,
