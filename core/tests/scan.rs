@@ -225,3 +225,11 @@ proptest! {
         let _ = scan::decode_all(&image);
     }
 }
+
+#[test]
+fn debug_output_of_a_payload_shows_no_secret() {
+    let payloads = scan::decode_all(&render(URI, 4));
+    let shown = format!("{:?}", payloads);
+    assert!(shown.contains("Payload"), "{shown}");
+    assert!(!shown.contains("JBSWY3DPEHPK3PXP"), "{shown}");
+}
