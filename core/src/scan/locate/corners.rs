@@ -110,17 +110,25 @@ impl<'a> Corners<'a> {
         wrong <= MAX_MISMATCH
     }
 
+    /// The three finder centres: where they sit in a code of `side` modules, and in the image.
+    pub fn centres(&self, side: usize) -> ([Point; 3], [Point; 3]) {
+        let far = side as f32 - 3.5;
+        (
+            [
+                Point::new(3.5, 3.5),
+                Point::new(far, 3.5),
+                Point::new(3.5, far),
+            ],
+            [self.tl.centre, self.tr.centre, self.bl.centre],
+        )
+    }
+
     /// The grid for a code of `side` modules before any alignment pattern is found: the
     /// parallelogram of the three centres, or in perspective, the quadrilateral whose fourth
     /// corner is where the top-right finder's column meets the bottom-left finder's row.
     pub fn grid(&self, side: usize) -> Option<Homography> {
         let far = side as f32 - 3.5;
-        let modules = [
-            Point::new(3.5, 3.5),
-            Point::new(far, 3.5),
-            Point::new(3.5, far),
-        ];
-        let pixels = [self.tl.centre, self.tr.centre, self.bl.centre];
+        let (modules, pixels) = self.centres(side);
         if self.bent
             && let Some(br) = intersect(
                 self.tr.centre,

@@ -325,7 +325,7 @@ mod tests {
 
     /// A finder pattern with `module`-pixel modules (fractional: anti-aliased by area coverage)
     /// centred at `(cx, cy)` on a `size`² image.
-    pub(crate) fn finder_image(size: usize, cx: f32, cy: f32, module: f32) -> Vec<u8> {
+    fn finder_image(size: usize, cx: f32, cy: f32, module: f32) -> Vec<u8> {
         let dark = |x: f32, y: f32| {
             let (dx, dy) = ((x - cx) / module, (y - cy) / module);
             let r = dx.abs().max(dy.abs());

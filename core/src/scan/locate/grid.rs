@@ -205,19 +205,8 @@ impl Candidate<'_> {
     fn decode(&self, side: usize) -> Option<Decoded> {
         let base = self.grid(side)?;
         let version = symbol::version_of(side)?;
-        let far = side as f32 - 3.5;
-        let anchors = Anchors::new(
-            &[
-                Point::new(3.5, 3.5),
-                Point::new(far, 3.5),
-                Point::new(3.5, far),
-            ],
-            &[
-                self.corners.tl.centre,
-                self.corners.tr.centre,
-                self.corners.bl.centre,
-            ],
-        );
+        let (modules, pixels) = self.corners.centres(side);
+        let anchors = Anchors::new(&modules, &pixels);
         let (view, inverted) = (self.view, self.inverted);
         let attempt = |h: &Homography, how: Reading| {
             trace!("  reading {side} modules {how:?}");
