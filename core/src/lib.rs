@@ -4,6 +4,7 @@
 //! ([`uri::migration`]), and leave as codes ([`otp`]). Nothing here knows about a UI; every
 //! action a person can take in the app is a call a test can make without one.
 
+pub mod app;
 pub mod formats;
 pub mod otp;
 pub mod scan;

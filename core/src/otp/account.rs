@@ -9,6 +9,7 @@ use super::Secret;
 
 /// How the moving factor advances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum OtpType {
     /// RFC 6238: time-based.
@@ -36,6 +37,7 @@ impl fmt::Display for OtpType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Algorithm {
     #[serde(rename = "SHA1")]
     Sha1,

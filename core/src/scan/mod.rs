@@ -14,7 +14,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 pub use load::{ImageError, MAX_ALLOC, MAX_PIXELS, MAX_SIDE, decode_image, to_grey};
-pub use payload::{Content, OtherKind, Payload, classify};
+pub use payload::{Content, OtherKind, OtherKindCode, Payload, classify};
 
 /// Largest image file we read: a 64-megapixel PNG is far below this.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;

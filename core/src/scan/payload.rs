@@ -45,7 +45,46 @@ pub enum OtherKind {
     Text,
 }
 
+/// What a non-login QR code is, as a code the UI translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum OtherKindCode {
+    WebLink,
+    Wifi,
+    Email,
+    Phone,
+    Sms,
+    Contact,
+    Location,
+    Calendar,
+    Text,
+}
+
 impl OtherKind {
+    pub fn code(&self) -> OtherKindCode {
+        match self {
+            OtherKind::WebLink { .. } => OtherKindCode::WebLink,
+            OtherKind::Wifi { .. } => OtherKindCode::Wifi,
+            OtherKind::Email => OtherKindCode::Email,
+            OtherKind::Phone => OtherKindCode::Phone,
+            OtherKind::Sms => OtherKindCode::Sms,
+            OtherKind::Contact => OtherKindCode::Contact,
+            OtherKind::Location => OtherKindCode::Location,
+            OtherKind::Calendar => OtherKindCode::Calendar,
+            OtherKind::Text => OtherKindCode::Text,
+        }
+    }
+
+    /// The one harmless detail worth showing: a link's host, a Wi-Fi network's name.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            OtherKind::WebLink { host } => Some(host.as_str()).filter(|h| !h.is_empty()),
+            OtherKind::Wifi { network } => network.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A sentence for the person who scanned it.
     pub fn describe(&self) -> String {
         let what = match self {

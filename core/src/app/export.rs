@@ -1,0 +1,337 @@
+//! Exports: the formats as one enum, and the one way each is written, for the CLI's
+//! `export --format` and the app's export dialog alike.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::formats::export::{self, ExportError};
+use crate::otp::Account;
+use crate::vault::{Vault, VaultError};
+
+/// The title of the printable HTML page.
+pub const HTML_TITLE: &str = "Ninsho paper backup";
+
+/// The stem of Google QR image files when the destination is a folder.
+const GOOGLE_QR_STEM: &str = "ninsho-google-export";
+
+/// The formats Ninsho writes. The names are the CLI's `--format` values and the IPC's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    /// An Aegis vault encrypted with a password (scrypt + AES-256-GCM): the default.
+    Aegis,
+    /// The same vault, unencrypted.
+    AegisPlain,
+    /// One otpauth:// URI per line.
+    Uris,
+    /// A printable page with each account's QR code and key.
+    Html,
+    /// Google Authenticator export QR codes, as numbered PNG files.
+    GoogleQr,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::Aegis,
+        ExportFormat::AegisPlain,
+        ExportFormat::Uris,
+        ExportFormat::Html,
+        ExportFormat::GoogleQr,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Aegis => "aegis",
+            ExportFormat::AegisPlain => "aegis-plain",
+            ExportFormat::Uris => "uris",
+            ExportFormat::Html => "html",
+            ExportFormat::GoogleQr => "google-qr",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim().to_ascii_lowercase();
+        ExportFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether the file is protected by a password; every other format shows secrets to
+    /// whoever reads it, and a person must acknowledge that first.
+    pub fn is_encrypted(self) -> bool {
+        self == ExportFormat::Aegis
+    }
+
+    /// The file name offered when a person picks where to save.
+    pub fn suggested_file_name(self) -> &'static str {
+        match self {
+            ExportFormat::Aegis => "ninsho-aegis-encrypted.json",
+            ExportFormat::AegisPlain => "ninsho-aegis-plain.json",
+            ExportFormat::Uris => "ninsho-otpauth.txt",
+            ExportFormat::Html => "ninsho-paper-backup.html",
+            ExportFormat::GoogleQr => "ninsho-google-export.png",
+        }
+    }
+}
+
+impl std::fmt::Display for ExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ExportFormat::from_name(s).ok_or_else(|| {
+            let names: Vec<&str> = ExportFormat::ALL.iter().map(|f| f.name()).collect();
+            format!("unknown export format '{s}'; one of: {}", names.join(", "))
+        })
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ExportFailure {
+    #[error("the vault is empty: there is no account to export")]
+    Empty,
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+/// An account a format cannot hold, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub label: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.label, self.reason)
+    }
+}
+
+/// A finished export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub files: Vec<PathBuf>,
+    /// Accounts the files hold.
+    pub exported: usize,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Checks what can be checked before a person is asked where to save: an encrypted export
+/// needs a password.
+pub fn check(format: ExportFormat, password: Option<&str>) -> Result<(), ExportFailure> {
+    if format.is_encrypted() && password.is_none_or(str::is_empty) {
+        return Err(ExportError::EmptyPassword.into());
+    }
+    Ok(())
+}
+
+/// Every account of the vault with its secret, in display order. An empty vault is an error:
+/// there is nothing to write.
+pub fn accounts(vault: &mut Vault) -> Result<Vec<Account>, ExportFailure> {
+    vault.unlock_all()?;
+    let accounts = vault
+        .accounts()
+        .iter()
+        .map(|m| vault.account(m.id))
+        .collect::<Result<Vec<_>, _>>()?;
+    if accounts.is_empty() {
+        return Err(ExportFailure::Empty);
+    }
+    Ok(accounts)
+}
+
+/// Writes `accounts` as `format` to `dest`, owner-only and atomically. Google QR codes become
+/// numbered PNG files: inside `dest` if it is a folder, else named after its stem beside it.
+pub fn write(
+    format: ExportFormat,
+    dest: &Path,
+    accounts: &[Account],
+    password: Option<&str>,
+) -> Result<Exported, ExportFailure> {
+    check(format, password)?;
+    let single = |bytes: &[u8]| -> Result<Exported, ExportFailure> {
+        export::write_private(dest, bytes)?;
+        Ok(Exported {
+            files: vec![dest.to_path_buf()],
+            exported: accounts.len(),
+            skipped: Vec::new(),
+        })
+    };
+    match format {
+        ExportFormat::Aegis => {
+            let text = export::aegis_encrypted(accounts, password.unwrap_or_default())?;
+            single(text.as_bytes())
+        }
+        ExportFormat::AegisPlain => single(export::aegis_plain(accounts).as_bytes()),
+        ExportFormat::Uris => single(export::uri_list(accounts).as_bytes()),
+        ExportFormat::Html => single(export::html(accounts, HTML_TITLE)?.as_bytes()),
+        ExportFormat::GoogleQr => {
+            let qr = export::google_qr(accounts)?;
+            let files = google_qr_paths(dest, qr.images.len());
+            for (png, path) in qr.images.iter().zip(&files) {
+                export::write_private(path, png)?;
+            }
+            let skipped = skipped(accounts, qr.skipped);
+            Ok(Exported {
+                files,
+                exported: accounts.len() - skipped.len(),
+                skipped,
+            })
+        }
+    }
+}
+
+/// Google Authenticator export QR codes as SVG, to show one by one to a phone.
+pub struct ShownQr {
+    pub svgs: Vec<String>,
+    pub exported: usize,
+    pub skipped: Vec<Skipped>,
+}
+
+pub fn google_qr_svgs(accounts: &[Account], size: u32) -> Result<ShownQr, ExportFailure> {
+    let qr = export::google_qr_svg(accounts, size)?;
+    let skipped = skipped(accounts, qr.skipped);
+    Ok(ShownQr {
+        svgs: qr.images,
+        exported: accounts.len() - skipped.len(),
+        skipped,
+    })
+}
+
+fn skipped(accounts: &[Account], skipped: Vec<(usize, String)>) -> Vec<Skipped> {
+    skipped
+        .into_iter()
+        .map(|(i, reason)| Skipped {
+            label: accounts.get(i).map(Account::label).unwrap_or_default(),
+            reason,
+        })
+        .collect()
+}
+
+/// Where `n` Google QR images go for `dest`: into it if it is a folder, else beside it,
+/// numbered after its stem (`phone.png` → `phone-1-of-2.png`, `phone-2-of-2.png`).
+pub fn google_qr_paths(dest: &Path, n: usize) -> Vec<PathBuf> {
+    let (dir, stem) = if dest.is_dir() {
+        (dest.to_path_buf(), GOOGLE_QR_STEM.to_owned())
+    } else {
+        let stem = dest
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| GOOGLE_QR_STEM.into());
+        (
+            dest.parent().map(Path::to_path_buf).unwrap_or_default(),
+            stem,
+        )
+    };
+    (1..=n)
+        .map(|i| dir.join(format!("{stem}-{i}-of-{n}.png")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{self, FormatError, FormatId};
+    use crate::uri;
+
+    fn accounts() -> Vec<Account> {
+        [
+            "otpauth://totp/GitHub:mika?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+            "otpauth://totp/Steam:mika?secret=MFRGGZDFMZTWQ2LK&issuer=Steam&encoder=steam",
+        ]
+        .iter()
+        .map(|u| uri::parse(u).unwrap())
+        .collect()
+    }
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for f in ExportFormat::ALL {
+            assert_eq!(f.name().parse::<ExportFormat>(), Ok(f));
+            assert_eq!(
+                serde_json::to_value(f).unwrap(),
+                serde_json::Value::from(f.name())
+            );
+        }
+        let e = "pdf".parse::<ExportFormat>().unwrap_err();
+        assert!(
+            e.contains("aegis, aegis-plain, uris, html, google-qr"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn encrypted_export_needs_a_password_and_reads_back_only_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("backup.json");
+        assert!(matches!(
+            write(ExportFormat::Aegis, &path, &accounts(), Some("")),
+            Err(ExportFailure::Export(ExportError::EmptyPassword))
+        ));
+        assert!(!path.exists());
+        let done = write(ExportFormat::Aegis, &path, &accounts(), Some("pässword")).unwrap();
+        assert_eq!(done.exported, 2);
+        assert_eq!(done.files, vec![path.clone()]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(
+            formats::import(&bytes, None, Some("password")).unwrap_err(),
+            FormatError::WrongPassword(FormatId::Aegis)
+        );
+        let back = formats::import(&bytes, None, Some("pässword")).unwrap();
+        let labels: Vec<String> = back.accounts.iter().map(Account::label).collect();
+        assert_eq!(labels, ["GitHub (mika)", "Steam (mika)"]);
+    }
+
+    #[test]
+    fn html_carries_one_title() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("paper.html");
+        write(ExportFormat::Html, &path, &accounts(), None).unwrap();
+        let page = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            page.contains(&format!("<title>{HTML_TITLE}</title>")),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn google_images_are_numbered_beside_a_file_or_inside_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let done = write(
+            ExportFormat::GoogleQr,
+            &dir.path().join("phone.png"),
+            &accounts(),
+            None,
+        )
+        .unwrap();
+        let want = dir.path().join("phone-1-of-1.png");
+        assert_eq!(done.files, vec![want.clone()]);
+        assert!(want.exists());
+        assert_eq!(done.exported, 1);
+        assert_eq!(done.skipped.len(), 1);
+        assert_eq!(done.skipped[0].label, "Steam (mika)");
+
+        let folder = dir.path().join("out");
+        std::fs::create_dir(&folder).unwrap();
+        let done = write(ExportFormat::GoogleQr, &folder, &accounts(), None).unwrap();
+        assert_eq!(
+            done.files,
+            vec![folder.join("ninsho-google-export-1-of-1.png")]
+        );
+        assert!(done.files[0].exists());
+    }
+}
