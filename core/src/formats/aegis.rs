@@ -6,12 +6,12 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto};
 use crate::otp::Account;
 
 pub struct Aegis;
 
-const ID: FormatId = FormatId::Aegis;
+const ID: FormatId = Aegis::ID;
 
 fn is_aegis(v: &Value) -> bool {
     v.get("header").is_some_and(Value::is_object)
@@ -20,9 +20,6 @@ fn is_aegis(v: &Value) -> bool {
 }
 
 impl Importer for Aegis {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_aegis) {
             2

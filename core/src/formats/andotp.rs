@@ -6,11 +6,11 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto};
 
 pub struct AndOtp;
 
-const ID: FormatId = FormatId::AndOtp;
+const ID: FormatId = AndOtp::ID;
 
 fn is_andotp(v: &Value) -> bool {
     v.as_array().is_some_and(|a| {
@@ -21,9 +21,6 @@ fn is_andotp(v: &Value) -> bool {
 }
 
 impl Importer for AndOtp {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_andotp) {
             return 2;

@@ -7,17 +7,14 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto, prefs};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto, prefs};
 
 pub struct Authy;
 
-const ID: FormatId = FormatId::Authy;
+const ID: FormatId = Authy::ID;
 const KEY: &str = "com.authy.storage.tokens.authenticator.key";
 
 impl Importer for Authy {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.text().is_some_and(|t| t.contains(KEY)) {
             2

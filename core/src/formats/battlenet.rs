@@ -3,11 +3,11 @@
 //! Codes are TOTP SHA-1, 8 digits, 30 s.
 
 use super::common::{Collector, hex, params, secret_hex};
-use super::{FormatError, FormatId, Imported, Importer, Input, prefs};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, prefs};
 
 pub struct BattleNet;
 
-const ID: FormatId = FormatId::BattleNet;
+const ID: FormatId = BattleNet::ID;
 const SECRET: &str = "com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET";
 const SERIAL: &str = "com.blizzard.messenger.AUTHENTICATOR_SERIAL";
 /// The app's fixed mask (public: every copy of the app carries it).
@@ -24,9 +24,6 @@ fn unmask(text: &str) -> Option<zeroize::Zeroizing<String>> {
 }
 
 impl Importer for BattleNet {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.text().is_some_and(|t| t.contains(SECRET)) {
             2

@@ -4,12 +4,12 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, uri_account};
-use super::{FormatError, FormatId, Imported, Importer, Input};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered};
 use crate::otp::{Account, OtpParams};
 
 pub struct Bitwarden;
 
-const ID: FormatId = FormatId::Bitwarden;
+const ID: FormatId = Bitwarden::ID;
 
 fn is_json(v: &Value) -> bool {
     v.get("items").is_some_and(Value::is_array) && v.get("encrypted").is_some()
@@ -22,9 +22,6 @@ fn is_csv(text: &str) -> bool {
 }
 
 impl Importer for Bitwarden {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_json) || input.text().is_some_and(is_csv) {
             2

@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered};
 
 pub struct Duo;
 
-const ID: FormatId = FormatId::Duo;
+const ID: FormatId = Duo::ID;
 
 fn is_duo(v: &Value) -> bool {
     v.as_array()
@@ -16,9 +16,6 @@ fn is_duo(v: &Value) -> bool {
 }
 
 impl Importer for Duo {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_duo) {
             2

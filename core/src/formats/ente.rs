@@ -8,11 +8,11 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::common::{Collector, str_of, u64_of, uri_account};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto};
 
 pub struct Ente;
 
-const ID: FormatId = FormatId::Ente;
+const ID: FormatId = Ente::ID;
 
 fn is_encrypted(v: &Value) -> bool {
     v.get("kdfParams").is_some()
@@ -34,9 +34,6 @@ fn list(text: &str) -> Imported {
 }
 
 impl Importer for Ente {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_encrypted) {
             return 3;

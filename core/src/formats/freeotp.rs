@@ -7,12 +7,12 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_java_bytes, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto, javaser, prefs};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto, javaser, prefs};
 use crate::otp::Secret;
 
 pub struct FreeOtp;
 
-const ID: FormatId = FormatId::FreeOtp;
+const ID: FormatId = FreeOtp::ID;
 
 /// A token's JSON (version 1, FreeOTP+): issuerExt, label, type, algo, digits, period, counter.
 pub fn token(t: &Value, secret: Secret) -> Result<crate::otp::Account, String> {
@@ -107,9 +107,6 @@ fn open(key: &[u8], sealed: &Value) -> Option<zeroize::Zeroizing<Vec<u8>>> {
 }
 
 impl Importer for FreeOtp {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.bytes.starts_with(&[0xAC, 0xED, 0x00, 0x05]) {
             return 2;

@@ -4,20 +4,17 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, secret_java_bytes, str_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, freeotp};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, freeotp};
 
 pub struct FreeOtpPlus;
 
-const ID: FormatId = FormatId::FreeOtpPlus;
+const ID: FormatId = FreeOtpPlus::ID;
 
 fn is_json(v: &Value) -> bool {
     v.get("tokens").is_some_and(Value::is_array) && v.get("tokenOrder").is_some()
 }
 
 impl Importer for FreeOtpPlus {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_json) {
             2

@@ -3,16 +3,13 @@
 //! 30 s; `type` 1 is HOTP.
 
 use super::common::{Collector, label, params, secret_b32};
-use super::{FormatError, FormatId, Imported, Importer, Input, sqlite};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, sqlite};
 
 pub struct GoogleAuthenticator;
 
-const ID: FormatId = FormatId::GoogleAuthenticator;
+const ID: FormatId = GoogleAuthenticator::ID;
 
 impl Importer for GoogleAuthenticator {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         sqlite::detect(input, "accounts", &["email", "secret", "original_name"])
     }

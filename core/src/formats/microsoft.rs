@@ -3,16 +3,13 @@
 //! types (work accounts with push) have no code to import.
 
 use super::common::{Collector, label, params, secret_b32, secret_b64};
-use super::{FormatError, FormatId, Imported, Importer, Input, sqlite};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, sqlite};
 
 pub struct MicrosoftAuthenticator;
 
-const ID: FormatId = FormatId::MicrosoftAuthenticator;
+const ID: FormatId = MicrosoftAuthenticator::ID;
 
 impl Importer for MicrosoftAuthenticator {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         sqlite::detect(input, "accounts", &["oath_secret_key", "account_type"])
     }

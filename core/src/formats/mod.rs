@@ -6,6 +6,14 @@
 //! others still import). The preview and the commit are the vault's and the UI's business.
 //!
 //! One foreign format per file, each behind [`Importer`].
+//!
+//! # Adding a format
+//!
+//! Write the importer (a unit struct implementing [`Importer`]) in its own file next to this one,
+//! add its `mod` line here, and add one line to the `formats!` table: variant, `--format` name,
+//! title and importer. Its place in the table is its place in detection, which breaks ties. The
+//! importer names itself in errors with `Self::ID` (from `Registered`), never a `FormatId`
+//! it spells out.
 
 mod aegis;
 mod andotp;
@@ -41,105 +49,78 @@ pub use common::EntryError;
 /// Largest backup file Ninsho reads (a few thousand accounts take well under a megabyte).
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
-/// The apps (and file shapes) Ninsho imports. The names are the CLI's `--format` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FormatId {
-    Aegis,
-    #[serde(rename = "2fas")]
-    TwoFas,
-    AndOtp,
-    AuthenticatorPlus,
-    Authy,
-    BattleNet,
-    Bitwarden,
-    Duo,
-    Ente,
-    FreeOtp,
-    FreeOtpPlus,
-    GoogleAuthenticator,
-    MicrosoftAuthenticator,
-    Uris,
-    Proton,
-    Steam,
-    Stratum,
-    TotpAuthenticator,
-    WinAuth,
+/// Declares the import formats: one line each, `Variant = "name", "Title", module::Importer;`.
+///
+/// From the lines it builds [`FormatId`] (the variants, in this order), [`FormatId::ALL`],
+/// [`FormatId::name`], [`FormatId::title`], the exhaustive `importer(id)` match, and each
+/// importer's [`Registered::ID`]. An importer type can be listed only once (its `Registered`
+/// impls would conflict), and a variant cannot exist without its importer.
+macro_rules! formats {
+    ($($variant:ident = $name:literal, $title:literal, $importer:path;)+) => {
+        /// The apps (and file shapes) Ninsho imports. The names are the CLI's `--format` values.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum FormatId {
+            $(#[doc = $title] $variant,)+
+        }
+
+        const FORMAT_COUNT: usize = [$($name),+].len();
+
+        impl FormatId {
+            /// Every format, in detection order (ties between detectors go to the earlier one).
+            pub const ALL: [FormatId; FORMAT_COUNT] = [$(FormatId::$variant),+];
+
+            /// The `--format` name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(FormatId::$variant => $name,)+
+                }
+            }
+
+            /// The app's name as people know it.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(FormatId::$variant => $title,)+
+                }
+            }
+        }
+
+        fn importer(id: FormatId) -> &'static dyn Importer {
+            match id {
+                $(FormatId::$variant => &$importer,)+
+            }
+        }
+
+        $(impl Registered for $importer {
+            const ID: FormatId = FormatId::$variant;
+        })+
+    };
+}
+
+// The one place a format is added. The order is the detection order.
+formats! {
+    Aegis = "aegis", "Aegis", aegis::Aegis;
+    TwoFas = "2fas", "2FAS", twofas::TwoFas;
+    AndOtp = "andotp", "andOTP", andotp::AndOtp;
+    AuthenticatorPlus = "authenticator-plus", "Authenticator Plus", uris::AuthenticatorPlus;
+    Authy = "authy", "Authy", authy::Authy;
+    BattleNet = "battle-net", "Battle.net Authenticator", battlenet::BattleNet;
+    Bitwarden = "bitwarden", "Bitwarden", bitwarden::Bitwarden;
+    Duo = "duo", "Duo Mobile", duo::Duo;
+    Ente = "ente", "Ente Auth", ente::Ente;
+    FreeOtp = "freeotp", "FreeOTP", freeotp::FreeOtp;
+    FreeOtpPlus = "freeotp-plus", "FreeOTP+", freeotp_plus::FreeOtpPlus;
+    GoogleAuthenticator = "google-authenticator", "Google Authenticator", google_auth::GoogleAuthenticator;
+    MicrosoftAuthenticator = "microsoft-authenticator", "Microsoft Authenticator", microsoft::MicrosoftAuthenticator;
+    Uris = "uris", "otpauth URI list", uris::Uris;
+    Proton = "proton", "Proton Authenticator", proton::Proton;
+    Steam = "steam", "Steam", steam::Steam;
+    Stratum = "stratum", "Stratum (Authenticator Pro)", stratum::Stratum;
+    TotpAuthenticator = "totp-authenticator", "TOTP Authenticator", totp_authenticator::TotpAuthenticator;
+    WinAuth = "winauth", "WinAuth", uris::WinAuth;
 }
 
 impl FormatId {
-    pub const ALL: [FormatId; 19] = [
-        FormatId::Aegis,
-        FormatId::TwoFas,
-        FormatId::AndOtp,
-        FormatId::AuthenticatorPlus,
-        FormatId::Authy,
-        FormatId::BattleNet,
-        FormatId::Bitwarden,
-        FormatId::Duo,
-        FormatId::Ente,
-        FormatId::FreeOtp,
-        FormatId::FreeOtpPlus,
-        FormatId::GoogleAuthenticator,
-        FormatId::MicrosoftAuthenticator,
-        FormatId::Uris,
-        FormatId::Proton,
-        FormatId::Steam,
-        FormatId::Stratum,
-        FormatId::TotpAuthenticator,
-        FormatId::WinAuth,
-    ];
-
-    /// The `--format` name.
-    pub fn name(self) -> &'static str {
-        match self {
-            FormatId::Aegis => "aegis",
-            FormatId::TwoFas => "2fas",
-            FormatId::AndOtp => "andotp",
-            FormatId::AuthenticatorPlus => "authenticator-plus",
-            FormatId::Authy => "authy",
-            FormatId::BattleNet => "battle-net",
-            FormatId::Bitwarden => "bitwarden",
-            FormatId::Duo => "duo",
-            FormatId::Ente => "ente",
-            FormatId::FreeOtp => "freeotp",
-            FormatId::FreeOtpPlus => "freeotp-plus",
-            FormatId::GoogleAuthenticator => "google-authenticator",
-            FormatId::MicrosoftAuthenticator => "microsoft-authenticator",
-            FormatId::Uris => "uris",
-            FormatId::Proton => "proton",
-            FormatId::Steam => "steam",
-            FormatId::Stratum => "stratum",
-            FormatId::TotpAuthenticator => "totp-authenticator",
-            FormatId::WinAuth => "winauth",
-        }
-    }
-
-    /// The app's name as people know it.
-    pub fn title(self) -> &'static str {
-        match self {
-            FormatId::Aegis => "Aegis",
-            FormatId::TwoFas => "2FAS",
-            FormatId::AndOtp => "andOTP",
-            FormatId::AuthenticatorPlus => "Authenticator Plus",
-            FormatId::Authy => "Authy",
-            FormatId::BattleNet => "Battle.net Authenticator",
-            FormatId::Bitwarden => "Bitwarden",
-            FormatId::Duo => "Duo Mobile",
-            FormatId::Ente => "Ente Auth",
-            FormatId::FreeOtp => "FreeOTP",
-            FormatId::FreeOtpPlus => "FreeOTP+",
-            FormatId::GoogleAuthenticator => "Google Authenticator",
-            FormatId::MicrosoftAuthenticator => "Microsoft Authenticator",
-            FormatId::Uris => "otpauth URI list",
-            FormatId::Proton => "Proton Authenticator",
-            FormatId::Steam => "Steam",
-            FormatId::Stratum => "Stratum (Authenticator Pro)",
-            FormatId::TotpAuthenticator => "TOTP Authenticator",
-            FormatId::WinAuth => "WinAuth",
-        }
-    }
-
+    /// The format with this `--format` name (case and surrounding spaces do not matter).
     pub fn from_name(name: &str) -> Option<Self> {
         let n = name.trim().to_ascii_lowercase();
         FormatId::ALL.into_iter().find(|f| f.name() == n)
@@ -149,6 +130,28 @@ impl FormatId {
 impl std::fmt::Display for FormatId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.title())
+    }
+}
+
+/// Serialized as its `--format` name.
+impl serde::Serialize for FormatId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// A `--format` name that is none of [`FormatId::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown format {name:?}; the formats are {}", FormatId::ALL.map(FormatId::name).join(", "))]
+pub struct UnknownFormat {
+    pub name: String,
+}
+
+impl std::str::FromStr for FormatId {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FormatId::from_name(s).ok_or_else(|| UnknownFormat { name: s.to_owned() })
     }
 }
 
@@ -227,9 +230,8 @@ pub struct Imported {
     pub errors: Vec<EntryError>,
 }
 
-/// One foreign format.
+/// One foreign format. Its [`FormatId`] comes from the `formats!` table.
 pub trait Importer: Sync {
-    fn id(&self) -> FormatId;
     /// How sure this importer is that `input` is its format: 0 no, 1 plausible, 2 certain.
     /// Detection looks at content only.
     fn detect(&self, input: &Input) -> u8;
@@ -237,43 +239,18 @@ pub trait Importer: Sync {
     fn import(&self, input: &Input, password: Option<&str>) -> Result<Imported, FormatError>;
 }
 
-fn importers() -> [&'static dyn Importer; 19] {
-    [
-        &aegis::Aegis,
-        &twofas::TwoFas,
-        &andotp::AndOtp,
-        &uris::AuthenticatorPlus,
-        &authy::Authy,
-        &battlenet::BattleNet,
-        &bitwarden::Bitwarden,
-        &duo::Duo,
-        &ente::Ente,
-        &freeotp::FreeOtp,
-        &freeotp_plus::FreeOtpPlus,
-        &google_auth::GoogleAuthenticator,
-        &microsoft::MicrosoftAuthenticator,
-        &uris::Uris,
-        &proton::Proton,
-        &steam::Steam,
-        &stratum::Stratum,
-        &totp_authenticator::TotpAuthenticator,
-        &uris::WinAuth,
-    ]
-}
-
-fn importer(id: FormatId) -> &'static dyn Importer {
-    importers()
-        .into_iter()
-        .find(|i| i.id() == id)
-        .unwrap_or(&uris::Uris)
+/// The id the `formats!` table gives an importer type; importers name themselves in their
+/// errors with it (`Self::ID`, or a module `const ID` taken from it).
+trait Registered {
+    const ID: FormatId;
 }
 
 /// The formats `bytes` may be, most likely first.
 pub fn detect(bytes: &[u8]) -> Vec<FormatId> {
     let input = Input::new(bytes);
-    let mut scored: Vec<(u8, FormatId)> = importers()
+    let mut scored: Vec<(u8, FormatId)> = FormatId::ALL
         .into_iter()
-        .map(|i| (i.detect(&input), i.id()))
+        .map(|id| (importer(id).detect(&input), id))
         .filter(|(s, _)| *s > 0)
         .collect();
     scored.sort_by_key(|s| std::cmp::Reverse(s.0));

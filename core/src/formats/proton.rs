@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, str_of, uri_account};
-use super::{FormatError, FormatId, Imported, Importer, Input};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered};
 
 pub struct Proton;
 
-const ID: FormatId = FormatId::Proton;
+const ID: FormatId = Proton::ID;
 
 fn is_proton(v: &Value) -> bool {
     v.get("entries")
@@ -17,9 +17,6 @@ fn is_proton(v: &Value) -> bool {
 }
 
 impl Importer for Proton {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_proton) {
             2

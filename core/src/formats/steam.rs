@@ -4,12 +4,12 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, secret_b64, str_of};
-use super::{FormatError, FormatId, Imported, Importer, Input};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered};
 use crate::otp::{Account, OtpParams};
 
 pub struct Steam;
 
-const ID: FormatId = FormatId::Steam;
+const ID: FormatId = Steam::ID;
 
 fn accounts(v: &Value) -> Vec<&Value> {
     if v.get("shared_secret").is_some() {
@@ -29,9 +29,6 @@ fn accounts(v: &Value) -> Vec<&Value> {
 }
 
 impl Importer for Steam {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(|v| !accounts(v).is_empty()) {
             2

@@ -7,12 +7,12 @@
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto, sqlite};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto, sqlite};
 use crate::otp::Account;
 
 pub struct Stratum;
 
-const ID: FormatId = FormatId::Stratum;
+const ID: FormatId = Stratum::ID;
 const HEADER: &[u8] = b"AUTHENTICATORPRO";
 const HEADER_LEGACY: &[u8] = b"AuthenticatorPro";
 
@@ -92,9 +92,6 @@ fn parse_plain(plain: &[u8]) -> Result<Imported, FormatError> {
 }
 
 impl Importer for Stratum {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_json)
             || input.bytes.starts_with(HEADER)

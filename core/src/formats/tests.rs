@@ -181,13 +181,91 @@ fn bad_entries_are_reported_and_the_rest_imported() {
     );
 }
 
+/// The format an error names, if any.
+fn named(err: &FormatError) -> Option<FormatId> {
+    match err {
+        FormatError::NotThisFormat(f, _)
+        | FormatError::PasswordRequired(f)
+        | FormatError::WrongPassword(f)
+        | FormatError::Damaged(f, _)
+        | FormatError::Unsupported(f, _) => Some(*f),
+        FormatError::Unrecognized | FormatError::TooLarge(_) => None,
+    }
+}
+
 #[test]
 fn every_format_has_a_name() {
+    // The `--format` names (and serialized values) the CLI and the app rely on, in detection
+    // order.
+    let names = FormatId::ALL.map(FormatId::name);
+    assert_eq!(
+        names,
+        [
+            "aegis",
+            "2fas",
+            "andotp",
+            "authenticator-plus",
+            "authy",
+            "battle-net",
+            "bitwarden",
+            "duo",
+            "ente",
+            "freeotp",
+            "freeotp-plus",
+            "google-authenticator",
+            "microsoft-authenticator",
+            "uris",
+            "proton",
+            "steam",
+            "stratum",
+            "totp-authenticator",
+            "winauth",
+        ]
+    );
+    let mut titles = std::collections::HashSet::new();
+    let mut ids = std::collections::HashSet::new();
     for f in FormatId::ALL {
+        assert!(ids.insert(f), "{f:?} is listed twice");
+        assert!(
+            titles.insert(f.title()),
+            "{f:?}: title {:?} taken",
+            f.title()
+        );
         assert_eq!(FormatId::from_name(f.name()), Some(f));
+        assert_eq!(f.name().parse::<FormatId>(), Ok(f));
+        assert_eq!(serde_json::to_value(f).unwrap(), f.name());
+        assert_eq!(f.to_string(), f.title());
     }
     assert_eq!(FormatId::from_name("AEGIS"), Some(FormatId::Aegis));
+    assert_eq!(" Authy ".parse::<FormatId>(), Ok(FormatId::Authy));
     assert_eq!(FormatId::from_name("nope"), None);
+    let err = "nope".parse::<FormatId>().unwrap_err();
+    assert_eq!(err.name, "nope");
+    let message = err.to_string();
+    assert!(message.contains("\"nope\""), "{message}");
+    assert!(message.contains(&names.join(", ")), "{message}");
+}
+
+#[test]
+fn every_format_reaches_its_own_importer() {
+    // Neither file is a backup of any kind (Ente reads an empty text as an empty list, so the
+    // other is not text): each importer refuses at least one, and every refusal names its
+    // own format.
+    for f in FormatId::ALL {
+        let mut refused = 0;
+        for bytes in [&b""[..], b"\xff\xfe\x00 not a backup"] {
+            for r in [
+                import(bytes, Some(f), None).map(|_| ()),
+                importer(f).import(&Input::new(bytes), None).map(|_| ()),
+            ] {
+                if let Err(err) = r {
+                    assert_eq!(named(&err), Some(f), "{f:?}: {err:?}");
+                    refused += 1;
+                }
+            }
+        }
+        assert!(refused > 0, "{f:?} accepted both non-backups");
+    }
 }
 
 #[test]

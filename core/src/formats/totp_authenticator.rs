@@ -7,11 +7,11 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, secret_b64, secret_hex, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto, prefs};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto, prefs};
 
 pub struct TotpAuthenticator;
 
-const ID: FormatId = FormatId::TotpAuthenticator;
+const ID: FormatId = TotpAuthenticator::ID;
 const PREF: &str = "STATIC_TOTP_CODES_LIST";
 /// What the app encrypts with when the person chose no backup password.
 const DEFAULT_PASSWORD: &str = "TotpAuthenticator";
@@ -80,9 +80,6 @@ fn decrypt(ct: &[u8], password: &str) -> Option<Imported> {
 }
 
 impl Importer for TotpAuthenticator {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.text().is_some_and(|t| t.contains(PREF)) {
             2

@@ -6,11 +6,11 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, crypto};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto};
 
 pub struct TwoFas;
 
-const ID: FormatId = FormatId::TwoFas;
+const ID: FormatId = TwoFas::ID;
 
 fn is_2fas(v: &Value) -> bool {
     v.get("schemaVersion").is_some()
@@ -18,9 +18,6 @@ fn is_2fas(v: &Value) -> bool {
 }
 
 impl Importer for TwoFas {
-    fn id(&self) -> FormatId {
-        ID
-    }
     fn detect(&self, input: &Input) -> u8 {
         if input.json().is_some_and(is_2fas) {
             2

@@ -5,7 +5,7 @@
 use std::io::Read;
 
 use super::common::{Collector, uri_account};
-use super::{FormatError, FormatId, Imported, Importer, Input};
+use super::{FormatError, Imported, Importer, Input, Registered};
 
 fn uri_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
@@ -48,20 +48,17 @@ fn read_list(text: &str, mut adjust: impl FnMut(&mut crate::otp::Account)) -> Im
 pub struct Uris;
 
 impl Importer for Uris {
-    fn id(&self) -> FormatId {
-        FormatId::Uris
-    }
     fn detect(&self, input: &Input) -> u8 {
         if looks_like_uri_list(input) { 2 } else { 0 }
     }
     fn import(&self, input: &Input, _: Option<&str>) -> Result<Imported, FormatError> {
         let text = input.text().ok_or(FormatError::NotThisFormat(
-            FormatId::Uris,
+            Self::ID,
             "it is not text".into(),
         ))?;
         if !looks_like_uri_list(input) {
             return Err(FormatError::NotThisFormat(
-                FormatId::Uris,
+                Self::ID,
                 "it holds no otpauth:// lines".into(),
             ));
         }
@@ -74,20 +71,17 @@ impl Importer for Uris {
 pub struct WinAuth;
 
 impl Importer for WinAuth {
-    fn id(&self) -> FormatId {
-        FormatId::WinAuth
-    }
     fn detect(&self, _: &Input) -> u8 {
         0
     }
     fn import(&self, input: &Input, _: Option<&str>) -> Result<Imported, FormatError> {
         let text = input.text().ok_or(FormatError::NotThisFormat(
-            FormatId::WinAuth,
+            Self::ID,
             "it is not text".into(),
         ))?;
         if !looks_like_uri_list(input) {
             return Err(FormatError::NotThisFormat(
-                FormatId::WinAuth,
+                Self::ID,
                 "it holds no otpauth:// lines".into(),
             ));
         }
@@ -102,9 +96,6 @@ impl Importer for WinAuth {
 pub struct AuthenticatorPlus;
 
 impl Importer for AuthenticatorPlus {
-    fn id(&self) -> FormatId {
-        FormatId::AuthenticatorPlus
-    }
     fn detect(&self, input: &Input) -> u8 {
         if !input.bytes.starts_with(b"PK\x03\x04") {
             return 0;
@@ -122,7 +113,7 @@ impl Importer for AuthenticatorPlus {
         }
     }
     fn import(&self, input: &Input, password: Option<&str>) -> Result<Imported, FormatError> {
-        let id = FormatId::AuthenticatorPlus;
+        let id = Self::ID;
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(input.bytes)).map_err(|e| {
             FormatError::NotThisFormat(id, format!("it is not a ZIP archive ({e})"))
         })?;
