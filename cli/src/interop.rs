@@ -1,17 +1,63 @@
 //! `import` (backups of other authenticators) and `export` (open formats).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
-use ninsho_core::formats::{self, FormatError, FormatId, export};
-use ninsho_core::otp::Account;
-use ninsho_core::vault::VaultError;
+use clap::ValueEnum;
+use clap::builder::PossibleValue;
+use ninsho_core::app::export::{self, ExportFailure, ExportFormat};
+use ninsho_core::app::read::{ReadError, read_bounded};
+use ninsho_core::formats::{self, FormatError, FormatId};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::Failure;
 use crate::json::{self, AccountJson};
+
+/// `--format` of `import`: the apps core's registry knows, named as it names them.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportFormat(pub FormatId);
+
+impl ValueEnum for ImportFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: LazyLock<Vec<ImportFormat>> =
+            LazyLock::new(|| FormatId::ALL.into_iter().map(ImportFormat).collect());
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.title()))
+    }
+}
+
+/// `--format` of `export`: core's export formats.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputFormat(pub ExportFormat);
+
+impl ValueEnum for OutputFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: LazyLock<Vec<OutputFormat>> =
+            LazyLock::new(|| ExportFormat::ALL.into_iter().map(OutputFormat).collect());
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let value = PossibleValue::new(self.0.name());
+        Some(if self.0.is_encrypted() {
+            value.help("encrypted with a password")
+        } else {
+            value.help("unencrypted")
+        })
+    }
+}
+
+impl std::fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// Reads a password from a file (first line), or asks on the terminal.
 fn password(
@@ -20,10 +66,7 @@ fn password(
     confirm: bool,
 ) -> Result<Option<Zeroizing<String>>, Failure> {
     if let Some(path) = file {
-        let text = Zeroizing::new(
-            std::fs::read_to_string(path)
-                .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?,
-        );
+        let text = crate::read_text_file(path)?;
         let first = text.lines().next().unwrap_or("").to_owned();
         return Ok(Some(Zeroizing::new(first)));
     }
@@ -60,7 +103,7 @@ struct ImportReport<'a> {
 
 pub struct ImportArgs<'a> {
     pub file: &'a Path,
-    pub format: Option<&'a str>,
+    pub format: Option<FormatId>,
     pub password_file: Option<&'a Path>,
     pub dry_run: bool,
     pub json: bool,
@@ -70,27 +113,13 @@ pub struct ImportArgs<'a> {
 }
 
 pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
-    let format = match args.format {
-        Some(name) => Some(FormatId::from_name(name).ok_or_else(|| {
-            let names: Vec<&str> = FormatId::ALL.iter().map(|f| f.name()).collect();
-            Failure::input(format!(
-                "unknown format '{name}'; one of: {}",
-                names.join(", ")
-            ))
-        })?),
-        None => None,
-    };
-    let meta = std::fs::metadata(args.file)
-        .map_err(|e| Failure::input(format!("cannot read {}: {e}", args.file.display())))?;
-    if meta.len() > formats::MAX_FILE_BYTES as u64 {
-        return Err(Failure::input(
-            FormatError::TooLarge(meta.len() as usize).to_string(),
-        ));
-    }
-    let bytes = Zeroizing::new(
-        std::fs::read(args.file)
-            .map_err(|e| Failure::input(format!("cannot read {}: {e}", args.file.display())))?,
-    );
+    let format = args.format;
+    let bytes = read_bounded(args.file, formats::MAX_FILE_BYTES as u64).map_err(|e| match e {
+        ReadError::TooLarge { .. } => {
+            Failure::input(format!("{e}: no authenticator backup is that large"))
+        }
+        other => Failure::input(other.to_string()),
+    })?;
     let mut pw = match args.password_file {
         Some(_) => password(args.password_file, "", false)?,
         None => None,
@@ -131,18 +160,18 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
             return Err(Failure::input("nothing imported"));
         }
         let mut vault = crate::vault::open()?;
-        let results = vault.add_many(&imported.accounts, args.force)?;
-        let mut n = 0;
-        let mut dup = Vec::new();
-        for (a, r) in imported.accounts.iter().zip(results) {
-            match r {
-                Ok(_) => n += 1,
-                Err(VaultError::Duplicate(_)) => dup.push(a.label()),
-                Err(e) => return Err(e.into()),
-            }
+        let report = ninsho_core::app::add::add(&mut vault, &imported.accounts, args.force)?;
+        if let Some((_, e)) = report.failed.into_iter().next() {
+            return Err(e.into());
         }
-        added = Some(n);
-        skipped = Some(dup);
+        added = Some(report.added.len());
+        skipped = Some(
+            report
+                .duplicates
+                .iter()
+                .map(|(i, _)| imported.accounts[*i].label())
+                .collect::<Vec<_>>(),
+        );
     }
     if args.json {
         json::print(&ImportReport {
@@ -191,18 +220,12 @@ fn confirm(question: &str, yes: bool) -> Result<bool, Failure> {
 }
 
 pub fn export(
-    format: &str,
+    format: ExportFormat,
     output: &Path,
     password_file: Option<&Path>,
     yes: bool,
 ) -> Result<ExitCode, Failure> {
-    let encrypted = format == "aegis";
-    if !["aegis", "aegis-plain", "uris", "google-qr", "html"].contains(&format) {
-        return Err(Failure::input(format!(
-            "unknown export format '{format}'; one of: aegis, aegis-plain, uris, google-qr, html"
-        )));
-    }
-    if !encrypted
+    if !format.is_encrypted()
         && !confirm(
             "This export holds your secret keys unencrypted: anyone who gets the file can produce your codes. Write it?",
             yes,
@@ -210,84 +233,35 @@ pub fn export(
     {
         return Err(Failure::input("nothing written"));
     }
-    let pw = if encrypted {
+    let pw = if format.is_encrypted() {
         let pw = password(password_file, "Password for the export: ", true)?.ok_or_else(|| {
             Failure::input("an encrypted export needs a password: pass --password-file FILE")
         })?;
-        if pw.is_empty() {
-            return Err(Failure::input(
-                "the password is empty; choose one (it protects the file)",
-            ));
-        }
         Some(pw)
     } else {
         None
     };
-    let mut vault = crate::vault::open()?;
-    vault.unlock_all()?;
-    let accounts: Vec<Account> = vault
-        .accounts()
-        .iter()
-        .map(|m| vault.account(m.id))
-        .collect::<Result<_, _>>()?;
-    if accounts.is_empty() {
-        return Err(Failure::input("the vault is empty: nothing to export"));
-    }
-    let fail = |e: export::ExportError| Failure::input(e.to_string());
-    match format {
-        "aegis" => {
-            let text = export::aegis_encrypted(
-                &accounts,
-                pw.as_deref().map(String::as_str).unwrap_or_default(),
-            )
-            .map_err(fail)?;
-            export::write_private(output, text.as_bytes()).map_err(fail)?;
-        }
-        "aegis-plain" => export::write_private(output, export::aegis_plain(&accounts).as_bytes())
-            .map_err(fail)?,
-        "uris" => {
-            export::write_private(output, export::uri_list(&accounts).as_bytes()).map_err(fail)?
-        }
-        "html" => export::write_private(
-            output,
-            export::html(&accounts, "Ninsho backup")
-                .map_err(fail)?
-                .as_bytes(),
-        )
-        .map_err(fail)?,
-        _ => {
-            let export::GoogleQr { images, skipped } =
-                export::google_qr(&accounts).map_err(fail)?;
-            let paths = qr_paths(output, images.len());
-            for (png, path) in images.iter().zip(&paths) {
-                export::write_private(path, png).map_err(fail)?;
-                println!("wrote {}", path.display());
-            }
-            for (i, why) in skipped {
-                eprintln!("ninsho-cli: not exported: {}: {why}", accounts[i].label());
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-    }
-    println!("wrote {} ({} account(s))", output.display(), accounts.len());
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Where the QR images go: into OUTPUT if it is a folder, else OUTPUT's stem numbered.
-fn qr_paths(output: &Path, n: usize) -> Vec<PathBuf> {
-    let (dir, stem) = if output.is_dir() {
-        (output.to_path_buf(), "ninsho-google-export".to_owned())
-    } else {
-        let stem = output
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "ninsho-google-export".into());
-        (
-            output.parent().map(Path::to_path_buf).unwrap_or_default(),
-            stem,
-        )
+    let pw = pw.as_deref().map(String::as_str);
+    let fail = |e: ExportFailure| match e {
+        ExportFailure::Vault(e) => Failure::from(e),
+        other => Failure::input(other.to_string()),
     };
-    (1..=n)
-        .map(|i| dir.join(format!("{stem}-{i}-of-{n}.png")))
-        .collect()
+    export::check(format, pw).map_err(fail)?;
+    let mut vault = crate::vault::open()?;
+    let accounts = export::accounts(&mut vault).map_err(fail)?;
+    let done = export::write(format, output, &accounts, pw).map_err(fail)?;
+    for skipped in &done.skipped {
+        eprintln!("ninsho-cli: not exported: {skipped}");
+    }
+    match done.files.as_slice() {
+        [file] if format != ExportFormat::GoogleQr => {
+            println!("wrote {} ({} account(s))", file.display(), done.exported)
+        }
+        files => {
+            for file in files {
+                println!("wrote {}", file.display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

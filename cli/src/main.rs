@@ -9,11 +9,14 @@ mod scan;
 mod vault;
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use ninsho_core::otp::{self, Account, Generator};
+use ninsho_core::app::codes;
+use ninsho_core::app::export::ExportFormat;
+use ninsho_core::app::read::read_bounded;
+use ninsho_core::otp::{self, Account};
 use ninsho_core::uri::{self, migration};
 use ninsho_core::vault::{KeychainState, VaultError};
 use zeroize::Zeroizing;
@@ -148,19 +151,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import a backup written by another authenticator (Aegis, 2FAS, andOTP, Authy, Bitwarden,
-    /// Ente Auth, FreeOTP, Google Authenticator, Proton, Stratum, WinAuth, and more).
+    /// Import a backup written by another authenticator (see --format for the apps).
     ///
     /// The format is recognized from the content; --format names it when a file is ambiguous.
     /// Encrypted backups ask for their password on the terminal, or read it from --password-file.
     Import {
         /// The backup file.
         file: PathBuf,
-        /// The format (see `ninsho-cli import --help`): aegis, 2fas, andotp, authenticator-plus,
-        /// authy, battle-net, bitwarden, duo, ente, freeotp, freeotp-plus, google-authenticator,
-        /// microsoft-authenticator, uris, proton, steam, stratum, totp-authenticator, winauth.
+        /// The app that wrote the file, when its content alone does not tell.
         #[arg(long)]
-        format: Option<String>,
+        format: Option<interop::ImportFormat>,
         /// Read the backup's password from the first line of this file.
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
@@ -181,15 +181,15 @@ enum Command {
         force: bool,
     },
     /// Export every account: an encrypted Aegis vault (the default), or an open, unencrypted
-    /// format (aegis-plain, uris, google-qr, html) after a warning.
+    /// format after a warning.
     Export {
         /// Where to write. For google-qr, a folder or a name that numbered PNG files derive from.
         #[arg(short, long, value_name = "PATH")]
         output: PathBuf,
-        /// aegis (encrypted), aegis-plain, uris, google-qr, html.
-        #[arg(long, default_value = "aegis")]
-        format: String,
-        /// Read the export password from the first line of this file (aegis only).
+        /// What to write.
+        #[arg(long, default_value_t = interop::OutputFormat(ExportFormat::Aegis))]
+        format: interop::OutputFormat,
+        /// Read the export password from the first line of this file (encrypted formats only).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
         /// Write an unencrypted export without asking.
@@ -218,14 +218,8 @@ impl Failure {
     }
 
     pub fn keychain(state: &KeychainState) -> Self {
-        let detail = match state {
-            KeychainState::Available => String::new(),
-            KeychainState::Missing { detail }
-            | KeychainState::Locked { detail }
-            | KeychainState::Denied { detail } => format!(" ({detail})"),
-        };
         Failure {
-            message: format!("{}{detail}", state.advice()),
+            message: state.explanation(),
             code: 3,
         }
     }
@@ -308,7 +302,7 @@ fn main() -> ExitCode {
             force,
         } => interop::import(interop::ImportArgs {
             file: &file,
-            format: format.as_deref(),
+            format: format.map(|f| f.0),
             password_file: password_file.as_deref(),
             dry_run,
             json,
@@ -321,7 +315,7 @@ fn main() -> ExitCode {
             format,
             password_file,
             yes,
-        } => interop::export(&format, &output, password_file.as_deref(), yes),
+        } => interop::export(format.0, &output, password_file.as_deref(), yes),
         Command::Status { json } => vault::status(json),
     };
     match result {
@@ -333,22 +327,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The most a password, a URI or recovery codes read from standard input or a file may take.
+const TEXT_LIMIT: u64 = 64 * 1024;
+
 /// Reads at most 64 KiB from standard input.
 pub fn read_stdin(what: &str) -> Result<Zeroizing<String>, Failure> {
-    const LIMIT: u64 = 64 * 1024;
     let mut text = Zeroizing::new(String::new());
     std::io::stdin()
-        .take(LIMIT + 1)
+        .take(TEXT_LIMIT + 1)
         .read_to_string(&mut text)
         .map_err(|e| Failure::input(format!("cannot read {what} from standard input: {e}")))?;
-    if text.len() as u64 > LIMIT {
+    if text.len() as u64 > TEXT_LIMIT {
         return Err(Failure::input(format!(
             "standard input holds more than {} KiB; {what} is at most {} bytes",
-            LIMIT / 1024,
+            TEXT_LIMIT / 1024,
             uri::MAX_URI_BYTES
         )));
     }
     Ok(text)
+}
+
+/// Reads a small text file (a password, recovery codes): at most 64 KiB of UTF-8.
+pub fn read_text_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let bytes = read_bounded(path, TEXT_LIMIT).map_err(|e| Failure::input(e.to_string()))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Failure::input(format!("{} is not a text file", path.display())))?;
+    Ok(Zeroizing::new(text.to_owned()))
 }
 
 fn looks_like_uri(target: &str) -> bool {
@@ -393,13 +397,7 @@ fn parse(arg: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, Failur
 
 fn code(arg: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<ExitCode, Failure> {
     let account = parse_account(arg)?;
-    let generator = Generator::new(&account.params, &account.secret)?;
-    let time = at.unwrap_or_else(otp::now);
-    let code = if next {
-        generator.next_code_at(time)
-    } else {
-        generator.code_at(time)
-    };
+    let code = codes::code_of(&account, next, at.unwrap_or_else(otp::now))?;
     if as_json {
         json::print(&json::CodeJson::new(
             None,

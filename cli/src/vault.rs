@@ -4,10 +4,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use ninsho_core::app::{add, codes};
 use ninsho_core::otp::{self, Account, OtpType};
 use ninsho_core::scan::{self, Content};
 use ninsho_core::uri::{self, migration};
-use ninsho_core::vault::{AccountEdit, AccountMeta, KeychainState, Vault, VaultError};
+use ninsho_core::vault::{AccountEdit, AccountMeta, KeychainState, Vault};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -161,7 +162,7 @@ fn add_part(
 }
 
 #[derive(Serialize)]
-struct AddReport<'a> {
+struct AddJson<'a> {
     added: Vec<VaultAccountJson<'a>>,
     skipped: Vec<SkippedJson>,
     errors: Vec<String>,
@@ -200,34 +201,31 @@ pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<
         return Err(Failure::input("nothing added"));
     }
     let mut vault = open()?;
-    let results = vault.add_many(&found.accounts, force)?;
+    let report = add::add(&mut vault, &found.accounts, force)?;
     let metas = vault.accounts();
-    let mut added = Vec::new();
-    let mut skipped = Vec::new();
-    let mut errors = found.problems.clone();
-    let mut keychain: Option<KeychainState> = None;
-    for (account, result) in found.accounts.iter().zip(results) {
-        match result {
-            Ok(id) => added.push(id),
-            Err(VaultError::Duplicate(d)) => skipped.push(SkippedJson {
-                issuer: account.issuer.clone(),
-                name: account.name.clone(),
-                reason: format!("duplicate: {d} (use --force to add it anyway)"),
-            }),
-            Err(e) => {
-                if let Some(state) = e.keychain_state() {
-                    keychain = Some(state.clone());
-                }
-                errors.push(format!("{}: {e}", account.label()));
-            }
-        }
-    }
-    let added_meta: Vec<&AccountMeta> = added
+    let added_meta: Vec<&AccountMeta> = report
+        .added
         .iter()
-        .filter_map(|id| metas.iter().find(|m| m.id == *id))
+        .filter_map(|(_, id)| metas.iter().find(|m| m.id == *id))
         .collect();
+    let skipped: Vec<SkippedJson> = report
+        .duplicates
+        .iter()
+        .map(|(i, d)| SkippedJson {
+            issuer: found.accounts[*i].issuer.clone(),
+            name: found.accounts[*i].name.clone(),
+            reason: format!("duplicate: {d} (use --force to add it anyway)"),
+        })
+        .collect();
+    let mut errors = found.problems.clone();
+    errors.extend(
+        report
+            .failed
+            .iter()
+            .map(|(i, e)| format!("{}: {e}", found.accounts[*i].label())),
+    );
     if as_json {
-        json::print(&AddReport {
+        json::print(&AddJson {
             added: added_meta
                 .iter()
                 .map(|m| VaultAccountJson::new(m))
@@ -247,13 +245,13 @@ pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<
             println!("skipped  {label}: {}", s.reason);
         }
     }
-    if let Some(state) = keychain {
-        return Err(Failure::keychain(&state));
+    if let Some(state) = report.keychain_state() {
+        return Err(Failure::keychain(state));
     }
-    if errors.len() > found.problems.len() {
+    if !report.failed.is_empty() {
         return Err(Failure::input(format!(
             "{} account(s) could not be added",
-            errors.len() - found.problems.len()
+            report.failed.len()
         )));
     }
     Ok(ExitCode::SUCCESS)
@@ -278,7 +276,7 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
     }
     for a in &accounts {
         let kind = match a.otp_type {
-            OtpType::Totp => format!("TOTP {}s", a.period.unwrap_or(30)),
+            OtpType::Totp => format!("TOTP {}s", a.params().period),
             OtpType::Hotp => format!("HOTP #{}", a.counter.unwrap_or(0)),
             OtpType::Steam => "Steam".to_owned(),
         };
@@ -295,15 +293,7 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
 pub fn code(query: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<ExitCode, Failure> {
     let mut vault = open()?;
     let meta = one(&vault, query)?;
-    let time = at.unwrap_or_else(otp::now);
-    let code = match meta.otp_type {
-        OtpType::Hotp => vault.hotp_next(meta.id)?,
-        _ if next => vault.code(
-            meta.id,
-            time.saturating_add(u64::from(meta.period.unwrap_or(30))),
-        )?,
-        _ => vault.code(meta.id, time)?,
-    };
+    let code = codes::code_to_use(&mut vault, meta.id, next, at.unwrap_or_else(otp::now))?;
     if as_json {
         json::print(&CodeJson::new(
             Some(meta.id.to_string()),
@@ -411,10 +401,7 @@ pub fn recovery(query: &str, set_file: Option<&Path>, as_json: bool) -> Result<E
         let text = if path == Path::new("-") {
             read_stdin("the recovery codes")?
         } else {
-            Zeroizing::new(
-                std::fs::read_to_string(path)
-                    .map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?,
-            )
+            crate::read_text_file(path)?
         };
         let codes: Vec<String> = text.lines().map(str::to_owned).collect();
         vault.set_recovery_codes(meta.id, &codes)?;
@@ -462,14 +449,10 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
     } else {
         println!("vault:     {}", report.vault);
         println!("accounts:  {}", report.accounts);
-        let detail = match &state {
-            KeychainState::Available => String::new(),
-            KeychainState::Missing { detail }
-            | KeychainState::Locked { detail }
-            | KeychainState::Denied { detail } => {
-                format!(" ({detail})")
-            }
-        };
+        let detail = state
+            .detail()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
         println!("keychain:  {}{detail}", state.code());
         if !state.is_available() {
             println!("           {}", state.advice());

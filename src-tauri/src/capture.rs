@@ -3,14 +3,14 @@
 use image::DynamicImage;
 use ninsho_core::scan::{self, Content};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Captures every monitor and returns what the QR codes on them hold.
 pub fn scan_screens() -> Result<Vec<Content>, AppError> {
     let monitors = xcap::Monitor::all().map_err(capture_error)?;
     if monitors.is_empty() {
         return Err(AppError::new(
-            "screen_capture",
+            ErrorCode::ScreenCapture,
             "No screen could be found to capture.",
         ));
     }
@@ -42,9 +42,9 @@ fn capture_error(e: impl std::fmt::Display) -> AppError {
     };
     AppError::new(
         if wayland {
-            "screen_capture_wayland"
+            ErrorCode::ScreenCaptureWayland
         } else {
-            "screen_capture"
+            ErrorCode::ScreenCapture
         },
         message,
     )

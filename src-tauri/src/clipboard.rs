@@ -9,11 +9,12 @@ use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use zeroize::Zeroizing;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
 fn clipboard_error(e: impl std::fmt::Display) -> AppError {
-    AppError::new("clipboard", "The clipboard could not be used.").with_detail(e.to_string())
+    AppError::new(ErrorCode::Clipboard, "The clipboard could not be used.")
+        .with_detail(e.to_string())
 }
 
 /// Puts `code` on the clipboard and schedules its removal.

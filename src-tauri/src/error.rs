@@ -1,24 +1,97 @@
-//! Errors as the UI receives them: a stable `code` it translates, an English `message`, and
-//! an optional `detail` in the system's own words. Built from core's typed errors; none of
-//! them carries secret data.
+//! Errors as the UI receives them: a stable [`ErrorCode`] it translates, an English
+//! `message`, and an optional `detail` in the system's own words. Built from core's typed
+//! errors; none of them carries secret data.
+//!
+//! The codes are one enum, exported to TypeScript as a union: the UI's English and Japanese
+//! tables are typed by it, so a code without a translation fails the UI's type check.
 
+use ninsho_core::app::export::ExportFailure;
+use ninsho_core::app::manual::ManualError;
+use ninsho_core::app::read::ReadError;
+use ninsho_core::app::settings::SaveError;
+use ninsho_core::formats::FormatError;
+use ninsho_core::formats::export::ExportError;
+use ninsho_core::otp::SecretError;
 use ninsho_core::scan::{ImageError, ScanError};
-use ninsho_core::vault::{KeychainError, VaultError};
+use ninsho_core::vault::{KeychainError, KeychainState, VaultError};
 use serde::Serialize;
 use ts_rs::TS;
+
+/// Every error the backend reports to the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // The keychain.
+    KeychainMissing,
+    KeychainLocked,
+    KeychainDenied,
+    KeychainTooLarge,
+    KeychainFailed,
+    // The vault.
+    Io,
+    SaveFailed,
+    VaultDamaged,
+    VaultNewer,
+    VaultBusy,
+    NoDataDir,
+    NotFound,
+    Duplicate,
+    InvalidAccount,
+    SecretMissing,
+    ItemDamaged,
+    ItemTooLarge,
+    NotHotp,
+    // Images and files.
+    ImageFormat,
+    ImageTooLarge,
+    ImageDamaged,
+    FileUnreadable,
+    // The manual-entry form.
+    SecretEmpty,
+    SecretCharacter,
+    SecretLength,
+    SecretTooLong,
+    NameRequired,
+    // Backups of other apps.
+    FormatUnrecognized,
+    FormatMismatch,
+    PasswordRequired,
+    WrongPassword,
+    BackupDamaged,
+    BackupUnsupported,
+    BackupTooLarge,
+    // Exports.
+    ExportEmpty,
+    PasswordEmpty,
+    ExportWrite,
+    ExportFailed,
+    Qr,
+    // The desktop.
+    Clipboard,
+    ClipboardEmpty,
+    ScreenCapture,
+    ScreenCaptureWayland,
+    Trash,
+    PreviewExpired,
+    SettingsSave,
+    /// A request the backend could not take (Tauri's own answer to malformed arguments, which
+    /// reaches the UI as plain text).
+    InvalidRequest,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct AppError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub detail: Option<String>,
 }
 
 impl AppError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             detail: None,
         }
@@ -28,6 +101,25 @@ impl AppError {
         self.detail = Some(detail.into());
         self
     }
+
+    /// A core error's text as a sentence: capitalized, with a full stop.
+    fn sentence(code: ErrorCode, e: &impl std::fmt::Display) -> Self {
+        AppError::new(code, capitalized(&e.to_string()))
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => {
+            let mut s: String = first.to_uppercase().chain(chars).collect();
+            if !s.ends_with('.') {
+                s.push('.');
+            }
+            s
+        }
+        None => String::new(),
+    }
 }
 
 impl std::fmt::Display for AppError {
@@ -36,19 +128,30 @@ impl std::fmt::Display for AppError {
     }
 }
 
+impl From<&KeychainState> for AppError {
+    fn from(state: &KeychainState) -> Self {
+        let code = match state {
+            // Only reached for a failing call, never for a usable keychain.
+            KeychainState::Available | KeychainState::Missing { .. } => ErrorCode::KeychainMissing,
+            KeychainState::Locked { .. } => ErrorCode::KeychainLocked,
+            KeychainState::Denied { .. } => ErrorCode::KeychainDenied,
+        };
+        AppError {
+            code,
+            message: state.advice().to_owned(),
+            detail: state.detail().map(str::to_owned),
+        }
+    }
+}
+
 impl From<KeychainError> for AppError {
     fn from(e: KeychainError) -> Self {
         match &e {
-            KeychainError::Unavailable(state) => {
-                let view = crate::views::KeychainView::from(state);
-                AppError {
-                    code: view.state,
-                    message: view.advice,
-                    detail: view.detail,
-                }
+            KeychainError::Unavailable(state) => state.into(),
+            KeychainError::TooLarge { .. } => {
+                AppError::new(ErrorCode::KeychainTooLarge, e.to_string())
             }
-            KeychainError::TooLarge { .. } => AppError::new("keychain_too_large", e.to_string()),
-            KeychainError::Failed(_) => AppError::new("keychain_failed", e.to_string()),
+            KeychainError::Failed(_) => AppError::new(ErrorCode::KeychainFailed, e.to_string()),
         }
     }
 }
@@ -57,19 +160,19 @@ impl From<VaultError> for AppError {
     fn from(e: VaultError) -> Self {
         let code = match &e {
             VaultError::Keychain(k) => return k.clone().into(),
-            VaultError::Io { .. } => "io",
-            VaultError::SaveFailed { .. } => "save_failed",
-            VaultError::Damaged { .. } => "vault_damaged",
-            VaultError::NewerVersion(_) => "vault_newer",
-            VaultError::Busy => "vault_busy",
-            VaultError::NotFound(_) => "not_found",
-            VaultError::Duplicate(_) => "duplicate",
-            VaultError::InvalidAccount(_) => "invalid_account",
-            VaultError::SecretMissing { .. } => "secret_missing",
-            VaultError::ItemDamaged { .. } => "item_damaged",
-            VaultError::Item(_) => "item_too_large",
-            VaultError::NotHotp { .. } => "not_hotp",
-            VaultError::NoDataDir => "no_data_dir",
+            VaultError::Io { .. } => ErrorCode::Io,
+            VaultError::SaveFailed { .. } => ErrorCode::SaveFailed,
+            VaultError::Damaged { .. } => ErrorCode::VaultDamaged,
+            VaultError::NewerVersion(_) => ErrorCode::VaultNewer,
+            VaultError::Busy => ErrorCode::VaultBusy,
+            VaultError::NotFound(_) => ErrorCode::NotFound,
+            VaultError::Duplicate(_) => ErrorCode::Duplicate,
+            VaultError::InvalidAccount(_) => ErrorCode::InvalidAccount,
+            VaultError::SecretMissing { .. } => ErrorCode::SecretMissing,
+            VaultError::ItemDamaged { .. } => ErrorCode::ItemDamaged,
+            VaultError::Item(_) => ErrorCode::ItemTooLarge,
+            VaultError::NotHotp { .. } => ErrorCode::NotHotp,
+            VaultError::NoDataDir => ErrorCode::NoDataDir,
         };
         AppError::new(code, e.to_string())
     }
@@ -78,9 +181,9 @@ impl From<VaultError> for AppError {
 impl From<ImageError> for AppError {
     fn from(e: ImageError) -> Self {
         let code = match &e {
-            ImageError::UnknownFormat | ImageError::UnsupportedFormat(_) => "image_format",
-            ImageError::TooLarge { .. } => "image_too_large",
-            ImageError::Corrupt(_) | ImageError::Empty => "image_damaged",
+            ImageError::UnknownFormat | ImageError::UnsupportedFormat(_) => ErrorCode::ImageFormat,
+            ImageError::TooLarge { .. } => ErrorCode::ImageTooLarge,
+            ImageError::Corrupt(_) | ImageError::Empty => ErrorCode::ImageDamaged,
         };
         AppError::new(code, e.to_string())
     }
@@ -90,8 +193,113 @@ impl From<ScanError> for AppError {
     fn from(e: ScanError) -> Self {
         match e {
             ScanError::Image(image) => image.into(),
-            ScanError::Read { .. } => AppError::new("file_unreadable", e.to_string()),
-            ScanError::FileTooLarge { .. } => AppError::new("image_too_large", e.to_string()),
+            ScanError::Read { .. } => AppError::new(ErrorCode::FileUnreadable, e.to_string()),
+            ScanError::FileTooLarge { .. } => {
+                AppError::new(ErrorCode::ImageTooLarge, e.to_string())
+            }
         }
+    }
+}
+
+impl From<&FormatError> for AppError {
+    fn from(e: &FormatError) -> Self {
+        let code = match e {
+            FormatError::Unrecognized => ErrorCode::FormatUnrecognized,
+            FormatError::NotThisFormat(..) => ErrorCode::FormatMismatch,
+            FormatError::PasswordRequired(_) => ErrorCode::PasswordRequired,
+            FormatError::WrongPassword(_) => ErrorCode::WrongPassword,
+            FormatError::Damaged(..) => ErrorCode::BackupDamaged,
+            FormatError::Unsupported(..) => ErrorCode::BackupUnsupported,
+            FormatError::TooLarge(_) => ErrorCode::BackupTooLarge,
+        };
+        AppError::sentence(code, e)
+    }
+}
+
+impl From<ReadError> for AppError {
+    fn from(e: ReadError) -> Self {
+        match &e {
+            ReadError::TooLarge { .. } => AppError::sentence(ErrorCode::BackupTooLarge, &e),
+            ReadError::Io { path, source } => AppError::new(
+                ErrorCode::FileUnreadable,
+                format!(
+                    "{} cannot be read.",
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned()
+                    )
+                ),
+            )
+            .with_detail(source.to_string()),
+        }
+    }
+}
+
+impl From<ExportFailure> for AppError {
+    fn from(e: ExportFailure) -> Self {
+        let e = match e {
+            ExportFailure::Vault(v) => return v.into(),
+            other => other,
+        };
+        let code = match &e {
+            ExportFailure::Empty => ErrorCode::ExportEmpty,
+            ExportFailure::Export(ExportError::EmptyPassword) => ErrorCode::PasswordEmpty,
+            ExportFailure::Export(ExportError::Write { .. }) => ErrorCode::ExportWrite,
+            ExportFailure::Export(ExportError::Qr(_)) => ErrorCode::Qr,
+            ExportFailure::Export(ExportError::Random | ExportError::Crypto)
+            | ExportFailure::Vault(_) => ErrorCode::ExportFailed,
+        };
+        AppError::sentence(code, &e)
+    }
+}
+
+impl From<ManualError> for AppError {
+    fn from(e: ManualError) -> Self {
+        let code = match &e {
+            ManualError::Secret(SecretError::Empty) => ErrorCode::SecretEmpty,
+            ManualError::Secret(SecretError::InvalidCharacter(_)) => ErrorCode::SecretCharacter,
+            ManualError::Secret(SecretError::InvalidLength(_)) => ErrorCode::SecretLength,
+            ManualError::Secret(SecretError::TooLong) => ErrorCode::SecretTooLong,
+            ManualError::Params(_) => ErrorCode::InvalidAccount,
+            ManualError::NameRequired => ErrorCode::NameRequired,
+        };
+        AppError::sentence(code, &e)
+    }
+}
+
+impl From<SaveError> for AppError {
+    fn from(e: SaveError) -> Self {
+        AppError::new(
+            ErrorCode::SettingsSave,
+            format!("Cannot save the settings at {}.", e.path.display()),
+        )
+        .with_detail(e.source.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ninsho_core::formats::FormatId;
+
+    #[test]
+    fn format_errors_read_as_sentences() {
+        let e = AppError::from(&FormatError::WrongPassword(FormatId::Ente));
+        assert_eq!(e.code, ErrorCode::WrongPassword);
+        assert_eq!(e.message, "Wrong password for this Ente Auth backup.");
+    }
+
+    #[test]
+    fn codes_serialize_as_the_ui_spells_them() {
+        assert_eq!(
+            serde_json::to_value(ErrorCode::ScreenCaptureWayland).unwrap(),
+            serde_json::Value::from("screen_capture_wayland")
+        );
+        let locked = KeychainState::Locked {
+            detail: "collection is locked".into(),
+        };
+        let e = AppError::from(&locked);
+        assert_eq!(e.code, ErrorCode::KeychainLocked);
+        assert_eq!(e.detail.as_deref(), Some("collection is locked"));
     }
 }

@@ -5,17 +5,22 @@
 //! token, codes are computed here and sent as text. The only exceptions are explicit user
 //! actions to reveal something ([`TransferQr`], recovery codes).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
+use ninsho_core::app::keychain::KeychainStatus;
+use ninsho_core::app::manual::ManualField;
+use ninsho_core::otp::{Account, OtpType};
+use ninsho_core::scan::OtherKindCode;
 use ninsho_core::vault::{AccountMeta, KeychainState};
+
+use crate::error::AppError;
 
 /// Whether the keychain can be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct KeychainView {
-    /// `available`, `keychain_missing`, `keychain_locked` or `keychain_denied`.
-    pub state: String,
+    pub state: KeychainStatus,
     /// What the person should do (English; the UI shows its own translation by `state`).
     pub advice: String,
     /// The system's own words, for the curious.
@@ -24,16 +29,10 @@ pub struct KeychainView {
 
 impl From<&KeychainState> for KeychainView {
     fn from(state: &KeychainState) -> Self {
-        let detail = match state {
-            KeychainState::Available => None,
-            KeychainState::Missing { detail }
-            | KeychainState::Locked { detail }
-            | KeychainState::Denied { detail } => Some(detail.clone()),
-        };
         KeychainView {
-            state: state.code().to_owned(),
+            state: state.status(),
             advice: state.advice().to_owned(),
-            detail,
+            detail: state.detail().map(str::to_owned),
         }
     }
 }
@@ -41,13 +40,14 @@ impl From<&KeychainState> for KeychainView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct AppStatus {
-    pub keychain: KeychainView,
+    /// `null` when the vault could not be opened (then `vault_error` says why).
+    pub keychain: Option<KeychainView>,
     pub vault_path: String,
     pub account_count: u32,
     /// Things the person should know about how the vault was opened (a damaged file set aside).
     pub notices: Vec<String>,
     /// Set when the vault could not be opened at all.
-    pub vault_error: Option<crate::error::AppError>,
+    pub vault_error: Option<AppError>,
 }
 
 /// An account as the list shows it.
@@ -57,8 +57,7 @@ pub struct AccountView {
     pub id: String,
     pub issuer: Option<String>,
     pub name: String,
-    /// `totp`, `hotp` or `steam`.
-    pub kind: String,
+    pub kind: OtpType,
     pub digits: u8,
     /// Seconds per code (time-based codes).
     pub period: Option<u32>,
@@ -74,7 +73,7 @@ impl From<&AccountMeta> for AccountView {
             id: a.id.to_string(),
             issuer: a.issuer.clone(),
             name: a.name.clone(),
-            kind: a.otp_type.as_str().to_owned(),
+            kind: a.otp_type,
             digits: a.digits,
             period: a.params().period_opt(),
             pinned: a.pinned,
@@ -124,25 +123,104 @@ pub struct PreviewItem {
     pub index: u32,
     pub issuer: Option<String>,
     pub name: String,
-    pub kind: String,
+    pub kind: OtpType,
     pub digits: u8,
     pub period: Option<u32>,
     /// The existing account this one duplicates, if any.
     pub duplicate_of: Option<String>,
 }
 
+impl PreviewItem {
+    pub fn new(index: usize, account: &Account, duplicate_of: Option<String>) -> Self {
+        PreviewItem {
+            index: index as u32,
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            kind: account.params.otp_type,
+            digits: account.params.digits,
+            period: account.params.period_opt(),
+            duplicate_of,
+        }
+    }
+}
+
+/// What a note about a scan is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// The image holds no QR code.
+    NoQr,
+    /// A QR code that is something else (see `what`).
+    NotLogin,
+    /// A login QR code whose content cannot be used (`detail` says why).
+    BrokenCode,
+    /// A Google Authenticator export that cannot be used (`detail` says why).
+    BrokenExport,
+    /// One entry of an export or backup that cannot be used.
+    RejectedEntry,
+    /// A part of a Google export scanned before.
+    AlreadyScanned,
+    /// A backup without accounts.
+    BackupEmpty,
+    /// A file that could not be read (`error` says why).
+    Unreadable,
+}
+
 /// Something the person should know about what was scanned.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ScanNote {
-    /// `no_qr`, `not_login`, `broken_code`, `broken_export`, `rejected_entry`, `already_scanned`.
-    pub code: String,
+    pub code: NoteKind,
+    /// English, complete: what the UI shows when it has no better words.
     pub message: String,
-    /// For `not_login`: what the code is (`web_link`, `wifi`, `email`, `phone`, `sms`, `contact`,
-    /// `location`, `calendar`, `text`).
-    pub what: Option<String>,
-    /// For `not_login` web links: the host; Wi-Fi: the network name.
+    /// For `not_login`: what the code is.
+    pub what: Option<OtherKindCode>,
+    /// For `not_login` web links: the host; Wi-Fi: the network name; broken codes: the reason.
     pub detail: Option<String>,
+    /// For `unreadable`: the error.
+    pub error: Option<AppError>,
+}
+
+impl ScanNote {
+    pub fn new(code: NoteKind, message: impl Into<String>) -> Self {
+        ScanNote {
+            code,
+            message: message.into(),
+            what: None,
+            detail: None,
+            error: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn unreadable(error: AppError) -> Self {
+        ScanNote {
+            code: NoteKind::Unreadable,
+            message: error.message.clone(),
+            what: None,
+            detail: error.detail.clone(),
+            error: Some(error),
+        }
+    }
+}
+
+/// Where what a preview shows came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Screen,
+    Clipboard,
+    File,
+    Drop,
+    Text,
+    Manual,
+    Backup,
 }
 
 /// Progress of a Google Authenticator export that spans several QR codes.
@@ -160,8 +238,7 @@ pub struct BatchView {
 pub struct ScanPreview {
     /// Confirms the import (`confirm_import`); `null` when nothing can be imported.
     pub token: Option<String>,
-    /// `screen`, `clipboard`, `file`, `drop`, `text`, `manual` or `backup`.
-    pub source: String,
+    pub source: Source,
     pub items: Vec<PreviewItem>,
     pub notes: Vec<ScanNote>,
     pub batches: Vec<BatchView>,
@@ -203,28 +280,13 @@ pub struct GoogleQrCodes {
     pub skipped: Vec<String>,
 }
 
-/// The manual-entry form. The secret is the one value that travels UI → Rust.
-#[derive(Debug, Clone, Deserialize, TS)]
-#[ts(export)]
-pub struct ManualEntry {
-    pub issuer: String,
-    pub name: String,
-    pub secret: String,
-    pub kind: String,
-    pub algorithm: String,
-    pub digits: u8,
-    pub period: u32,
-    #[ts(type = "number")]
-    pub counter: u64,
-}
-
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ManualPreview {
     /// `null` when the entry is valid.
-    pub error: Option<crate::error::AppError>,
-    /// Which field the error is about: `secret`, `digits`, `period`, `counter`, `name`.
-    pub field: Option<String>,
+    pub error: Option<AppError>,
+    /// Which field the error is about.
+    pub field: Option<ManualField>,
     /// The code the entry produces now (so the person can compare with the site).
     pub code: Option<String>,
     pub duplicate_of: Option<String>,
@@ -236,7 +298,7 @@ pub struct ImportResult {
     pub added: u32,
     /// Labels of the accounts skipped as duplicates.
     pub skipped: Vec<String>,
-    pub errors: Vec<crate::error::AppError>,
+    pub errors: Vec<AppError>,
 }
 
 /// An account as a QR code, for moving it to a phone. Shown only after a confirmation.
@@ -248,41 +310,36 @@ pub struct TransferQr {
     pub hide_after_seconds: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Settings {
-    /// `system`, `light` or `dark`.
-    pub theme: String,
-    /// `system`, `en` or `ja`.
-    pub language: String,
-    /// 0: never clear.
-    pub clipboard_clear_seconds: u32,
-    pub show_next_code: bool,
-    pub hide_codes: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            theme: "system".into(),
-            language: "system".into(),
-            clipboard_clear_seconds: 30,
-            show_next_code: true,
-            hide_codes: false,
+impl From<ninsho_core::app::export::Exported> for ExportDone {
+    fn from(done: ninsho_core::app::export::Exported) -> Self {
+        ExportDone {
+            files: done.files.iter().map(|f| f.display().to_string()).collect(),
+            exported: done.exported as u32,
+            skipped: done.skipped.iter().map(ToString::to_string).collect(),
         }
     }
 }
 
-impl Settings {
-    /// Keeps values inside what the UI offers.
-    pub fn sanitized(mut self) -> Self {
-        if !["system", "light", "dark"].contains(&self.theme.as_str()) {
-            self.theme = "system".into();
+impl From<ninsho_core::app::export::ShownQr> for GoogleQrCodes {
+    fn from(qr: ninsho_core::app::export::ShownQr) -> Self {
+        GoogleQrCodes {
+            exported: qr.exported as u32,
+            skipped: qr.skipped.iter().map(ToString::to_string).collect(),
+            svgs: qr.svgs,
         }
-        if !["system", "en", "ja"].contains(&self.language.as_str()) {
-            self.language = "system".into();
-        }
-        self.clipboard_clear_seconds = self.clipboard_clear_seconds.min(3600);
-        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ts_rs::TS;
+
+    /// The IPC types core defines (the command arguments and settings) are written with the
+    /// shell's own, so `cargo test -p ninsho` alone brings every binding up to date.
+    #[test]
+    fn export_the_ipc_types_core_defines() {
+        ninsho_core::app::manual::ManualEntry::export_all(&ts_rs::Config::from_env()).unwrap();
+        ninsho_core::app::settings::Settings::export_all(&ts_rs::Config::from_env()).unwrap();
+        ninsho_core::app::export::ExportFormat::export_all(&ts_rs::Config::from_env()).unwrap();
     }
 }

@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::otp::{Code, OtpType};
+use crate::otp::{Account, Code, Generator, OtpType, ParamError};
 use crate::vault::{Vault, VaultError};
 
 /// The code of account `id` to give a person at `time`: the current one, or with `next` the
@@ -15,6 +15,17 @@ pub fn code_to_use(vault: &mut Vault, id: Uuid, next: bool, time: u64) -> Result
         _ if next => vault.code(id, time.saturating_add(u64::from(params.period))),
         _ => vault.code(id, time),
     }
+}
+
+/// The code of an account that is not in the vault (an otpauth:// URI given on its own):
+/// the current one, or with `next` the following one (a HOTP account's counter + 1).
+pub fn code_of(account: &Account, next: bool, time: u64) -> Result<Code, ParamError> {
+    let generator = Generator::new(&account.params, &account.secret)?;
+    Ok(if next {
+        generator.next_code_at(time)
+    } else {
+        generator.code_at(time)
+    })
 }
 
 #[cfg(test)]

@@ -75,14 +75,13 @@ class AppModel {
     const s = this.status;
     if (!s) return null;
     if (s.vault_error) return s.vault_error;
-    if (s.keychain.state !== "available") {
-      return { code: s.keychain.state, message: s.keychain.advice, detail: s.keychain.detail } satisfies AppError;
-    }
+    const k = s.keychain;
+    if (k && k.state !== "available") return { code: k.state, message: k.advice, detail: k.detail } satisfies AppError;
     return this.codesError && this.codesError.code.startsWith("keychain_") ? this.codesError : null;
   });
 
   t = (key: Key, vars: Record<string, string | number> = {}) => translate(this.lang, key, vars);
-  errorText = (e: Pick<AppError, "code" | "message">) => errorText(this.lang, e);
+  errorText = (e: Pick<AppError, "code">) => errorText(this.lang, e);
 
   async start() {
     try {

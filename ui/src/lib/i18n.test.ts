@@ -1,14 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { allKeys, english, errorText, japanese, systemLang, translate } from "./i18n";
+import { allKeys, english, englishErrors, errorText, japanese, japaneseErrors, systemLang, translate } from "./i18n";
+
+const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe("i18n", () => {
   it("every English string has a Japanese translation with the same placeholders", () => {
     for (const key of allKeys) {
       const ja = japanese[key];
       expect(ja, key).toBeTruthy();
-      const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(vars(ja), key).toEqual(vars(english[key]));
       if (key !== "manual.kind.steam") expect(ja, key).not.toBe(english[key]);
+    }
+  });
+
+  it("every error code Rust emits has its own English and Japanese message", () => {
+    const codes = Object.keys(englishErrors) as (keyof typeof englishErrors)[];
+    expect(codes.length).toBeGreaterThan(40);
+    expect(Object.keys(japaneseErrors).sort()).toEqual([...codes].sort());
+    for (const code of codes) {
+      expect(englishErrors[code], code).toMatch(/\S/);
+      expect(japaneseErrors[code], code).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      expect(vars(japaneseErrors[code]), code).toEqual(vars(englishErrors[code]));
     }
   });
 
@@ -18,10 +30,10 @@ describe("i18n", () => {
     expect(systemLang(["fr-FR"])).toBe("en");
   });
 
-  it("translates errors by code and falls back to Rust's message", () => {
-    expect(errorText("ja", { code: "clipboard_empty", message: "x" })).toBe("クリップボードに画像もテキストもありません。");
-    expect(errorText("en", { code: "keychain_locked", message: "x" })).toMatch(/locked/);
-    expect(errorText("en", { code: "something_new", message: "Rust says so" })).toBe("Rust says so");
+  it("translates errors by code", () => {
+    expect(errorText("ja", { code: "clipboard_empty" })).toBe("クリップボードに画像もテキストもありません。");
+    expect(errorText("en", { code: "keychain_locked" })).toMatch(/locked/);
+    expect(errorText("ja", { code: "not_found" })).toBe("このアカウントはもうありません。");
     expect(translate("en", "copied", { code: "123 456" })).toBe("Copied 123 456");
   });
 });

@@ -1,5 +1,8 @@
 // Every string the UI shows, in English and Japanese. Errors from Rust are translated by
-// their `code`; a code without a translation falls back to Rust's English message.
+// their `code`: the error tables are typed by the ErrorCode union generated from Rust, so a
+// code without an English or a Japanese message fails the type check.
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { Language } from "./bindings/Language";
 
 export type Lang = "en" | "ja";
 
@@ -30,9 +33,6 @@ const en = {
   "keychain.title.keychain_locked": "The keyring is locked",
   "keychain.title.keychain_denied": "The keyring refused access",
   "keychain.title.unknown": "The vault could not be opened",
-  "keychain.body.keychain_missing": "Ninsho keeps every secret in your system keyring. Start or unlock it — GNOME Keyring, KWallet, or KeePassXC's Secret Service integration — then retry.",
-  "keychain.body.keychain_locked": "Ninsho keeps every secret in your system keyring, and it is locked. Unlock it (GNOME Keyring, KWallet or KeePassXC; on macOS the login keychain), then retry.",
-  "keychain.body.keychain_denied": "The keyring did not allow Ninsho to read its secrets. Allow Ninsho in your keyring, then retry.",
   "keychain.accounts": "Your {n} accounts are safe; their codes appear once the keyring can be used.",
   "keychain.retry": "Retry",
   "keychain.details": "Details",
@@ -88,6 +88,10 @@ const en = {
   "preview.not_login.location": "This QR code is a map location, not a login code.",
   "preview.not_login.calendar": "This QR code is a calendar event, not a login code.",
   "preview.not_login.text": "This QR code is plain text, not a login code.",
+  "preview.note.broken_code": "This login QR code cannot be used: {detail}",
+  "preview.note.broken_export": "This Google Authenticator export cannot be used: {detail}",
+  "preview.note.already_scanned": "This QR code of the export was already scanned.",
+  "preview.note.backup_empty": "This backup holds no account.",
   "preview.trash": "Move {file} to the trash? It shows your secret.",
   "preview.trash_yes": "Move to trash",
   "preview.trash_no": "Keep it",
@@ -163,34 +167,6 @@ const en = {
   "settings.vault": "Vault file",
   "settings.backup": "Backup",
   "notice": "Note",
-  "error.generic": "Something went wrong.",
-  "error.clipboard_empty": "The clipboard holds no image and no text.",
-  "error.screen_capture": "The screen could not be captured. Take a screenshot yourself and open or paste it here.",
-  "error.screen_capture_wayland": "The screen could not be captured. On Wayland, accept the desktop's screenshot request, or take a screenshot yourself and open or paste it here.",
-  "error.image_format": "This file is not an image Ninsho can read (PNG, JPEG, WebP, BMP or GIF).",
-  "error.image_too_large": "This image is too large to read. Crop it to the QR code.",
-  "error.image_damaged": "This image is damaged or incomplete.",
-  "error.file_unreadable": "This file cannot be read.",
-  "error.preview_expired": "This preview has expired; scan the code again.",
-  "error.vault_busy": "Another Ninsho (the app or the command line) is busy with the vault; try again in a moment.",
-  "error.vault_damaged": "The vault file is damaged and no good copy exists.",
-  "error.vault_newer": "This vault was written by a newer Ninsho. Update Ninsho to open it.",
-  "error.secret_missing": "This account's secret is missing from the keyring.",
-  "error.save_failed": "The vault could not be saved; the previous version is unchanged.",
-  "error.secret_empty": "Enter the secret key.",
-  "error.secret_character": "The key may only contain letters A–Z and digits 2–7.",
-  "error.secret_length": "The key looks cut off: a character or two is missing.",
-  "error.secret_too_long": "The key is too long.",
-  "error.name_required": "Give the account an issuer or a name.",
-  "error.invalid_account": "These settings cannot produce a code.",
-  "error.item_too_large": "Too many recovery codes to store with this account.",
-  "error.trash": "The file could not be moved to the trash.",
-  "error.clipboard": "The clipboard could not be used.",
-  "error.wrong_password": "Wrong password. Try again: it is the password the backup was exported with.",
-  "error.format_unrecognized": "This file is not a backup Ninsho recognizes. Ninsho reads backups of Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden, Duo, Ente Auth, FreeOTP, FreeOTP+, Google and Microsoft Authenticator, Proton, Steam, Stratum, TOTP Authenticator, WinAuth and otpauth link lists.",
-  "error.backup_too_large": "This file is larger than any authenticator backup.",
-  "error.export_empty": "There is no account to export.",
-  "error.password_empty": "Choose a password: it protects the file.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -222,9 +198,6 @@ const ja: Record<Key, string> = {
   "keychain.title.keychain_locked": "キーリングがロックされています",
   "keychain.title.keychain_denied": "キーリングがアクセスを拒否しました",
   "keychain.title.unknown": "保管庫を開けませんでした",
-  "keychain.body.keychain_missing": "Ninsho はすべての秘密鍵をシステムのキーリングに保管します。GNOME Keyring、KWallet、または KeePassXC の Secret Service 連携を起動またはロック解除してから、再試行してください。",
-  "keychain.body.keychain_locked": "Ninsho はすべての秘密鍵をシステムのキーリングに保管しますが、キーリングがロックされています。ロックを解除してから（GNOME Keyring、KWallet、KeePassXC。macOS ではログインキーチェーン）再試行してください。",
-  "keychain.body.keychain_denied": "キーリングが Ninsho による秘密鍵の読み取りを許可しませんでした。キーリングで Ninsho を許可してから再試行してください。",
   "keychain.accounts": "{n} 件のアカウントは無事です。キーリングが使えるようになるとコードが表示されます。",
   "keychain.retry": "再試行",
   "keychain.details": "詳細",
@@ -280,6 +253,10 @@ const ja: Record<Key, string> = {
   "preview.not_login.location": "この QR コードは地図上の位置で、ログインコードではありません。",
   "preview.not_login.calendar": "この QR コードはカレンダーの予定で、ログインコードではありません。",
   "preview.not_login.text": "この QR コードはただのテキストで、ログインコードではありません。",
+  "preview.note.broken_code": "このログイン QR コードは使えません: {detail}",
+  "preview.note.broken_export": "この Google Authenticator のエクスポートは使えません: {detail}",
+  "preview.note.already_scanned": "エクスポートのこの QR コードはすでにスキャン済みです。",
+  "preview.note.backup_empty": "このバックアップにはアカウントがありません。",
   "preview.trash": "{file} をゴミ箱に移しますか？ 秘密鍵が写っています。",
   "preview.trash_yes": "ゴミ箱に移す",
   "preview.trash_no": "残す",
@@ -355,37 +332,111 @@ const ja: Record<Key, string> = {
   "settings.vault": "保管庫ファイル",
   "settings.backup": "バックアップ",
   "notice": "お知らせ",
-  "error.generic": "問題が発生しました。",
-  "error.clipboard_empty": "クリップボードに画像もテキストもありません。",
-  "error.screen_capture": "画面をキャプチャできませんでした。自分でスクリーンショットを撮り、ここで開くか貼り付けてください。",
-  "error.screen_capture_wayland": "画面をキャプチャできませんでした。Wayland ではデスクトップのスクリーンショット要求を許可するか、自分でスクリーンショットを撮ってここで開くか貼り付けてください。",
-  "error.image_format": "このファイルは Ninsho が読める画像（PNG、JPEG、WebP、BMP、GIF）ではありません。",
-  "error.image_too_large": "画像が大きすぎて読み取れません。QR コードの部分だけに切り抜いてください。",
-  "error.image_damaged": "この画像は壊れているか、途中で切れています。",
-  "error.file_unreadable": "このファイルは読み取れません。",
-  "error.preview_expired": "このプレビューは期限切れです。もう一度スキャンしてください。",
-  "error.vault_busy": "別の Ninsho（アプリまたはコマンドライン）が保管庫を使用中です。少し待ってから再試行してください。",
-  "error.vault_damaged": "保管庫ファイルが壊れていて、正常なコピーもありません。",
-  "error.vault_newer": "この保管庫は新しいバージョンの Ninsho で書かれています。Ninsho を更新してください。",
-  "error.secret_missing": "このアカウントの秘密鍵がキーリングにありません。",
-  "error.save_failed": "保管庫を保存できませんでした。以前の内容はそのままです。",
-  "error.secret_empty": "秘密鍵を入力してください。",
-  "error.secret_character": "秘密鍵に使えるのは英字 A〜Z と数字 2〜7 だけです。",
-  "error.secret_length": "秘密鍵が途中で切れているようです（1〜2 文字足りません）。",
-  "error.secret_too_long": "秘密鍵が長すぎます。",
-  "error.name_required": "発行者かアカウント名を入力してください。",
-  "error.invalid_account": "この設定ではコードを作れません。",
-  "error.item_too_large": "このアカウントに保存するにはリカバリーコードが多すぎます。",
-  "error.trash": "ファイルをゴミ箱に移せませんでした。",
-  "error.clipboard": "クリップボードを使えませんでした。",
-  "error.wrong_password": "パスワードが違います。バックアップを書き出したときのパスワードを入力してください。",
-  "error.format_unrecognized": "Ninsho が認識できるバックアップではありません。Aegis、2FAS、andOTP、Authenticator Plus、Authy、Battle.net、Bitwarden、Duo、Ente Auth、FreeOTP、FreeOTP+、Google／Microsoft Authenticator、Proton、Steam、Stratum、TOTP Authenticator、WinAuth、otpauth リンク一覧を読み込めます。",
-  "error.backup_too_large": "認証アプリのバックアップとしては大きすぎるファイルです。",
-  "error.export_empty": "書き出すアカウントがありません。",
-  "error.password_empty": "ファイルを保護するパスワードを決めてください。",
+};
+
+// What each error from Rust says, by its code.
+const enErrors: Record<ErrorCode, string> = {
+  keychain_missing: "Ninsho keeps every secret in your system keyring. Start or unlock it — GNOME Keyring, KWallet, or KeePassXC's Secret Service integration — then retry.",
+  keychain_locked: "Ninsho keeps every secret in your system keyring, and it is locked. Unlock it (GNOME Keyring, KWallet or KeePassXC; on macOS the login keychain), then retry.",
+  keychain_denied: "The keyring did not allow Ninsho to read its secrets. Allow Ninsho in your keyring, then retry.",
+  keychain_too_large: "This account's data is larger than the keyring accepts.",
+  keychain_failed: "The keyring reported an error. Try again; if it keeps failing, restart the keyring.",
+  io: "A file of the vault could not be read or written.",
+  save_failed: "The vault could not be saved; the previous version is unchanged.",
+  vault_damaged: "The vault file is damaged and no good copy exists.",
+  vault_newer: "This vault was written by a newer Ninsho. Update Ninsho to open it.",
+  vault_busy: "Another Ninsho (the app or the command line) is busy with the vault; try again in a moment.",
+  no_data_dir: "No folder for Ninsho's data could be found; set NINSHO_DATA_DIR.",
+  not_found: "This account no longer exists.",
+  duplicate: "This account is already in Ninsho.",
+  invalid_account: "These settings cannot produce a code.",
+  secret_missing: "This account's secret is missing from the keyring.",
+  item_damaged: "This account's keyring item is damaged: delete the account or add it again.",
+  item_too_large: "Too many recovery codes to store with this account.",
+  not_hotp: "This account's codes change with time; it has no counter to advance.",
+  image_format: "This file is not an image Ninsho can read (PNG, JPEG, WebP, BMP or GIF).",
+  image_too_large: "This image is too large to read. Crop it to the QR code.",
+  image_damaged: "This image is damaged or incomplete.",
+  file_unreadable: "This file cannot be read.",
+  secret_empty: "Enter the secret key.",
+  secret_character: "The key may only contain letters A–Z and digits 2–7.",
+  secret_length: "The key looks cut off: a character or two is missing.",
+  secret_too_long: "The key is too long.",
+  name_required: "Give the account an issuer or a name.",
+  format_unrecognized: "This file is not a backup Ninsho recognizes. Ninsho reads backups of Aegis, 2FAS, andOTP, Authenticator Plus, Authy, Battle.net, Bitwarden, Duo, Ente Auth, FreeOTP, FreeOTP+, Google and Microsoft Authenticator, Proton, Steam, Stratum, TOTP Authenticator, WinAuth and otpauth link lists.",
+  format_mismatch: "This file does not look like a backup of the app it was read as.",
+  password_required: "This backup is encrypted: enter the password it was exported with.",
+  wrong_password: "Wrong password. Try again: it is the password the backup was exported with.",
+  backup_damaged: "This backup is damaged or incomplete.",
+  backup_unsupported: "This backup cannot be imported.",
+  backup_too_large: "This file is larger than any authenticator backup.",
+  export_empty: "There is no account to export.",
+  password_empty: "Choose a password: it protects the file.",
+  export_write: "The export could not be written there. Choose another folder.",
+  export_failed: "The export failed; nothing was written.",
+  qr: "The account could not be drawn as a QR code.",
+  clipboard: "The clipboard could not be used.",
+  clipboard_empty: "The clipboard holds no image and no text.",
+  screen_capture: "The screen could not be captured. Take a screenshot yourself and open or paste it here.",
+  screen_capture_wayland: "The screen could not be captured. On Wayland, accept the desktop's screenshot request, or take a screenshot yourself and open or paste it here.",
+  trash: "The file could not be moved to the trash.",
+  preview_expired: "This preview has expired; scan the code again.",
+  settings_save: "The settings could not be saved.",
+  invalid_request: "Something went wrong.",
+};
+
+const jaErrors: Record<ErrorCode, string> = {
+  keychain_missing: "Ninsho はすべての秘密鍵をシステムのキーリングに保管します。GNOME Keyring、KWallet、または KeePassXC の Secret Service 連携を起動またはロック解除してから、再試行してください。",
+  keychain_locked: "Ninsho はすべての秘密鍵をシステムのキーリングに保管しますが、キーリングがロックされています。ロックを解除してから（GNOME Keyring、KWallet、KeePassXC。macOS ではログインキーチェーン）再試行してください。",
+  keychain_denied: "キーリングが Ninsho による秘密鍵の読み取りを許可しませんでした。キーリングで Ninsho を許可してから再試行してください。",
+  keychain_too_large: "このアカウントのデータは、キーリングが受け付ける大きさを超えています。",
+  keychain_failed: "キーリングがエラーを報告しました。もう一度試し、続くようならキーリングを再起動してください。",
+  io: "保管庫のファイルを読み書きできませんでした。",
+  save_failed: "保管庫を保存できませんでした。以前の内容はそのままです。",
+  vault_damaged: "保管庫ファイルが壊れていて、正常なコピーもありません。",
+  vault_newer: "この保管庫は新しいバージョンの Ninsho で書かれています。Ninsho を更新してください。",
+  vault_busy: "別の Ninsho（アプリまたはコマンドライン）が保管庫を使用中です。少し待ってから再試行してください。",
+  no_data_dir: "Ninsho のデータを置くフォルダーが見つかりません。NINSHO_DATA_DIR を設定してください。",
+  not_found: "このアカウントはもうありません。",
+  duplicate: "このアカウントはすでに Ninsho に登録されています。",
+  invalid_account: "この設定ではコードを作れません。",
+  secret_missing: "このアカウントの秘密鍵がキーリングにありません。",
+  item_damaged: "このアカウントのキーリング項目が壊れています。アカウントを削除するか、追加し直してください。",
+  item_too_large: "このアカウントに保存するにはリカバリーコードが多すぎます。",
+  not_hotp: "このアカウントのコードは時間で変わるため、進めるカウンターはありません。",
+  image_format: "このファイルは Ninsho が読める画像（PNG、JPEG、WebP、BMP、GIF）ではありません。",
+  image_too_large: "画像が大きすぎて読み取れません。QR コードの部分だけに切り抜いてください。",
+  image_damaged: "この画像は壊れているか、途中で切れています。",
+  file_unreadable: "このファイルは読み取れません。",
+  secret_empty: "秘密鍵を入力してください。",
+  secret_character: "秘密鍵に使えるのは英字 A〜Z と数字 2〜7 だけです。",
+  secret_length: "秘密鍵が途中で切れているようです（1〜2 文字足りません）。",
+  secret_too_long: "秘密鍵が長すぎます。",
+  name_required: "発行者かアカウント名を入力してください。",
+  format_unrecognized: "Ninsho が認識できるバックアップではありません。Aegis、2FAS、andOTP、Authenticator Plus、Authy、Battle.net、Bitwarden、Duo、Ente Auth、FreeOTP、FreeOTP+、Google／Microsoft Authenticator、Proton、Steam、Stratum、TOTP Authenticator、WinAuth、otpauth リンク一覧を読み込めます。",
+  format_mismatch: "このファイルは、読み込もうとしたアプリのバックアップには見えません。",
+  password_required: "このバックアップは暗号化されています。書き出したときのパスワードを入力してください。",
+  wrong_password: "パスワードが違います。バックアップを書き出したときのパスワードを入力してください。",
+  backup_damaged: "このバックアップは壊れているか、途中で切れています。",
+  backup_unsupported: "このバックアップは読み込めません。",
+  backup_too_large: "認証アプリのバックアップとしては大きすぎるファイルです。",
+  export_empty: "書き出すアカウントがありません。",
+  password_empty: "ファイルを保護するパスワードを決めてください。",
+  export_write: "そこには書き出せませんでした。別のフォルダーを選んでください。",
+  export_failed: "書き出しに失敗しました。何も書き込まれていません。",
+  qr: "アカウントを QR コードとして描けませんでした。",
+  clipboard: "クリップボードを使えませんでした。",
+  clipboard_empty: "クリップボードに画像もテキストもありません。",
+  screen_capture: "画面をキャプチャできませんでした。自分でスクリーンショットを撮り、ここで開くか貼り付けてください。",
+  screen_capture_wayland: "画面をキャプチャできませんでした。Wayland ではデスクトップのスクリーンショット要求を許可するか、自分でスクリーンショットを撮ってここで開くか貼り付けてください。",
+  trash: "ファイルをゴミ箱に移せませんでした。",
+  preview_expired: "このプレビューは期限切れです。もう一度スキャンしてください。",
+  settings_save: "設定を保存できませんでした。",
+  invalid_request: "問題が発生しました。",
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, ja };
+const errorTables: Record<Lang, Record<ErrorCode, string>> = { en: enErrors, ja: jaErrors };
 
 /** The language the system prefers, among those Ninsho speaks. */
 export function systemLang(languages: readonly string[] = navigator.languages ?? [navigator.language]): Lang {
@@ -396,7 +447,7 @@ export function systemLang(languages: readonly string[] = navigator.languages ??
   return "en";
 }
 
-export function resolveLang(setting: string): Lang {
+export function resolveLang(setting: Language): Lang {
   return setting === "ja" || setting === "en" ? setting : systemLang();
 }
 
@@ -405,14 +456,10 @@ export function translate(lang: Lang, key: Key, vars: Record<string, string | nu
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ""));
 }
 
-/** A translated message for an error from Rust, or its own English message. */
-export function errorText(lang: Lang, error: { code: string; message: string }): string {
-  const key = `error.${error.code}` as Key;
-  if (key in en) return translate(lang, key);
-  const keychain = `keychain.body.${error.code}` as Key;
-  if (keychain in en) return translate(lang, keychain);
-  return lang === "en" || !error.message ? error.message || translate(lang, "error.generic") : error.message;
+/** What an error from Rust says, in the person's language. */
+export function errorText(lang: Lang, error: { code: ErrorCode }): string {
+  return errorTables[lang][error.code];
 }
 
 export const allKeys = Object.keys(en) as Key[];
-export { en as english, ja as japanese };
+export { en as english, ja as japanese, enErrors as englishErrors, jaErrors as japaneseErrors };

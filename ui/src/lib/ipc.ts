@@ -4,6 +4,9 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccountView } from "./bindings/AccountView";
 import type { AppError } from "./bindings/AppError";
+import type { AppEvent } from "./bindings/AppEvent";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ExportFormat } from "./bindings/ExportFormat";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { BackupStep } from "./bindings/BackupStep";
 import type { CodesSnapshot } from "./bindings/CodesSnapshot";
@@ -20,6 +23,8 @@ import type { TransferQr } from "./bindings/TransferQr";
 export type {
   AccountView,
   AppError,
+  ErrorCode,
+  ExportFormat,
   AppStatus,
   BackupStep,
   CodesSnapshot,
@@ -37,7 +42,8 @@ export type {
 /** Whatever was thrown, as an AppError. */
 export function asAppError(e: unknown): AppError {
   if (e && typeof e === "object" && "code" in e && "message" in e) return e as AppError;
-  return { code: "generic", message: String(e ?? ""), detail: null };
+  // Tauri answers a request it could not take (malformed arguments) with plain text.
+  return { code: "invalid_request", message: String(e ?? ""), detail: null };
 }
 
 export const ipc = {
@@ -73,15 +79,15 @@ export const ipc = {
   googleQrCodes: () => invoke<GoogleQrCodes>("google_qr_codes"),
 };
 
-/** The formats `export_vault` writes. */
-export type ExportFormat = "aegis" | "aegis-plain" | "uris" | "html" | "google-qr";
+/** Listens to an event Rust sends; the names are generated from Rust's AppEvent. */
+function on<T>(event: AppEvent, handler: (payload: T) => void): Promise<UnlistenFn> {
+  return listen<T>(event, (e) => handler(e.payload));
+}
 
 export const events = {
-  onAccountsChanged: (handler: () => void): Promise<UnlistenFn> => listen("accounts-changed", () => handler()),
-  onDropPreview: (handler: (preview: ScanPreview) => void): Promise<UnlistenFn> =>
-    listen<ScanPreview>("drop-preview", (e) => handler(e.payload)),
-  onDropBackup: (handler: (step: BackupStep) => void): Promise<UnlistenFn> =>
-    listen<BackupStep>("drop-backup", (e) => handler(e.payload)),
+  onAccountsChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("accounts-changed", () => handler()),
+  onDropPreview: (handler: (preview: ScanPreview) => void): Promise<UnlistenFn> => on("drop-preview", handler),
+  onDropBackup: (handler: (step: BackupStep) => void): Promise<UnlistenFn> => on("drop-backup", handler),
   onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
     Promise.all([
       listen("tauri://drag-enter", () => handler(true)),

@@ -2,7 +2,11 @@
 import type { AppError } from "./AppError";
 import type { KeychainView } from "./KeychainView";
 
-export type AppStatus = { keychain: KeychainView, vault_path: string, account_count: number, 
+export type AppStatus = { 
+/**
+ * `null` when the vault could not be opened (then `vault_error` says why).
+ */
+keychain: KeychainView | null, vault_path: string, account_count: number, 
 /**
  * Things the person should know about how the vault was opened (a damaged file set aside).
  */

@@ -2,16 +2,13 @@
 import type { BatchView } from "./BatchView";
 import type { PreviewItem } from "./PreviewItem";
 import type { ScanNote } from "./ScanNote";
+import type { Source } from "./Source";
 
 export type ScanPreview = { 
 /**
  * Confirms the import (`confirm_import`); `null` when nothing can be imported.
  */
-token: string | null, 
-/**
- * `screen`, `clipboard`, `file`, `drop`, `text`, `manual` or `backup`.
- */
-source: string, items: Array<PreviewItem>, notes: Array<ScanNote>, batches: Array<BatchView>, 
+token: string | null, source: Source, items: Array<PreviewItem>, notes: Array<ScanNote>, batches: Array<BatchView>, 
 /**
  * The image or backup file read (for the offer to move it to the trash), if one was.
  */

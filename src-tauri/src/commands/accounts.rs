@@ -1,0 +1,236 @@
+//! Using and keeping accounts: the list and its codes, copying a code, editing, pinning,
+//! ordering, deleting, recovery codes, the QR code for a phone, and the vault's status.
+
+use ninsho_core::app::codes;
+use ninsho_core::otp::{self, group_digits};
+use ninsho_core::vault::AccountEdit;
+use tauri::{AppHandle, Runtime, State};
+use zeroize::Zeroizing;
+
+use super::{Result, changed, id};
+use crate::error::{AppError, ErrorCode};
+use crate::state::AppState;
+use crate::views::{
+    AccountView, AppStatus, CodeView, CodesSnapshot, CopyResult, KeychainView, TransferQr,
+};
+
+/// How long the transfer QR code stays on screen.
+const TRANSFER_QR_SECONDS: u32 = 60;
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
+    Ok(status(&state))
+}
+
+pub fn status(state: &AppState) -> AppStatus {
+    let vault = state.vault.lock().unwrap_or_else(|p| p.into_inner());
+    match vault.as_ref() {
+        Ok(v) => AppStatus {
+            keychain: Some(KeychainView::from(&v.keychain_state())),
+            vault_path: v.path().display().to_string(),
+            account_count: v.accounts().len() as u32,
+            notices: v.notices().iter().map(ToString::to_string).collect(),
+            vault_error: None,
+        },
+        Err(e) => AppStatus {
+            keychain: None,
+            vault_path: state
+                .dir
+                .join(ninsho_core::vault::FILE)
+                .display()
+                .to_string(),
+            account_count: 0,
+            notices: Vec::new(),
+            vault_error: Some(e.clone()),
+        },
+    }
+}
+
+#[tauri::command]
+pub async fn retry_keychain<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<AppStatus> {
+    state.reopen();
+    changed(&app);
+    Ok(status(&state))
+}
+
+#[tauri::command]
+pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountView>> {
+    state.with_vault(|v| Ok(v.accounts().iter().map(AccountView::from).collect()))
+}
+
+#[tauri::command]
+pub async fn get_codes(state: State<'_, AppState>) -> Result<CodesSnapshot> {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let codes = state.with_vault(|v| Ok(v.codes(now_ms / 1000)?))?;
+    Ok(CodesSnapshot {
+        now_ms,
+        codes: codes
+            .into_iter()
+            .map(|c| CodeView {
+                id: c.id.to_string(),
+                valid_from_ms: c
+                    .current
+                    .as_ref()
+                    .and_then(|x| x.valid_from)
+                    .map(|s| s * 1000),
+                valid_until_ms: c
+                    .current
+                    .as_ref()
+                    .and_then(|x| x.valid_until)
+                    .map(|s| s * 1000),
+                code: c.current.map(|x| x.value),
+                next: c.next.map(|x| x.value),
+            })
+            .collect(),
+    })
+}
+
+/// Copies an account's current code (or the next one; a HOTP account's next) to the
+/// clipboard.
+#[tauri::command]
+pub async fn copy_code<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    next: bool,
+) -> Result<CopyResult> {
+    let id = self::id(&id)?;
+    let code = state.with_vault(|v| {
+        let code = codes::code_to_use(v, id, next, otp::now())?;
+        let _ = v.mark_used(id);
+        Ok(code)
+    })?;
+    copy(&app, Zeroizing::new(code.value))
+}
+
+/// Advances a HOTP account and copies the new code.
+#[tauri::command]
+pub async fn hotp_next<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<CopyResult> {
+    let id = self::id(&id)?;
+    let code = state.with_vault(|v| Ok(v.hotp_next(id)?))?;
+    copy(&app, Zeroizing::new(code.value))
+}
+
+fn copy<R: Runtime>(app: &AppHandle<R>, value: Zeroizing<String>) -> Result<CopyResult> {
+    let clear_after_seconds = crate::clipboard::copy(app, &value)?;
+    Ok(CopyResult {
+        grouped: group_digits(&value),
+        clear_after_seconds,
+    })
+}
+
+#[tauri::command]
+pub async fn edit_account<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    issuer: String,
+    name: String,
+) -> Result<AccountView> {
+    let id = self::id(&id)?;
+    let edit = AccountEdit {
+        issuer: Some(Some(issuer)),
+        name: Some(name),
+        ..Default::default()
+    };
+    let meta = state.with_vault(|v| Ok(v.edit(id, &edit)?))?;
+    changed(&app);
+    Ok(AccountView::from(&meta))
+}
+
+#[tauri::command]
+pub async fn set_pinned<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    pinned: bool,
+) -> Result<()> {
+    let id = self::id(&id)?;
+    state.with_vault(|v| Ok(v.set_pinned(id, pinned)?))?;
+    changed(&app);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn reorder_accounts<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Result<()> {
+    let ids = ids.iter().map(|i| id(i)).collect::<Result<Vec<_>>>()?;
+    state.with_vault(|v| Ok(v.reorder(&ids)?))?;
+    changed(&app);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn delete_account<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<()> {
+    let id = self::id(&id)?;
+    state.with_vault(|v| Ok(v.delete(id).map(|_| ())?))?;
+    changed(&app);
+    Ok(())
+}
+
+/// The account's recovery codes: shown because the person asked to see them.
+#[tauri::command]
+pub async fn get_recovery_codes(state: State<'_, AppState>, id: String) -> Result<Vec<String>> {
+    let id = self::id(&id)?;
+    state.with_vault(|v| {
+        Ok(v.recovery_codes(id)?
+            .iter()
+            .map(|c| c.to_string())
+            .collect())
+    })
+}
+
+#[tauri::command]
+pub async fn set_recovery_codes(
+    state: State<'_, AppState>,
+    id: String,
+    codes: Vec<String>,
+) -> Result<u32> {
+    let id = self::id(&id)?;
+    let codes: Vec<String> = codes
+        .iter()
+        .flat_map(|c| c.lines().map(str::to_owned))
+        .collect();
+    state.with_vault(|v| {
+        v.set_recovery_codes(id, &codes)?;
+        Ok(v.recovery_codes(id)?.len() as u32)
+    })
+}
+
+/// The account as an otpauth QR code for a phone to scan. The UI asks for confirmation first
+/// and hides it after a minute.
+#[tauri::command]
+pub async fn transfer_qr(state: State<'_, AppState>, id: String) -> Result<TransferQr> {
+    let id = self::id(&id)?;
+    let account = state.with_vault(|v| Ok(v.account(id)?))?;
+    let uri = Zeroizing::new(ninsho_core::uri::format(&account));
+    let svg = ninsho_core::formats::export::qr_svg(&uri, 240).map_err(|e| {
+        AppError::new(
+            ErrorCode::Qr,
+            "The account could not be drawn as a QR code.",
+        )
+        .with_detail(e.to_string())
+    })?;
+    Ok(TransferQr {
+        svg,
+        label: account.label(),
+        hide_after_seconds: TRANSFER_QR_SECONDS,
+    })
+}

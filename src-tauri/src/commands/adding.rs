@@ -1,0 +1,237 @@
+//! Adding accounts: scanning the screen, pasting, opening an image, the manual form, and
+//! confirming (or discarding) what a preview shows.
+
+use ninsho_core::app::add::{self, AddReport};
+use ninsho_core::app::manual::ManualEntry;
+use ninsho_core::otp::{self, Account, Generator};
+use tauri::image::Image;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_dialog::DialogExt;
+use zeroize::Zeroizing;
+
+use super::{Result, changed};
+use crate::error::{AppError, ErrorCode};
+use crate::preview;
+use crate::state::AppState;
+use crate::views::{ImportResult, ManualPreview, ScanPreview, Source};
+
+/// The image files the open dialog offers.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "bmp", "gif"];
+
+#[tauri::command]
+pub async fn scan_screen(state: State<'_, AppState>) -> Result<ScanPreview> {
+    let contents = crate::capture::scan_screens()?;
+    Ok(preview::preview(&state, contents, Source::Screen, None))
+}
+
+fn clipboard_empty() -> AppError {
+    AppError::new(
+        ErrorCode::ClipboardEmpty,
+        "The clipboard holds no image and no text.",
+    )
+}
+
+/// Reads the clipboard: an image is scanned for QR codes, text is read as otpauth URIs.
+#[tauri::command]
+pub async fn paste<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<ScanPreview> {
+    if let Ok(image) = app.clipboard().read_image() {
+        let contents = scan_clipboard_image(&image)?;
+        return Ok(preview::preview(&state, contents, Source::Clipboard, None));
+    }
+    let text = Zeroizing::new(app.clipboard().read_text().map_err(|_| clipboard_empty())?);
+    if text.trim().is_empty() {
+        return Err(clipboard_empty());
+    }
+    Ok(preview::preview(
+        &state,
+        preview::scan_text(&text),
+        Source::Text,
+        None,
+    ))
+}
+
+fn scan_clipboard_image(image: &Image<'_>) -> Result<Vec<ninsho_core::scan::Content>> {
+    let (w, h) = (image.width(), image.height());
+    if u64::from(w) * u64::from(h) > ninsho_core::scan::MAX_PIXELS {
+        return Err(AppError::new(
+            ErrorCode::ImageTooLarge,
+            format!("The pasted image is {w}×{h} pixels, too large to read."),
+        ));
+    }
+    let rgba = image::RgbaImage::from_raw(w, h, image.rgba().to_vec()).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::ImageDamaged,
+            "The pasted image could not be read.",
+        )
+    })?;
+    Ok(
+        ninsho_core::scan::scan_image(&image::DynamicImage::ImageRgba8(rgba))
+            .into_iter()
+            .map(|p| p.content)
+            .collect(),
+    )
+}
+
+/// Asks for an image file (in Rust: the UI gets no file access) and scans it.
+#[tauri::command]
+pub async fn open_image<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<ScanPreview>> {
+    let picked = app
+        .dialog()
+        .file()
+        .add_filter("Images", IMAGE_EXTENSIONS)
+        .blocking_pick_file();
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    let contents = preview::scan_path(&path)?;
+    Ok(Some(preview::preview(
+        &state,
+        contents,
+        Source::File,
+        Some(path),
+    )))
+}
+
+/// Checks the manual-entry form as it is typed and shows the code it would produce.
+#[tauri::command]
+pub async fn preview_manual(
+    state: State<'_, AppState>,
+    entry: ManualEntry,
+) -> Result<ManualPreview> {
+    let account = match entry.account() {
+        Ok(account) => account,
+        Err(e) => {
+            return Ok(ManualPreview {
+                field: Some(e.field()),
+                error: Some(e.into()),
+                code: None,
+                duplicate_of: None,
+            });
+        }
+    };
+    let generator = Generator::new(&account.params, &account.secret)
+        .map_err(|e| AppError::new(ErrorCode::InvalidAccount, e.to_string()))?;
+    let code = generator.code_at(otp::now()).value;
+    let duplicate_of = state
+        .with_vault(|v| Ok(v.find_duplicate(&account).ok().flatten()))
+        .ok()
+        .flatten()
+        .map(|d| d.existing_label);
+    Ok(ManualPreview {
+        error: None,
+        field: None,
+        code: Some(code),
+        duplicate_of,
+    })
+}
+
+#[tauri::command]
+pub async fn add_manual<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    entry: ManualEntry,
+    force: bool,
+) -> Result<ImportResult> {
+    let account = entry.account()?;
+    let result = import(&state, &[account], force)?;
+    changed(&app);
+    Ok(result)
+}
+
+/// Adds `accounts`. When none could be added and none was a duplicate, the first failure is
+/// the answer (the keychain is locked, say), so the preview can stay open for a retry.
+fn import(state: &AppState, accounts: &[Account], force: bool) -> Result<ImportResult> {
+    let AddReport {
+        added,
+        duplicates,
+        failed,
+    } = state.with_vault(|v| Ok(add::add(v, accounts, force)?))?;
+    let mut errors: Vec<AppError> = failed.into_iter().map(|(_, e)| e.into()).collect();
+    if added.is_empty() && duplicates.is_empty() && !errors.is_empty() {
+        return Err(errors.remove(0));
+    }
+    Ok(ImportResult {
+        added: added.len() as u32,
+        skipped: duplicates
+            .iter()
+            .filter_map(|(i, _)| accounts.get(*i).map(Account::label))
+            .collect(),
+        errors,
+    })
+}
+
+/// Adds the chosen accounts of a preview.
+#[tauri::command]
+pub async fn confirm_import<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    token: String,
+    selected: Vec<u32>,
+    force: bool,
+) -> Result<ImportResult> {
+    let mut pending = state.imports.take(&token).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::PreviewExpired,
+            "This preview has expired; scan the code again.",
+        )
+    })?;
+    let accounts: Vec<Account> = pending
+        .accounts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| selected.contains(&(*i as u32)))
+        .map(|(_, a)| a.clone())
+        .collect();
+    let result = match import(&state, &accounts, force) {
+        Ok(r) => r,
+        Err(e) => {
+            // Keep the preview so the person can retry after fixing the keychain.
+            state.imports.put_back(&token, pending);
+            return Err(e);
+        }
+    };
+    // Only the file stays behind the token, so it can still be moved to the trash.
+    if pending.source.is_some() {
+        pending.accounts.clear();
+        state.imports.put_back(&token, pending);
+    }
+    changed(&app);
+    Ok(result)
+}
+
+#[tauri::command]
+pub async fn discard_import(state: State<'_, AppState>, token: String) -> Result<()> {
+    state.imports.take(&token);
+    Ok(())
+}
+
+/// Moves the image a preview came from to the trash (it shows a secret).
+#[tauri::command]
+pub async fn trash_source(state: State<'_, AppState>, token: String) -> Result<()> {
+    let path = state
+        .imports
+        .with(&token, |p| p.source.clone())
+        .flatten()
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotFound,
+                "There is no file to move to the trash.",
+            )
+        })?;
+    trash::delete(&path).map_err(|e| {
+        AppError::new(
+            ErrorCode::Trash,
+            format!("{} could not be moved to the trash.", path.display()),
+        )
+        .with_detail(e.to_string())
+    })?;
+    state.imports.take(&token);
+    Ok(())
+}

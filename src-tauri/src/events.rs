@@ -1,0 +1,53 @@
+//! The events Rust sends the window. Their names are an enum exported to TypeScript, so the
+//! UI listens only to names that exist.
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Runtime};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppEvent {
+    /// The list of accounts changed (here or, seen on refresh, elsewhere). No payload.
+    AccountsChanged,
+    /// Files dropped on the window were scanned: a `ScanPreview`.
+    DropPreview,
+    /// A backup file was dropped on the window: a `BackupStep`.
+    DropBackup,
+}
+
+impl AppEvent {
+    pub fn name(self) -> &'static str {
+        match self {
+            AppEvent::AccountsChanged => "accounts-changed",
+            AppEvent::DropPreview => "drop-preview",
+            AppEvent::DropBackup => "drop-backup",
+        }
+    }
+}
+
+/// Sends `event` to the window. A window that is gone has nobody to tell, so a failure is
+/// not an error.
+pub fn emit<R: Runtime, P: Serialize + Clone>(app: &AppHandle<R>, event: AppEvent, payload: P) {
+    let _ = app.emit(event.name(), payload);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_what_serde_and_typescript_say() {
+        for event in [
+            AppEvent::AccountsChanged,
+            AppEvent::DropPreview,
+            AppEvent::DropBackup,
+        ] {
+            assert_eq!(
+                serde_json::to_value(event).unwrap(),
+                serde_json::Value::from(event.name())
+            );
+        }
+    }
+}
