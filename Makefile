@@ -28,7 +28,7 @@ E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
 
-.PHONY: run test setup debs ui-deps ui-build app lint test-rust test-ui test-e2e test-bench-smoke \
+.PHONY: run test check setup debs ui-deps ui-build app lint test-rust test-ui test-e2e test-bench-smoke \
   bench bench-vault bench-qr corpus clean-corpus fuzz
 
 setup:
@@ -54,6 +54,13 @@ run: app
 
 test: setup debs ui-build lint test-rust test-ui test-e2e test-bench-smoke
 	@echo "make test: all passed"
+
+# The quick loop while working: formatting, lints of the crates that need no system package,
+# and core's tests. Installs nothing.
+check:
+	cargo fmt --all --check
+	cargo clippy -p ninsho-core -p ninsho-cli --all-targets --quiet -- -D warnings
+	cargo test -p ninsho-core
 
 # Formatting, lints, the UI's type check, and TypeScript bindings that match the Rust types.
 lint: debs ui-build

@@ -261,6 +261,7 @@ mod tests {
                 serde_json::Value::from(f.name())
             );
         }
+        assert!(serde_json::from_str::<ExportFormat>("\"pdf\"").is_err());
         let e = "pdf".parse::<ExportFormat>().unwrap_err();
         assert!(
             e.contains("aegis, aegis-plain, uris, html, google-qr"),
