@@ -229,8 +229,18 @@ impl Vault {
 
     /// Re-reads the file (another process may have changed it).
     pub fn refresh(&mut self) -> Result<(), VaultError> {
+        self.locked(|_| Ok(()))
+    }
+
+    /// Runs `op` with the vault's lock held, on the file as it is now (another process may
+    /// have changed it). Every operation that changes the vault runs inside this.
+    fn locked<T>(
+        &mut self,
+        op: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
         let _lock = self.files.lock()?;
-        self.reload()
+        self.reload()?;
+        op(self)
     }
 
     fn reload(&mut self) -> Result<(), VaultError> {
@@ -261,6 +271,34 @@ impl Vault {
         Ok(out)
     }
 
+    /// [`Vault::update`] of one account; [`VaultError::NotFound`] if no account has `id`.
+    fn update_account<T>(
+        &mut self,
+        id: Uuid,
+        change: impl FnOnce(&mut AccountMeta) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        self.update(|m| change(account_mut(m, id)?))
+    }
+
+    /// Takes the lock, re-reads the file and applies `change` to a fresh copy of the metadata,
+    /// saved atomically. Nothing is saved (nor changed in memory) if `change` fails.
+    fn modify_all<T>(
+        &mut self,
+        change: impl FnOnce(&mut Metadata) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        self.locked(|v| v.update(change))
+    }
+
+    /// [`Vault::modify_all`] of one account: the lock is taken, the file re-read, the account
+    /// found ([`VaultError::NotFound`] otherwise) and changed in a fresh copy, which is saved.
+    fn modify<T>(
+        &mut self,
+        id: Uuid,
+        change: impl FnOnce(&mut AccountMeta) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        self.locked(|v| v.update_account(id, change))
+    }
+
     /// Accounts in display order: pinned first, then the manual order.
     pub fn accounts(&self) -> Vec<AccountMeta> {
         let mut list = self.meta.accounts.clone();
@@ -269,11 +307,7 @@ impl Vault {
     }
 
     pub fn get(&self, id: Uuid) -> Result<&AccountMeta, VaultError> {
-        self.meta
-            .accounts
-            .iter()
-            .find(|a| a.id == id)
-            .ok_or_else(|| VaultError::NotFound(id.to_string()))
+        account_index(&self.meta, id).map(|at| &self.meta.accounts[at])
     }
 
     /// Accounts matching a query: an id (or an unambiguous id prefix of at least 4 characters),
@@ -447,8 +481,15 @@ impl Vault {
         accounts: &[Account],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
+        self.locked(|v| v.add_locked(accounts, force))
+    }
+
+    /// [`Vault::add_many`] with the lock held.
+    fn add_locked(
+        &mut self,
+        accounts: &[Account],
+        force: bool,
+    ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
         let mut results = Vec::with_capacity(accounts.len());
         let mut new: Vec<(AccountMeta, Zeroizing<Vec<u8>>)> = Vec::new();
         let created = now();
@@ -561,14 +602,7 @@ impl Vault {
         if let Some(params) = &edit.params {
             params.validate()?;
         }
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
+        self.modify(id, |a| {
             if let Some(issuer) = &edit.issuer {
                 a.issuer = crate::otp::normalize_issuer(issuer.as_deref());
             }
@@ -595,31 +629,21 @@ impl Vault {
     /// Deletes an account. Returns whether its keychain item is already gone (if the keychain
     /// is unavailable now, the item is removed on a later open).
     pub fn delete(&mut self, id: Uuid) -> Result<bool, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let at = m
-                .accounts
-                .iter()
-                .position(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
-            m.accounts.remove(at);
-            m.tombstones.push(id);
-            Ok(())
-        })?;
-        self.cache.remove(&id);
-        Ok(self.store.delete(&self.user(id)).is_ok())
+        // The keychain item is removed with the lock still held.
+        self.locked(|v| {
+            v.update(|m| {
+                let at = account_index(m, id)?;
+                m.accounts.remove(at);
+                m.tombstones.push(id);
+                Ok(())
+            })?;
+            v.cache.remove(&id);
+            Ok(v.store.delete(&v.user(id)).is_ok())
+        })
     }
 
     pub fn set_pinned(&mut self, id: Uuid, pinned: bool) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
+        self.modify(id, |a| {
             a.pinned = pinned;
             Ok(())
         })
@@ -628,13 +652,9 @@ impl Vault {
     /// Puts the accounts in the given order; accounts not named keep their relative order
     /// after the named ones.
     pub fn reorder(&mut self, ids: &[Uuid]) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
+        self.modify_all(|m| {
             for id in ids {
-                if !m.accounts.iter().any(|a| a.id == *id) {
-                    return Err(VaultError::NotFound(id.to_string()));
-                }
+                account_index(m, *id)?;
             }
             let mut rest: Vec<&mut AccountMeta> = m
                 .accounts
@@ -657,14 +677,7 @@ impl Vault {
 
     /// Records that an account's code was just used (copied).
     pub fn mark_used(&mut self, id: Uuid) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
+        self.modify(id, |a| {
             a.last_used = Some(now());
             Ok(())
         })
@@ -672,27 +685,24 @@ impl Vault {
 
     /// The next HOTP code. The advanced counter is saved before the code is returned.
     pub fn hotp_next(&mut self, id: Uuid) -> Result<Code, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        let meta = self.get(id)?.clone();
-        if meta.otp_type != OtpType::Hotp {
-            return Err(VaultError::NotHotp {
-                label: meta.label(),
-            });
-        }
-        let generator = Generator::new(&meta.params(), &self.item(id)?.secret)?;
-        let counter = meta.counter.unwrap_or(0);
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
-            a.counter = Some(counter.wrapping_add(1));
-            a.last_used = Some(now());
-            Ok(())
-        })?;
-        Ok(generator.hotp(counter))
+        // Not `modify`: the secret is read from the keychain between the reload and the save,
+        // so that a locked keychain advances nothing.
+        self.locked(|v| {
+            let meta = v.get(id)?.clone();
+            if meta.otp_type != OtpType::Hotp {
+                return Err(VaultError::NotHotp {
+                    label: meta.label(),
+                });
+            }
+            let generator = Generator::new(&meta.params(), &v.item(id)?.secret)?;
+            let counter = meta.counter.unwrap_or(0);
+            v.update_account(id, |a| {
+                a.counter = Some(counter.wrapping_add(1));
+                a.last_used = Some(now());
+                Ok(())
+            })?;
+            Ok(generator.hotp(counter))
+        })
     }
 
     /// Codes of every account at `time`. Secrets are read from the keychain once and kept.
@@ -734,25 +744,28 @@ impl Vault {
 
     /// Replaces an account's recovery codes (stored in its keychain item, next to the secret).
     pub fn set_recovery_codes(&mut self, id: Uuid, codes: &[String]) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        let mut item = self.item(id)?.clone();
-        item.recovery_codes = codes
-            .iter()
-            .map(|c| c.trim())
-            .filter(|c| !c.is_empty())
-            .map(|c| Zeroizing::new(c.to_owned()))
-            .collect();
-        let encoded = item.encode()?;
-        self.store.set(&self.user(id), &encoded)?;
-        self.cache.insert(id, item);
-        Ok(())
+        self.locked(|v| {
+            let mut item = v.item(id)?.clone();
+            item.recovery_codes = codes
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .map(|c| Zeroizing::new(c.to_owned()))
+                .collect();
+            let encoded = item.encode()?;
+            v.store.set(&v.user(id), &encoded)?;
+            v.cache.insert(id, item);
+            Ok(())
+        })
     }
 
     /// Finishes interrupted adds and deletes and removes keychain items no account owns.
     pub fn reconcile(&mut self) -> Result<Reconciled, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
+        self.locked(|v| v.reconcile_locked())
+    }
+
+    /// [`Vault::reconcile`] with the lock held.
+    fn reconcile_locked(&mut self) -> Result<Reconciled, VaultError> {
         let mut report = Reconciled::default();
         let pending = self.meta.pending.clone();
         let users: Vec<String> = pending.iter().map(|p| self.user(p.id)).collect();
@@ -796,6 +809,20 @@ impl Vault {
         }
         Ok(report)
     }
+}
+
+/// Where account `id` is in the list; [`VaultError::NotFound`] if it is not there.
+fn account_index(meta: &Metadata, id: Uuid) -> Result<usize, VaultError> {
+    meta.accounts
+        .iter()
+        .position(|a| a.id == id)
+        .ok_or_else(|| VaultError::NotFound(id.to_string()))
+}
+
+/// Account `id`, to change; [`VaultError::NotFound`] if it is not there.
+fn account_mut(meta: &mut Metadata, id: Uuid) -> Result<&mut AccountMeta, VaultError> {
+    let at = account_index(meta, id)?;
+    Ok(&mut meta.accounts[at])
 }
 
 #[cfg(test)]
