@@ -5,16 +5,13 @@
 //! have changed it) and saves atomically. Effects are ordered so that a crash at any point
 //! loses nothing and leaves no secret behind once the vault is opened again:
 //!
-//! - add: the account is first recorded as *pending* (no secret), then its keychain item is
-//!   written, then the account is listed. On open, a pending account whose item exists is
-//!   completed and one whose item does not is dropped.
-//! - delete: the account leaves the list and becomes a *tombstone* first, then its keychain
-//!   item is removed; tombstones are cleared on the next open.
+//! - add and delete go through the journal (pending adds, tombstones), see [`journal`].
 //! - HOTP: the incremented counter is saved before the code is returned, so no code is ever
 //!   shown twice.
 
 mod file;
 pub mod item;
+mod journal;
 pub mod keychain;
 pub mod metadata;
 
@@ -28,6 +25,7 @@ use zeroize::Zeroizing;
 
 pub use file::{BACKUP, FILE, Notice};
 pub use item::{Item, ItemError};
+pub use journal::Reconciled;
 pub use keychain::{KeychainError, KeychainState, KeyringStore, SecretStore};
 pub use metadata::{AccountMeta, Metadata};
 
@@ -123,13 +121,10 @@ pub struct AccountCodes {
     pub next: Option<Code>,
 }
 
-/// What reconciling on open did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reconciled {
-    pub completed_adds: usize,
-    pub dropped_adds: usize,
-    pub cleared_tombstones: usize,
-    pub removed_orphans: usize,
+/// An account on its way into the vault: its description and its encoded keychain item.
+struct NewAccount {
+    meta: AccountMeta,
+    encoded: Zeroizing<Vec<u8>>,
 }
 
 /// From this many accounts on, secrets are read with one keychain search.
@@ -221,10 +216,6 @@ impl Vault {
 
     fn user(&self, id: Uuid) -> String {
         format!("{}/{}", self.meta.vault_id, id)
-    }
-
-    fn needs_reconcile(&self) -> bool {
-        !self.meta.pending.is_empty() || !self.meta.tombstones.is_empty()
     }
 
     /// Re-reads the file (another process may have changed it).
@@ -491,7 +482,7 @@ impl Vault {
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
         let mut results = Vec::with_capacity(accounts.len());
-        let mut new: Vec<(AccountMeta, Zeroizing<Vec<u8>>)> = Vec::new();
+        let mut new: Vec<NewAccount> = Vec::new();
         let created = now();
         let mut order = self
             .meta
@@ -506,7 +497,7 @@ impl Vault {
                 continue;
             }
             if !force {
-                let earlier = new.iter().find(|(m, _)| {
+                let earlier = new.iter().map(|n| &n.meta).find(|m| {
                     m.issuer
                         .as_deref()
                         .unwrap_or("")
@@ -514,7 +505,7 @@ impl Vault {
                         && m.name.eq_ignore_ascii_case(&account.name)
                 });
                 let duplicate = match earlier {
-                    Some((m, _)) => Some(Duplicate {
+                    Some(m) => Some(Duplicate {
                         existing: m.id,
                         existing_label: m.label(),
                         same_secret: false,
@@ -547,41 +538,17 @@ impl Vault {
             meta.set_params(&account.params);
             order += 1;
             results.push(Ok(meta.id));
-            new.push((meta, encoded));
+            new.push(NewAccount { meta, encoded });
         }
         if new.is_empty() {
             return Ok(results);
         }
-        // 1. Journal: the accounts are pending (no secret in the file).
-        self.update(|m| {
-            m.pending.extend(new.iter().map(|(meta, _)| meta.clone()));
-            Ok(())
-        })?;
-        // 2. Keychain items.
-        let mut written = Vec::new();
-        let mut failure = None;
-        for (meta, encoded) in &new {
-            match self.store.set(&self.user(meta.id), encoded) {
-                Ok(()) => written.push(meta.id),
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        // 3. List what was written; drop the rest from the journal.
-        self.update(|m| {
-            let (done, _): (Vec<AccountMeta>, Vec<AccountMeta>) = std::mem::take(&mut m.pending)
-                .into_iter()
-                .partition(|p| written.contains(&p.id));
-            m.accounts.extend(done);
-            Ok(())
-        })?;
-        for (meta, encoded) in &new {
-            if written.contains(&meta.id)
-                && let Ok(item) = Item::decode(encoded)
+        let journal::Added { written, failure } = self.add_journaled(&new)?;
+        for n in &new {
+            if written.contains(&n.meta.id)
+                && let Ok(item) = Item::decode(&n.encoded)
             {
-                self.cache.insert(meta.id, item);
+                self.cache.insert(n.meta.id, item);
             }
         }
         if let Some(e) = failure {
@@ -629,17 +596,7 @@ impl Vault {
     /// Deletes an account. Returns whether its keychain item is already gone (if the keychain
     /// is unavailable now, the item is removed on a later open).
     pub fn delete(&mut self, id: Uuid) -> Result<bool, VaultError> {
-        // The keychain item is removed with the lock still held.
-        self.locked(|v| {
-            v.update(|m| {
-                let at = account_index(m, id)?;
-                m.accounts.remove(at);
-                m.tombstones.push(id);
-                Ok(())
-            })?;
-            v.cache.remove(&id);
-            Ok(v.store.delete(&v.user(id)).is_ok())
-        })
+        self.locked(|v| v.delete_journaled(id))
     }
 
     pub fn set_pinned(&mut self, id: Uuid, pinned: bool) -> Result<(), VaultError> {
@@ -757,57 +714,6 @@ impl Vault {
             v.cache.insert(id, item);
             Ok(())
         })
-    }
-
-    /// Finishes interrupted adds and deletes and removes keychain items no account owns.
-    pub fn reconcile(&mut self) -> Result<Reconciled, VaultError> {
-        self.locked(|v| v.reconcile_locked())
-    }
-
-    /// [`Vault::reconcile`] with the lock held.
-    fn reconcile_locked(&mut self) -> Result<Reconciled, VaultError> {
-        let mut report = Reconciled::default();
-        let pending = self.meta.pending.clone();
-        let users: Vec<String> = pending.iter().map(|p| self.user(p.id)).collect();
-        let present = self.store.get_many(&users)?;
-        let mut cleared = Vec::new();
-        for id in self.meta.tombstones.clone() {
-            self.store.delete(&self.user(id))?;
-            cleared.push(id);
-        }
-        let listed = self.store.list(&format!("{}/", self.meta.vault_id))?;
-        if !pending.is_empty() || !cleared.is_empty() {
-            self.update(|m| {
-                for (p, item) in pending.iter().zip(&present) {
-                    m.pending.retain(|x| x.id != p.id);
-                    if item.is_some() {
-                        m.accounts.push(p.clone());
-                        report.completed_adds += 1;
-                    } else {
-                        report.dropped_adds += 1;
-                    }
-                }
-                m.tombstones.retain(|t| !cleared.contains(t));
-                report.cleared_tombstones = cleared.len();
-                Ok(())
-            })?;
-        }
-        if let Some(users) = listed {
-            let owned: std::collections::HashSet<String> = self
-                .meta
-                .accounts
-                .iter()
-                .chain(&self.meta.pending)
-                .map(|a| self.user(a.id))
-                .collect();
-            for user in users {
-                if !owned.contains(&user) {
-                    self.store.delete(&user)?;
-                    report.removed_orphans += 1;
-                }
-            }
-        }
-        Ok(report)
     }
 }
 
