@@ -31,7 +31,7 @@ pub use journal::Reconciled;
 pub use keychain::{KeychainError, KeychainState, KeyringStore, SecretStore};
 pub use metadata::{AccountMeta, Metadata};
 
-use crate::otp::{Account, Code, Generator, OtpParams, OtpType, ParamError, now};
+use crate::otp::{Account, Code, Generator, OtpParams, OtpType, ParamError, Secret, now};
 
 #[derive(Debug, Error)]
 pub enum VaultError {
@@ -106,8 +106,10 @@ pub struct AccountCodes {
 }
 
 /// An account on its way into the vault: its description and its encoded keychain item.
-struct NewAccount {
+struct NewAccount<'a> {
     meta: AccountMeta,
+    /// For the duplicate rule, which also compares the accounts within one batch.
+    secret: &'a Secret,
     encoded: Zeroizing<Vec<u8>>,
 }
 
@@ -448,22 +450,7 @@ impl Vault {
                 continue;
             }
             if !force {
-                let earlier = new.iter().map(|n| &n.meta).find(|m| {
-                    m.issuer
-                        .as_deref()
-                        .unwrap_or("")
-                        .eq_ignore_ascii_case(account.issuer.as_deref().unwrap_or(""))
-                        && m.name.eq_ignore_ascii_case(&account.name)
-                });
-                let duplicate = match earlier {
-                    Some(m) => Some(Duplicate {
-                        existing: m.id,
-                        existing_label: m.label(),
-                        same_secret: false,
-                    }),
-                    None => self.find_duplicate(account)?,
-                };
-                if let Some(d) = duplicate {
+                if let Some(d) = self.find_duplicate_among(account, &new)? {
                     results.push(Err(VaultError::Duplicate(d)));
                     continue;
                 }
@@ -489,7 +476,11 @@ impl Vault {
             meta.set_params(&account.params);
             order += 1;
             results.push(Ok(meta.id));
-            new.push(NewAccount { meta, encoded });
+            new.push(NewAccount {
+                meta,
+                secret: &account.secret,
+                encoded,
+            });
         }
         if new.is_empty() {
             return Ok(results);
