@@ -15,6 +15,7 @@ pub mod item;
 mod journal;
 pub mod keychain;
 pub mod metadata;
+mod query;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -290,42 +291,7 @@ impl Vault {
     /// Accounts matching a query: an id (or an unambiguous id prefix of at least 4 characters),
     /// an exact "issuer", "name" or "issuer (name)" (any case), or else a substring of them.
     pub fn find(&self, query: &str) -> Vec<AccountMeta> {
-        let q = query.trim().to_lowercase();
-        if q.is_empty() {
-            return Vec::new();
-        }
-        let list = self.accounts();
-        if let Ok(id) = Uuid::parse_str(&q) {
-            return list.into_iter().filter(|a| a.id == id).collect();
-        }
-        if q.len() >= 4 && q.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            let by_id: Vec<_> = list
-                .iter()
-                .filter(|a| a.id.to_string().starts_with(&q))
-                .cloned()
-                .collect();
-            if !by_id.is_empty() {
-                return by_id;
-            }
-        }
-        let texts = |a: &AccountMeta| {
-            [
-                a.issuer.clone().unwrap_or_default().to_lowercase(),
-                a.name.to_lowercase(),
-                a.label().to_lowercase(),
-            ]
-        };
-        let exact: Vec<_> = list
-            .iter()
-            .filter(|a| texts(a).contains(&q))
-            .cloned()
-            .collect();
-        if !exact.is_empty() {
-            return exact;
-        }
-        list.into_iter()
-            .filter(|a| texts(a).iter().any(|t| t.contains(&q)))
-            .collect()
+        query::matching(self.accounts(), query)
     }
 
     /// Loads the secrets of `ids` that are not cached yet, in one keychain batch.
