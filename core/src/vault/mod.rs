@@ -9,6 +9,7 @@
 //! - HOTP: the incremented counter is saved before the code is returned, so no code is ever
 //!   shown twice.
 
+mod codes;
 mod duplicates;
 mod file;
 pub mod item;
@@ -16,6 +17,7 @@ mod journal;
 pub mod keychain;
 pub mod metadata;
 mod query;
+mod secrets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ use thiserror::Error;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+pub use codes::AccountCodes;
 pub use duplicates::Duplicate;
 pub use file::{BACKUP, FILE, Notice};
 pub use item::{Item, ItemError};
@@ -32,7 +35,7 @@ pub use journal::Reconciled;
 pub use keychain::{KeychainError, KeychainState, KeyringStore, SecretStore};
 pub use metadata::{AccountMeta, Metadata};
 
-use crate::otp::{Account, Code, Generator, OtpParams, OtpType, ParamError, Secret, now};
+use crate::otp::{Account, OtpParams, ParamError, Secret, now};
 
 #[derive(Debug, Error)]
 pub enum VaultError {
@@ -97,15 +100,6 @@ pub struct AccountEdit {
     pub params: Option<OtpParams>,
 }
 
-/// An account's codes at one moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountCodes {
-    pub id: Uuid,
-    /// `None` for HOTP: its code is produced on request ([`Vault::hotp_next`]).
-    pub current: Option<Code>,
-    pub next: Option<Code>,
-}
-
 /// An account on its way into the vault: its description and its encoded keychain item.
 struct NewAccount<'a> {
     meta: AccountMeta,
@@ -113,9 +107,6 @@ struct NewAccount<'a> {
     secret: &'a Secret,
     encoded: Zeroizing<Vec<u8>>,
 }
-
-/// From this many accounts on, secrets are read with one keychain search.
-const BULK_READ_FROM: usize = 8;
 
 pub struct Vault {
     files: file::VaultFiles,
@@ -294,87 +285,6 @@ impl Vault {
         query::matching(self.accounts(), query)
     }
 
-    /// Loads the secrets of `ids` that are not cached yet, in one keychain batch.
-    fn load_items(&mut self, ids: &[Uuid]) -> Result<(), VaultError> {
-        let mut missing: Vec<Uuid> = ids
-            .iter()
-            .copied()
-            .filter(|id| !self.cache.contains_key(id))
-            .collect();
-        if missing.len() > BULK_READ_FROM {
-            // One search for every item beats one lookup per account by about half.
-            if let Some(all) = self.store.get_all()? {
-                let prefix = format!("{}/", self.meta.vault_id);
-                for bytes in all {
-                    let Ok(item) = Item::decode(&bytes) else {
-                        continue;
-                    };
-                    let Some(id) = item
-                        .owner
-                        .strip_prefix(&prefix)
-                        .and_then(|a| Uuid::parse_str(a).ok())
-                    else {
-                        continue;
-                    };
-                    if missing.contains(&id) {
-                        self.cache.insert(id, item);
-                    }
-                }
-                missing.retain(|id| !self.cache.contains_key(id));
-            }
-        }
-        if missing.is_empty() {
-            return Ok(());
-        }
-        let users: Vec<String> = missing.iter().map(|id| self.user(*id)).collect();
-        let items = self.store.get_many(&users)?;
-        for (id, bytes) in missing.into_iter().zip(items) {
-            let label = || {
-                self.meta
-                    .accounts
-                    .iter()
-                    .find(|a| a.id == id)
-                    .map(AccountMeta::label)
-                    .unwrap_or_default()
-            };
-            let bytes = bytes.ok_or_else(|| VaultError::SecretMissing { id, label: label() })?;
-            let item = Item::decode(&bytes)
-                .ok()
-                .filter(|item| item.owner == self.user(id))
-                .ok_or_else(|| VaultError::ItemDamaged { id, label: label() })?;
-            self.cache.insert(id, item);
-        }
-        Ok(())
-    }
-
-    fn item(&mut self, id: Uuid) -> Result<&Item, VaultError> {
-        self.get(id)?;
-        self.load_items(&[id])?;
-        self.cache
-            .get(&id)
-            .ok_or_else(|| VaultError::NotFound(id.to_string()))
-    }
-
-    /// Reads every account's secret into memory (the keychain is asked once per account, all in
-    /// one batch), so later codes need no keychain access.
-    pub fn unlock_all(&mut self) -> Result<(), VaultError> {
-        let ids: Vec<Uuid> = self.meta.accounts.iter().map(|a| a.id).collect();
-        self.load_items(&ids)
-    }
-
-    /// The full account, secret included (for transfer and export).
-    pub fn account(&mut self, id: Uuid) -> Result<Account, VaultError> {
-        let meta = self.get(id)?.clone();
-        let secret = self.item(id)?.secret.clone();
-        let params = meta.params();
-        Ok(Account {
-            issuer: meta.issuer,
-            name: meta.name,
-            params,
-            secret,
-        })
-    }
-
     /// Adds one account; see [`Vault::add_many`].
     pub fn add(&mut self, account: &Account, force: bool) -> Result<Uuid, VaultError> {
         let mut results = self.add_many(std::slice::from_ref(account), force)?;
@@ -544,82 +454,6 @@ impl Vault {
     pub fn mark_used(&mut self, id: Uuid) -> Result<(), VaultError> {
         self.modify(id, |a| {
             a.last_used = Some(now());
-            Ok(())
-        })
-    }
-
-    /// The next HOTP code. The advanced counter is saved before the code is returned.
-    pub fn hotp_next(&mut self, id: Uuid) -> Result<Code, VaultError> {
-        // Not `modify`: the secret is read from the keychain between the reload and the save,
-        // so that a locked keychain advances nothing.
-        self.locked(|v| {
-            let meta = v.get(id)?.clone();
-            if meta.otp_type != OtpType::Hotp {
-                return Err(VaultError::NotHotp {
-                    label: meta.label(),
-                });
-            }
-            let generator = Generator::new(&meta.params(), &v.item(id)?.secret)?;
-            let counter = meta.counter.unwrap_or(0);
-            v.update_account(id, |a| {
-                a.counter = Some(counter.wrapping_add(1));
-                a.last_used = Some(now());
-                Ok(())
-            })?;
-            Ok(generator.hotp(counter))
-        })
-    }
-
-    /// Codes of every account at `time`. Secrets are read from the keychain once and kept.
-    pub fn codes(&mut self, time: u64) -> Result<Vec<AccountCodes>, VaultError> {
-        self.unlock_all()?;
-        let mut out = Vec::with_capacity(self.meta.accounts.len());
-        for a in self.accounts() {
-            let item = self
-                .cache
-                .get(&a.id)
-                .ok_or_else(|| VaultError::NotFound(a.id.to_string()))?;
-            let generator = Generator::new(&a.params(), &item.secret)?;
-            let (current, next) = match a.otp_type {
-                OtpType::Hotp => (None, None),
-                _ => (
-                    Some(generator.code_at(time)),
-                    Some(generator.next_code_at(time)),
-                ),
-            };
-            out.push(AccountCodes {
-                id: a.id,
-                current,
-                next,
-            });
-        }
-        Ok(out)
-    }
-
-    /// The code of one account at `time` (HOTP: the code of the stored counter, not advanced).
-    pub fn code(&mut self, id: Uuid, time: u64) -> Result<Code, VaultError> {
-        let params = self.get(id)?.params();
-        let generator = Generator::new(&params, &self.item(id)?.secret)?;
-        Ok(generator.code_at(time))
-    }
-
-    pub fn recovery_codes(&mut self, id: Uuid) -> Result<Vec<Zeroizing<String>>, VaultError> {
-        Ok(self.item(id)?.recovery_codes.clone())
-    }
-
-    /// Replaces an account's recovery codes (stored in its keychain item, next to the secret).
-    pub fn set_recovery_codes(&mut self, id: Uuid, codes: &[String]) -> Result<(), VaultError> {
-        self.locked(|v| {
-            let mut item = v.item(id)?.clone();
-            item.recovery_codes = codes
-                .iter()
-                .map(|c| c.trim())
-                .filter(|c| !c.is_empty())
-                .map(|c| Zeroizing::new(c.to_owned()))
-                .collect();
-            let encoded = item.encode()?;
-            v.store.set(&v.user(id), &encoded)?;
-            v.cache.insert(id, item);
             Ok(())
         })
     }
