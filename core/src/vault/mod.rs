@@ -1,13 +1,22 @@
 //! The account store: a metadata file that never holds a secret, and one OS keychain item per
 //! account that holds nothing else.
 //!
-//! Every operation takes the vault's advisory lock, re-reads the file (another process may
-//! have changed it) and saves atomically. Effects are ordered so that a crash at any point
-//! loses nothing and leaves no secret behind once the vault is opened again:
+//! Every operation that changes the vault takes the vault's advisory lock, re-reads the file
+//! (another process may have changed it) and saves atomically: all of them run inside
+//! `Vault::locked`, and those that only change the metadata go through `Vault::modify` (one
+//! account, `NotFound` if it is gone) or `Vault::modify_all`. Effects are ordered so that a
+//! crash at any point loses nothing and leaves no secret behind once the vault is opened again.
 //!
-//! - add and delete go through the journal (pending adds, tombstones), see [`journal`].
-//! - HOTP: the incremented counter is saved before the code is returned, so no code is ever
-//!   shown twice.
+//! - This file: opening, those helpers, listing, and adding, editing, pinning, reordering and
+//!   deleting accounts.
+//! - `journal`: pending adds and tombstones, which make add and delete crash-safe, and
+//!   `Vault::reconcile`, which finishes them.
+//! - `duplicates`: the one rule for when an account is already present.
+//! - `codes`: TOTP and HOTP codes; a HOTP counter is saved before its code is shown.
+//! - `secrets`: the in-memory cache of keychain items, and recovery codes.
+//! - `query`: which accounts a typed query means (`Vault::find`).
+//! - `file`, `metadata`, `item`, `keychain`: the file on disk, its schema, the layout of a
+//!   keychain item, and the OS keychain.
 
 mod codes;
 mod duplicates;
@@ -227,7 +236,8 @@ impl Vault {
         Ok(())
     }
 
-    /// Applies `change` to a fresh copy of the metadata under the lock and saves it.
+    /// Applies `change` to a fresh copy of the metadata and saves it atomically; the vault in
+    /// memory follows only once the file is saved. The caller is inside [`Vault::locked`].
     fn update<T>(
         &mut self,
         change: impl FnOnce(&mut Metadata) -> Result<T, VaultError>,
@@ -294,8 +304,9 @@ impl Vault {
     }
 
     /// Adds accounts. Each is refused (in its own result) if it duplicates an account already
-    /// in the vault or earlier in the list, unless `force`. The keychain items are written
-    /// before the accounts are listed, with the journal described in the module docs.
+    /// in the vault or earlier in the list, unless `force` (one rule for both, see
+    /// [`Vault::find_duplicate`]). The keychain items are written before the accounts are
+    /// listed, through the journal (pending adds; see the module docs).
     pub fn add_many(
         &mut self,
         accounts: &[Account],
