@@ -107,10 +107,14 @@ impl Vault {
     }
 }
 
-/// (issuer, name) pairs and whether they name the same account: the table the rule's tests
+/// An (issuer, name) pair in [`PAIRS`]; an empty issuer stands for none.
+#[cfg(test)]
+pub(super) type Label = (&'static str, &'static str);
+
+/// Pairs of labels and whether they name the same account: the table the rule's tests
 /// and the vault's (batch and one-by-one alike) are checked against.
 #[cfg(test)]
-pub(super) const PAIRS: &[((&str, &str), (&str, &str), bool)] = &[
+pub(super) const PAIRS: &[(Label, Label, bool)] = &[
     (("GitHub", "alice"), ("github", "ALICE"), true),
     (("GitHub", "alice"), ("  GitHub ", " alice  "), true),
     (("GitHub", "alice"), ("GitLab", "alice"), false),

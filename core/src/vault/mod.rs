@@ -336,11 +336,9 @@ impl Vault {
                 results.push(Err(e.into()));
                 continue;
             }
-            if !force {
-                if let Some(d) = self.find_duplicate_among(account, &new)? {
-                    results.push(Err(VaultError::Duplicate(d)));
-                    continue;
-                }
+            if !force && let Some(d) = self.find_duplicate_among(account, &new)? {
+                results.push(Err(VaultError::Duplicate(d)));
+                continue;
             }
             let id = Uuid::new_v4();
             let encoded = Item::new(self.user(id), account.secret.clone()).encode()?;
