@@ -1,22 +1,32 @@
 //! The account store: a metadata file that never holds a secret, and one OS keychain item per
 //! account that holds nothing else.
 //!
-//! Every operation takes the vault's advisory lock, re-reads the file (another process may
-//! have changed it) and saves atomically. Effects are ordered so that a crash at any point
-//! loses nothing and leaves no secret behind once the vault is opened again:
+//! Every operation that changes the vault takes the vault's advisory lock, re-reads the file
+//! (another process may have changed it) and saves atomically: all of them run inside
+//! `Vault::locked`, and those that only change the metadata go through `Vault::modify` (one
+//! account, `NotFound` if it is gone) or `Vault::modify_all`. Effects are ordered so that a
+//! crash at any point loses nothing and leaves no secret behind once the vault is opened again.
 //!
-//! - add: the account is first recorded as *pending* (no secret), then its keychain item is
-//!   written, then the account is listed. On open, a pending account whose item exists is
-//!   completed and one whose item does not is dropped.
-//! - delete: the account leaves the list and becomes a *tombstone* first, then its keychain
-//!   item is removed; tombstones are cleared on the next open.
-//! - HOTP: the incremented counter is saved before the code is returned, so no code is ever
-//!   shown twice.
+//! - This file: opening, those helpers, listing, and adding, editing, pinning, reordering and
+//!   deleting accounts.
+//! - `journal`: pending adds and tombstones, which make add and delete crash-safe, and
+//!   `Vault::reconcile`, which finishes them.
+//! - `duplicates`: the one rule for when an account is already present.
+//! - `codes`: TOTP and HOTP codes; a HOTP counter is saved before its code is shown.
+//! - `secrets`: the in-memory cache of keychain items, and recovery codes.
+//! - `query`: which accounts a typed query means (`Vault::find`).
+//! - `file`, `metadata`, `item`, `keychain`: the file on disk, its schema, the layout of a
+//!   keychain item, and the OS keychain.
 
+mod codes;
+mod duplicates;
 mod file;
 pub mod item;
+mod journal;
 pub mod keychain;
 pub mod metadata;
+mod query;
+mod secrets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,12 +36,15 @@ use thiserror::Error;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+pub use codes::AccountCodes;
+pub use duplicates::Duplicate;
 pub use file::{BACKUP, FILE, Notice};
 pub use item::{Item, ItemError};
+pub use journal::Reconciled;
 pub use keychain::{KeychainError, KeychainState, KeyringStore, SecretStore};
 pub use metadata::{AccountMeta, Metadata};
 
-use crate::otp::{Account, Code, Generator, OtpParams, OtpType, ParamError, now};
+use crate::otp::{Account, OtpParams, ParamError, Secret, now};
 
 #[derive(Debug, Error)]
 pub enum VaultError {
@@ -86,24 +99,6 @@ impl VaultError {
     }
 }
 
-/// Why an account counts as already present.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Duplicate {
-    pub existing: Uuid,
-    pub existing_label: String,
-    pub same_secret: bool,
-}
-
-impl std::fmt::Display for Duplicate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.same_secret {
-            write!(f, "{} already has this secret", self.existing_label)
-        } else {
-            write!(f, "an account named {} already exists", self.existing_label)
-        }
-    }
-}
-
 /// Changes to an account's description. `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountEdit {
@@ -114,26 +109,13 @@ pub struct AccountEdit {
     pub params: Option<OtpParams>,
 }
 
-/// An account's codes at one moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountCodes {
-    pub id: Uuid,
-    /// `None` for HOTP: its code is produced on request ([`Vault::hotp_next`]).
-    pub current: Option<Code>,
-    pub next: Option<Code>,
+/// An account on its way into the vault: its description and its encoded keychain item.
+struct NewAccount<'a> {
+    meta: AccountMeta,
+    /// For the duplicate rule, which also compares the accounts within one batch.
+    secret: &'a Secret,
+    encoded: Zeroizing<Vec<u8>>,
 }
-
-/// What reconciling on open did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reconciled {
-    pub completed_adds: usize,
-    pub dropped_adds: usize,
-    pub cleared_tombstones: usize,
-    pub removed_orphans: usize,
-}
-
-/// From this many accounts on, secrets are read with one keychain search.
-const BULK_READ_FROM: usize = 8;
 
 pub struct Vault {
     files: file::VaultFiles,
@@ -223,14 +205,20 @@ impl Vault {
         format!("{}/{}", self.meta.vault_id, id)
     }
 
-    fn needs_reconcile(&self) -> bool {
-        !self.meta.pending.is_empty() || !self.meta.tombstones.is_empty()
-    }
-
     /// Re-reads the file (another process may have changed it).
     pub fn refresh(&mut self) -> Result<(), VaultError> {
+        self.locked(|_| Ok(()))
+    }
+
+    /// Runs `op` with the vault's lock held, on the file as it is now (another process may
+    /// have changed it). Every operation that changes the vault runs inside this.
+    fn locked<T>(
+        &mut self,
+        op: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
         let _lock = self.files.lock()?;
-        self.reload()
+        self.reload()?;
+        op(self)
     }
 
     fn reload(&mut self) -> Result<(), VaultError> {
@@ -248,7 +236,8 @@ impl Vault {
         Ok(())
     }
 
-    /// Applies `change` to a fresh copy of the metadata under the lock and saves it.
+    /// Applies `change` to a fresh copy of the metadata and saves it atomically; the vault in
+    /// memory follows only once the file is saved. The caller is inside [`Vault::locked`].
     fn update<T>(
         &mut self,
         change: impl FnOnce(&mut Metadata) -> Result<T, VaultError>,
@@ -261,6 +250,34 @@ impl Vault {
         Ok(out)
     }
 
+    /// [`Vault::update`] of one account; [`VaultError::NotFound`] if no account has `id`.
+    fn update_account<T>(
+        &mut self,
+        id: Uuid,
+        change: impl FnOnce(&mut AccountMeta) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        self.update(|m| change(account_mut(m, id)?))
+    }
+
+    /// Takes the lock, re-reads the file and applies `change` to a fresh copy of the metadata,
+    /// saved atomically. Nothing is saved (nor changed in memory) if `change` fails.
+    fn modify_all<T>(
+        &mut self,
+        change: impl FnOnce(&mut Metadata) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        self.locked(|v| v.update(change))
+    }
+
+    /// [`Vault::modify_all`] of one account: the lock is taken, the file re-read, the account
+    /// found ([`VaultError::NotFound`] otherwise) and changed in a fresh copy, which is saved.
+    fn modify<T>(
+        &mut self,
+        id: Uuid,
+        change: impl FnOnce(&mut AccountMeta) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        self.locked(|v| v.update_account(id, change))
+    }
+
     /// Accounts in display order: pinned first, then the manual order.
     pub fn accounts(&self) -> Vec<AccountMeta> {
         let mut list = self.meta.accounts.clone();
@@ -269,166 +286,13 @@ impl Vault {
     }
 
     pub fn get(&self, id: Uuid) -> Result<&AccountMeta, VaultError> {
-        self.meta
-            .accounts
-            .iter()
-            .find(|a| a.id == id)
-            .ok_or_else(|| VaultError::NotFound(id.to_string()))
+        account_index(&self.meta, id).map(|at| &self.meta.accounts[at])
     }
 
     /// Accounts matching a query: an id (or an unambiguous id prefix of at least 4 characters),
     /// an exact "issuer", "name" or "issuer (name)" (any case), or else a substring of them.
     pub fn find(&self, query: &str) -> Vec<AccountMeta> {
-        let q = query.trim().to_lowercase();
-        if q.is_empty() {
-            return Vec::new();
-        }
-        let list = self.accounts();
-        if let Ok(id) = Uuid::parse_str(&q) {
-            return list.into_iter().filter(|a| a.id == id).collect();
-        }
-        if q.len() >= 4 && q.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-            let by_id: Vec<_> = list
-                .iter()
-                .filter(|a| a.id.to_string().starts_with(&q))
-                .cloned()
-                .collect();
-            if !by_id.is_empty() {
-                return by_id;
-            }
-        }
-        let texts = |a: &AccountMeta| {
-            [
-                a.issuer.clone().unwrap_or_default().to_lowercase(),
-                a.name.to_lowercase(),
-                a.label().to_lowercase(),
-            ]
-        };
-        let exact: Vec<_> = list
-            .iter()
-            .filter(|a| texts(a).contains(&q))
-            .cloned()
-            .collect();
-        if !exact.is_empty() {
-            return exact;
-        }
-        list.into_iter()
-            .filter(|a| texts(a).iter().any(|t| t.contains(&q)))
-            .collect()
-    }
-
-    /// Loads the secrets of `ids` that are not cached yet, in one keychain batch.
-    fn load_items(&mut self, ids: &[Uuid]) -> Result<(), VaultError> {
-        let mut missing: Vec<Uuid> = ids
-            .iter()
-            .copied()
-            .filter(|id| !self.cache.contains_key(id))
-            .collect();
-        if missing.len() > BULK_READ_FROM {
-            // One search for every item beats one lookup per account by about half.
-            if let Some(all) = self.store.get_all()? {
-                let prefix = format!("{}/", self.meta.vault_id);
-                for bytes in all {
-                    let Ok(item) = Item::decode(&bytes) else {
-                        continue;
-                    };
-                    let Some(id) = item
-                        .owner
-                        .strip_prefix(&prefix)
-                        .and_then(|a| Uuid::parse_str(a).ok())
-                    else {
-                        continue;
-                    };
-                    if missing.contains(&id) {
-                        self.cache.insert(id, item);
-                    }
-                }
-                missing.retain(|id| !self.cache.contains_key(id));
-            }
-        }
-        if missing.is_empty() {
-            return Ok(());
-        }
-        let users: Vec<String> = missing.iter().map(|id| self.user(*id)).collect();
-        let items = self.store.get_many(&users)?;
-        for (id, bytes) in missing.into_iter().zip(items) {
-            let label = || {
-                self.meta
-                    .accounts
-                    .iter()
-                    .find(|a| a.id == id)
-                    .map(AccountMeta::label)
-                    .unwrap_or_default()
-            };
-            let bytes = bytes.ok_or_else(|| VaultError::SecretMissing { id, label: label() })?;
-            let item = Item::decode(&bytes)
-                .ok()
-                .filter(|item| item.owner == self.user(id))
-                .ok_or_else(|| VaultError::ItemDamaged { id, label: label() })?;
-            self.cache.insert(id, item);
-        }
-        Ok(())
-    }
-
-    fn item(&mut self, id: Uuid) -> Result<&Item, VaultError> {
-        self.get(id)?;
-        self.load_items(&[id])?;
-        self.cache
-            .get(&id)
-            .ok_or_else(|| VaultError::NotFound(id.to_string()))
-    }
-
-    /// Reads every account's secret into memory (the keychain is asked once per account, all in
-    /// one batch), so later codes need no keychain access.
-    pub fn unlock_all(&mut self) -> Result<(), VaultError> {
-        let ids: Vec<Uuid> = self.meta.accounts.iter().map(|a| a.id).collect();
-        self.load_items(&ids)
-    }
-
-    /// The full account, secret included (for transfer and export).
-    pub fn account(&mut self, id: Uuid) -> Result<Account, VaultError> {
-        let meta = self.get(id)?.clone();
-        let secret = self.item(id)?.secret.clone();
-        let params = meta.params();
-        Ok(Account {
-            issuer: meta.issuer,
-            name: meta.name,
-            params,
-            secret,
-        })
-    }
-
-    /// An existing account that `account` would duplicate: same secret, or same issuer and name.
-    pub fn find_duplicate(&mut self, account: &Account) -> Result<Option<Duplicate>, VaultError> {
-        self.unlock_all()?;
-        let issuer = account.issuer.as_deref().unwrap_or("").to_lowercase();
-        let name = account.name.to_lowercase();
-        for a in &self.meta.accounts {
-            if self
-                .cache
-                .get(&a.id)
-                .is_some_and(|item| item.secret == account.secret)
-            {
-                return Ok(Some(Duplicate {
-                    existing: a.id,
-                    existing_label: a.label(),
-                    same_secret: true,
-                }));
-            }
-        }
-        Ok(self
-            .meta
-            .accounts
-            .iter()
-            .find(|a| {
-                a.issuer.as_deref().unwrap_or("").to_lowercase() == issuer
-                    && a.name.to_lowercase() == name
-            })
-            .map(|a| Duplicate {
-                existing: a.id,
-                existing_label: a.label(),
-                same_secret: false,
-            }))
+        query::matching(self.accounts(), query)
     }
 
     /// Adds one account; see [`Vault::add_many`].
@@ -440,17 +304,25 @@ impl Vault {
     }
 
     /// Adds accounts. Each is refused (in its own result) if it duplicates an account already
-    /// in the vault or earlier in the list, unless `force`. The keychain items are written
-    /// before the accounts are listed, with the journal described in the module docs.
+    /// in the vault or earlier in the list, unless `force` (one rule for both, see
+    /// [`Vault::find_duplicate`]). The keychain items are written before the accounts are
+    /// listed, through the journal (pending adds; see the module docs).
     pub fn add_many(
         &mut self,
         accounts: &[Account],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
+        self.locked(|v| v.add_locked(accounts, force))
+    }
+
+    /// [`Vault::add_many`] with the lock held.
+    fn add_locked(
+        &mut self,
+        accounts: &[Account],
+        force: bool,
+    ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
         let mut results = Vec::with_capacity(accounts.len());
-        let mut new: Vec<(AccountMeta, Zeroizing<Vec<u8>>)> = Vec::new();
+        let mut new: Vec<NewAccount> = Vec::new();
         let created = now();
         let mut order = self
             .meta
@@ -464,26 +336,9 @@ impl Vault {
                 results.push(Err(e.into()));
                 continue;
             }
-            if !force {
-                let earlier = new.iter().find(|(m, _)| {
-                    m.issuer
-                        .as_deref()
-                        .unwrap_or("")
-                        .eq_ignore_ascii_case(account.issuer.as_deref().unwrap_or(""))
-                        && m.name.eq_ignore_ascii_case(&account.name)
-                });
-                let duplicate = match earlier {
-                    Some((m, _)) => Some(Duplicate {
-                        existing: m.id,
-                        existing_label: m.label(),
-                        same_secret: false,
-                    }),
-                    None => self.find_duplicate(account)?,
-                };
-                if let Some(d) = duplicate {
-                    results.push(Err(VaultError::Duplicate(d)));
-                    continue;
-                }
+            if !force && let Some(d) = self.find_duplicate_among(account, &new)? {
+                results.push(Err(VaultError::Duplicate(d)));
+                continue;
             }
             let id = Uuid::new_v4();
             let encoded = Item::new(self.user(id), account.secret.clone()).encode()?;
@@ -506,41 +361,21 @@ impl Vault {
             meta.set_params(&account.params);
             order += 1;
             results.push(Ok(meta.id));
-            new.push((meta, encoded));
+            new.push(NewAccount {
+                meta,
+                secret: &account.secret,
+                encoded,
+            });
         }
         if new.is_empty() {
             return Ok(results);
         }
-        // 1. Journal: the accounts are pending (no secret in the file).
-        self.update(|m| {
-            m.pending.extend(new.iter().map(|(meta, _)| meta.clone()));
-            Ok(())
-        })?;
-        // 2. Keychain items.
-        let mut written = Vec::new();
-        let mut failure = None;
-        for (meta, encoded) in &new {
-            match self.store.set(&self.user(meta.id), encoded) {
-                Ok(()) => written.push(meta.id),
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        // 3. List what was written; drop the rest from the journal.
-        self.update(|m| {
-            let (done, _): (Vec<AccountMeta>, Vec<AccountMeta>) = std::mem::take(&mut m.pending)
-                .into_iter()
-                .partition(|p| written.contains(&p.id));
-            m.accounts.extend(done);
-            Ok(())
-        })?;
-        for (meta, encoded) in &new {
-            if written.contains(&meta.id)
-                && let Ok(item) = Item::decode(encoded)
+        let journal::Added { written, failure } = self.add_journaled(&new)?;
+        for n in &new {
+            if written.contains(&n.meta.id)
+                && let Ok(item) = Item::decode(&n.encoded)
             {
-                self.cache.insert(meta.id, item);
+                self.cache.insert(n.meta.id, item);
             }
         }
         if let Some(e) = failure {
@@ -561,14 +396,7 @@ impl Vault {
         if let Some(params) = &edit.params {
             params.validate()?;
         }
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
+        self.modify(id, |a| {
             if let Some(issuer) = &edit.issuer {
                 a.issuer = crate::otp::normalize_issuer(issuer.as_deref());
             }
@@ -595,31 +423,11 @@ impl Vault {
     /// Deletes an account. Returns whether its keychain item is already gone (if the keychain
     /// is unavailable now, the item is removed on a later open).
     pub fn delete(&mut self, id: Uuid) -> Result<bool, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let at = m
-                .accounts
-                .iter()
-                .position(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
-            m.accounts.remove(at);
-            m.tombstones.push(id);
-            Ok(())
-        })?;
-        self.cache.remove(&id);
-        Ok(self.store.delete(&self.user(id)).is_ok())
+        self.locked(|v| v.delete_journaled(id))
     }
 
     pub fn set_pinned(&mut self, id: Uuid, pinned: bool) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
+        self.modify(id, |a| {
             a.pinned = pinned;
             Ok(())
         })
@@ -628,13 +436,9 @@ impl Vault {
     /// Puts the accounts in the given order; accounts not named keep their relative order
     /// after the named ones.
     pub fn reorder(&mut self, ids: &[Uuid]) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
+        self.modify_all(|m| {
             for id in ids {
-                if !m.accounts.iter().any(|a| a.id == *id) {
-                    return Err(VaultError::NotFound(id.to_string()));
-                }
+                account_index(m, *id)?;
             }
             let mut rest: Vec<&mut AccountMeta> = m
                 .accounts
@@ -657,145 +461,25 @@ impl Vault {
 
     /// Records that an account's code was just used (copied).
     pub fn mark_used(&mut self, id: Uuid) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
+        self.modify(id, |a| {
             a.last_used = Some(now());
             Ok(())
         })
     }
+}
 
-    /// The next HOTP code. The advanced counter is saved before the code is returned.
-    pub fn hotp_next(&mut self, id: Uuid) -> Result<Code, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        let meta = self.get(id)?.clone();
-        if meta.otp_type != OtpType::Hotp {
-            return Err(VaultError::NotHotp {
-                label: meta.label(),
-            });
-        }
-        let generator = Generator::new(&meta.params(), &self.item(id)?.secret)?;
-        let counter = meta.counter.unwrap_or(0);
-        self.update(|m| {
-            let a = m
-                .accounts
-                .iter_mut()
-                .find(|a| a.id == id)
-                .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
-            a.counter = Some(counter.wrapping_add(1));
-            a.last_used = Some(now());
-            Ok(())
-        })?;
-        Ok(generator.hotp(counter))
-    }
+/// Where account `id` is in the list; [`VaultError::NotFound`] if it is not there.
+fn account_index(meta: &Metadata, id: Uuid) -> Result<usize, VaultError> {
+    meta.accounts
+        .iter()
+        .position(|a| a.id == id)
+        .ok_or_else(|| VaultError::NotFound(id.to_string()))
+}
 
-    /// Codes of every account at `time`. Secrets are read from the keychain once and kept.
-    pub fn codes(&mut self, time: u64) -> Result<Vec<AccountCodes>, VaultError> {
-        self.unlock_all()?;
-        let mut out = Vec::with_capacity(self.meta.accounts.len());
-        for a in self.accounts() {
-            let item = self
-                .cache
-                .get(&a.id)
-                .ok_or_else(|| VaultError::NotFound(a.id.to_string()))?;
-            let generator = Generator::new(&a.params(), &item.secret)?;
-            let (current, next) = match a.otp_type {
-                OtpType::Hotp => (None, None),
-                _ => (
-                    Some(generator.code_at(time)),
-                    Some(generator.next_code_at(time)),
-                ),
-            };
-            out.push(AccountCodes {
-                id: a.id,
-                current,
-                next,
-            });
-        }
-        Ok(out)
-    }
-
-    /// The code of one account at `time` (HOTP: the code of the stored counter, not advanced).
-    pub fn code(&mut self, id: Uuid, time: u64) -> Result<Code, VaultError> {
-        let params = self.get(id)?.params();
-        let generator = Generator::new(&params, &self.item(id)?.secret)?;
-        Ok(generator.code_at(time))
-    }
-
-    pub fn recovery_codes(&mut self, id: Uuid) -> Result<Vec<Zeroizing<String>>, VaultError> {
-        Ok(self.item(id)?.recovery_codes.clone())
-    }
-
-    /// Replaces an account's recovery codes (stored in its keychain item, next to the secret).
-    pub fn set_recovery_codes(&mut self, id: Uuid, codes: &[String]) -> Result<(), VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        let mut item = self.item(id)?.clone();
-        item.recovery_codes = codes
-            .iter()
-            .map(|c| c.trim())
-            .filter(|c| !c.is_empty())
-            .map(|c| Zeroizing::new(c.to_owned()))
-            .collect();
-        let encoded = item.encode()?;
-        self.store.set(&self.user(id), &encoded)?;
-        self.cache.insert(id, item);
-        Ok(())
-    }
-
-    /// Finishes interrupted adds and deletes and removes keychain items no account owns.
-    pub fn reconcile(&mut self) -> Result<Reconciled, VaultError> {
-        let _lock = self.files.lock()?;
-        self.reload()?;
-        let mut report = Reconciled::default();
-        let pending = self.meta.pending.clone();
-        let users: Vec<String> = pending.iter().map(|p| self.user(p.id)).collect();
-        let present = self.store.get_many(&users)?;
-        let mut cleared = Vec::new();
-        for id in self.meta.tombstones.clone() {
-            self.store.delete(&self.user(id))?;
-            cleared.push(id);
-        }
-        let listed = self.store.list(&format!("{}/", self.meta.vault_id))?;
-        if !pending.is_empty() || !cleared.is_empty() {
-            self.update(|m| {
-                for (p, item) in pending.iter().zip(&present) {
-                    m.pending.retain(|x| x.id != p.id);
-                    if item.is_some() {
-                        m.accounts.push(p.clone());
-                        report.completed_adds += 1;
-                    } else {
-                        report.dropped_adds += 1;
-                    }
-                }
-                m.tombstones.retain(|t| !cleared.contains(t));
-                report.cleared_tombstones = cleared.len();
-                Ok(())
-            })?;
-        }
-        if let Some(users) = listed {
-            let owned: std::collections::HashSet<String> = self
-                .meta
-                .accounts
-                .iter()
-                .chain(&self.meta.pending)
-                .map(|a| self.user(a.id))
-                .collect();
-            for user in users {
-                if !owned.contains(&user) {
-                    self.store.delete(&user)?;
-                    report.removed_orphans += 1;
-                }
-            }
-        }
-        Ok(report)
-    }
+/// Account `id`, to change; [`VaultError::NotFound`] if it is not there.
+fn account_mut(meta: &mut Metadata, id: Uuid) -> Result<&mut AccountMeta, VaultError> {
+    let at = account_index(meta, id)?;
+    Ok(&mut meta.accounts[at])
 }
 
 #[cfg(test)]

@@ -172,6 +172,97 @@ fn duplicates_by_secret_and_by_label() {
     assert_eq!(vault.accounts().len(), 3);
 }
 
+/// Whether adding `second` after `first` is refused as a duplicate, with `first` already in
+/// the vault (`batch` false) or earlier in the same batch (`batch` true).
+fn refused_after(first: &Account, second: &Account, batch: bool) -> bool {
+    let (_dir, _store, mut vault) = setup();
+    let results = if batch {
+        vault
+            .add_many(&[first.clone(), second.clone()], false)
+            .unwrap()
+    } else {
+        vec![vault.add(first, false), vault.add(second, false)]
+    };
+    assert!(results[0].is_ok());
+    match &results[1] {
+        Ok(_) => false,
+        Err(VaultError::Duplicate(_)) => true,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_batch_and_the_vault_apply_one_duplicate_rule() {
+    for &((i1, n1), (i2, n2), same) in duplicates::PAIRS {
+        let first = account(i1, n1, b"first-key-123");
+        let second = account(i2, n2, b"second-key-45");
+        assert_eq!(
+            refused_after(&first, &second, false),
+            same,
+            "{i1}/{n1} in the vault, then {i2}/{n2}"
+        );
+        assert_eq!(
+            refused_after(&first, &second, true),
+            same,
+            "{i1}/{n1} then {i2}/{n2} in one batch"
+        );
+    }
+}
+
+#[test]
+fn unicode_case_is_folded_within_a_batch_and_across_vault_and_batch() {
+    let upper = account("ÉCOLE", "ÉLÈVE", b"school-key-1");
+    let lower = account("école", "élève", b"school-key-2");
+    let (_dir, _store, mut vault) = setup();
+    let results = vault
+        .add_many(&[upper.clone(), lower.clone()], false)
+        .unwrap();
+    assert!(
+        matches!(&results[1], Err(VaultError::Duplicate(d)) if !d.same_secret),
+        "{:?}",
+        results[1]
+    );
+    let results = vault
+        .add_many(&[account("Other", "x", b"other-key-1"), lower], false)
+        .unwrap();
+    assert!(results[0].is_ok());
+    assert!(matches!(&results[1], Err(VaultError::Duplicate(_))));
+    assert!(
+        vault
+            .find_duplicate(&account("STRASSE", "é", b"k-3-12345"))
+            .unwrap()
+            .is_none()
+    );
+    vault
+        .add(&account("Straße", "é", b"k-4-12345"), false)
+        .unwrap();
+    assert!(matches!(
+        vault.add(&account("STRASSE", "É", b"k-5-12345"), false),
+        Err(VaultError::Duplicate(_))
+    ));
+}
+
+#[test]
+fn a_batch_refuses_a_secret_it_repeats() {
+    let (_dir, _store, mut vault) = setup();
+    let results = vault
+        .add_many(
+            &[
+                account("A", "a", b"shared-key-1"),
+                account("B", "b", b"shared-key-1"),
+            ],
+            false,
+        )
+        .unwrap();
+    assert!(results[0].is_ok());
+    assert!(
+        matches!(&results[1], Err(VaultError::Duplicate(d)) if d.same_secret),
+        "{:?}",
+        results[1]
+    );
+    assert_eq!(vault.accounts().len(), 1);
+}
+
 #[test]
 fn edit_pin_reorder() {
     let (dir, store, mut vault) = setup();
