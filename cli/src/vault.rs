@@ -156,7 +156,7 @@ fn add_part(
             r.error
         ));
     }
-    if batches.add(part.clone()) == migration::Added::New {
+    if batches.add(&part) == migration::Added::New {
         found.accounts.extend(part.accounts);
     }
 }

@@ -271,3 +271,51 @@ fn scan_json_raw_and_errors() {
     assert_eq!(v[0]["payloads"][0]["text"], URI);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A Google Authenticator export holding one valid account whose `batch_size` is
+/// 2,147,483,647. Tracking "which of its codes are still missing" once took 8 GB and 30 s.
+const HOSTILE_EXPORT: &str = "otpauth-migration://offline?data=CjoKFDEyMzQ1Njc4OTAxMjM0NTY3ODkwEhNtYWxsb3J5QGV4YW1wbGUuY29tGgdFeGFtcGxlIAEoATACEAEY%2F%2F%2F%2F%2FwcgACgH";
+
+/// Runs the CLI with its address space capped at 1 GiB: an unbounded allocation aborts it.
+fn cli_capped(args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_ninsho-cli"))
+        .args(args)
+        .output()
+        .expect("run ninsho-cli")
+}
+
+#[test]
+fn a_hostile_export_qr_code_is_refused_in_bounded_memory() {
+    let dir = temp_dir("hostile");
+    let image = dir.join("hostile.png");
+    qr_png(HOSTILE_EXPORT, &image);
+    let path = image.to_str().unwrap();
+
+    let out = cli_capped(&["scan", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("spans at most 1000"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = cli_capped(&["scan", "--json", path]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v[0]["payloads"][0]["kind"], "invalid_google_export");
+
+    let data = dir.join("data");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_ninsho-cli"))
+        .args(["add", "--yes", path])
+        .env("NINSHO_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("made to mislead"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -108,23 +108,24 @@ fn migration_batch_of_two_reports_progress() {
         migration::parse(entry["uri"].as_str().unwrap()).unwrap()
     };
     let mut collector = migration::BatchCollector::new();
-    assert_eq!(
-        collector.add(find("batch-part-2-of-2")),
-        migration::Added::New
-    );
+    let second = find("batch-part-2-of-2");
+    let first = find("batch-part-1-of-2");
+    assert_eq!(collector.add(&second), migration::Added::New);
     let progress = collector.progress();
     assert_eq!(
         progress[0].to_string(),
         "1 of 2 QR codes scanned; still to scan: 1"
     );
     assert!(!collector.is_complete());
-    assert_eq!(
-        collector.add(find("batch-part-2-of-2")),
-        migration::Added::AlreadyScanned
-    );
-    collector.add(find("batch-part-1-of-2"));
+    assert_eq!(collector.add(&second), migration::Added::AlreadyScanned);
+    collector.add(&first);
     assert!(collector.is_complete());
-    let names: Vec<&str> = collector.accounts().map(|a| a.name.as_str()).collect();
+    let names: Vec<&str> = first
+        .accounts
+        .iter()
+        .chain(&second.accounts)
+        .map(|a| a.name.as_str())
+        .collect();
     assert_eq!(
         names,
         [

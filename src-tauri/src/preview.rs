@@ -42,7 +42,7 @@ pub fn preview(
                 }
                 touched_batches.push((part.batch_id, part.batch_size));
                 let mut batches = state.batches.lock().unwrap_or_else(|p| p.into_inner());
-                if batches.add(part.clone()) == Added::New {
+                if batches.add(&part) == Added::New {
                     accounts.extend(part.accounts);
                 } else {
                     notes.push(ScanNote::new(

@@ -4,8 +4,14 @@
 //! An export of many accounts spans several QR codes that share a `batch_id`; the
 //! [`BatchCollector`] tracks which of them were scanned so a person is told what is missing
 //! instead of silently importing part of their accounts.
+//!
+//! Any web page can show an export QR code, so nothing in one is trusted to size an
+//! allocation: `batch_size` is bounded by [`MAX_BATCH_SIZE`] when the code is decoded, the
+//! collector keeps only which positions were seen (never an account or a secret), and it
+//! follows at most [`MAX_TRACKED_EXPORTS`] exports, each for [`BATCH_TTL`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::DecodePaddingMode;
@@ -26,6 +32,18 @@ pub const MAX_MIGRATION_URI_BYTES: usize = 64 * 1024;
 /// which keeps the code at a version phones scan easily.
 pub const ACCOUNTS_PER_CODE: usize = 10;
 
+/// The most QR codes one export may span. Google Authenticator writes about 10 accounts a code
+/// (so do we, [`ACCOUNTS_PER_CODE`]); 1,000 codes hold 10,000 accounts, far beyond any real
+/// export. A larger `batch_size` is damage or an attack (2,147,483,647 once cost 8 GB).
+pub const MAX_BATCH_SIZE: i32 = 1000;
+
+/// The most exports a [`BatchCollector`] follows at once; the one touched longest ago is
+/// forgotten first.
+pub const MAX_TRACKED_EXPORTS: usize = 16;
+
+/// How long an export stays tracked after its last code was scanned.
+pub const BATCH_TTL: Duration = Duration::from_secs(15 * 60);
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum MigrationError {
     #[error("this is not a Google Authenticator export (otpauth-migration://)")]
@@ -42,6 +60,10 @@ pub enum MigrationError {
     InvalidProtobuf,
     #[error("QR code {index} of {size} is not a valid position in an export")]
     InvalidBatch { index: i32, size: i32 },
+    #[error(
+        "the export claims to span {0} QR codes; a Google Authenticator export spans at most {MAX_BATCH_SIZE}, so this code is damaged or made to mislead"
+    )]
+    BatchTooLarge(i32),
 }
 
 impl MigrationError {
@@ -53,6 +75,7 @@ impl MigrationError {
             MigrationError::InvalidBase64 => "invalid_base64",
             MigrationError::InvalidProtobuf => "invalid_protobuf",
             MigrationError::InvalidBatch { .. } => "invalid_batch",
+            MigrationError::BatchTooLarge(_) => "batch_too_large",
         }
     }
 }
@@ -200,6 +223,9 @@ pub fn parse(input: &str) -> Result<MigrationPart, MigrationError> {
 fn decode_payload(bytes: &[u8]) -> Result<MigrationPart, MigrationError> {
     let payload = MigrationPayload::decode(bytes).map_err(|_| MigrationError::InvalidProtobuf)?;
     let batch_size = payload.batch_size.max(1);
+    if batch_size > MAX_BATCH_SIZE {
+        return Err(MigrationError::BatchTooLarge(batch_size));
+    }
     if payload.batch_index < 0 || payload.batch_index >= batch_size {
         return Err(MigrationError::InvalidBatch {
             index: payload.batch_index,
@@ -401,12 +427,20 @@ impl std::fmt::Display for BatchProgress {
     }
 }
 
-/// Collects the codes of one or more exports across several scans.
+/// Which codes of one or more exports were scanned, across several scans. Holds positions
+/// only: the accounts of a code go wherever its caller puts them (a preview that expires), so
+/// nothing secret outlives the scan here.
 #[derive(Debug, Default)]
 pub struct BatchCollector {
-    // batch_id → (batch_size, parts by index). Keyed by size too: two exports that collide on
-    // a random id but differ in size are different exports.
-    batches: BTreeMap<(i32, i32), BTreeMap<i32, MigrationPart>>,
+    // (batch_id, batch_size) → positions seen and when the export was last touched. Keyed by
+    // size too: two exports that collide on a random id but differ in size are different.
+    batches: BTreeMap<(i32, i32), Tracked>,
+}
+
+#[derive(Debug)]
+struct Tracked {
+    seen: BTreeSet<i32>,
+    touched: Instant,
 }
 
 impl BatchCollector {
@@ -414,47 +448,59 @@ impl BatchCollector {
         Self::default()
     }
 
-    pub fn add(&mut self, part: MigrationPart) -> Added {
-        let parts = self
-            .batches
-            .entry((part.batch_id, part.batch_size))
-            .or_default();
-        if parts.contains_key(&part.batch_index) {
-            return Added::AlreadyScanned;
+    /// Records that `part` was scanned. Its size was bounded when it was decoded; a part made
+    /// by hand with a size beyond [`MAX_BATCH_SIZE`] or a position outside it is not tracked.
+    pub fn add(&mut self, part: &MigrationPart) -> Added {
+        self.expire();
+        let key = (part.batch_id, part.batch_size);
+        if !(1..=MAX_BATCH_SIZE).contains(&part.batch_size)
+            || !(0..part.batch_size).contains(&part.batch_index)
+        {
+            return Added::New;
         }
-        parts.insert(part.batch_index, part);
-        Added::New
+        if !self.batches.contains_key(&key) && self.batches.len() >= MAX_TRACKED_EXPORTS {
+            let oldest = self
+                .batches
+                .iter()
+                .min_by_key(|(_, t)| t.touched)
+                .map(|(k, _)| *k);
+            if let Some(oldest) = oldest {
+                self.batches.remove(&oldest);
+            }
+        }
+        let tracked = self.batches.entry(key).or_insert_with(|| Tracked {
+            seen: BTreeSet::new(),
+            touched: Instant::now(),
+        });
+        tracked.touched = Instant::now();
+        if tracked.seen.insert(part.batch_index) {
+            Added::New
+        } else {
+            Added::AlreadyScanned
+        }
+    }
+
+    fn expire(&mut self) {
+        self.batches.retain(|_, t| t.touched.elapsed() < BATCH_TTL);
     }
 
     pub fn progress(&self) -> Vec<BatchProgress> {
         self.batches
             .iter()
-            .map(|(&(batch_id, size), parts)| BatchProgress {
+            .filter(|(_, t)| t.touched.elapsed() < BATCH_TTL)
+            .map(|(&(batch_id, size), t)| BatchProgress {
                 batch_id,
-                scanned: parts.len(),
+                scanned: t.seen.len(),
                 total: usize::try_from(size).unwrap_or(0),
-                missing: (0..size).filter(|i| !parts.contains_key(i)).collect(),
+                missing: (0..size.min(MAX_BATCH_SIZE))
+                    .filter(|i| !t.seen.contains(i))
+                    .collect(),
             })
             .collect()
     }
 
     pub fn is_complete(&self) -> bool {
         self.progress().iter().all(BatchProgress::is_complete)
-    }
-
-    /// All accounts scanned so far, export by export, each in code order.
-    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
-        self.batches
-            .values()
-            .flat_map(|parts| parts.values())
-            .flat_map(|p| p.accounts.iter())
-    }
-
-    pub fn rejected(&self) -> impl Iterator<Item = &RejectedEntry> {
-        self.batches
-            .values()
-            .flat_map(|parts| parts.values())
-            .flat_map(|p| p.rejected.iter())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -485,10 +531,12 @@ mod tests {
         assert!(skipped.is_empty());
         assert_eq!(texts.len(), 3);
         let mut collector = BatchCollector::new();
-        for text in texts.iter().rev() {
+        let mut back = Vec::new();
+        for text in texts.iter() {
             let part = parse(text).unwrap();
             assert_eq!((part.batch_size, part.batch_id), (3, -5));
-            assert_eq!(collector.add(part), Added::New);
+            assert_eq!(collector.add(&part), Added::New);
+            back.extend(part.accounts);
             if !collector.is_complete() {
                 assert!(collector.progress()[0].to_string().starts_with(&format!(
                     "{} of 3 QR codes scanned; still to scan:",
@@ -498,10 +546,9 @@ mod tests {
         }
         assert!(collector.is_complete());
         assert_eq!(
-            collector.add(parse(&texts[1]).unwrap()),
+            collector.add(&parse(&texts[1]).unwrap()),
             Added::AlreadyScanned
         );
-        let back: Vec<Account> = collector.accounts().cloned().collect();
         assert_eq!(back, accounts);
     }
 
