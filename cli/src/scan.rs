@@ -104,7 +104,7 @@ pub fn run(
                             r.error
                         ));
                     }
-                    if batches.add(&part) == Added::AlreadyScanned {
+                    if batches.add(part) == Added::AlreadyScanned {
                         report.errors.push(format!(
                             "QR code {}: this part of the export was already scanned",
                             i + 1
