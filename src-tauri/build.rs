@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "get_recovery_codes",
     "set_recovery_codes",
     "transfer_qr",
+    "restore_orphans",
+    "delete_orphan",
     "get_settings",
     "set_settings",
     "open_backup",

@@ -249,7 +249,7 @@ pub fn export(
     export::check(format, pw).map_err(fail)?;
     let mut vault = crate::vault::open()?;
     let accounts = export::accounts(&mut vault).map_err(fail)?;
-    let done = export::write(format, output, &accounts, pw).map_err(fail)?;
+    let done = export::write_set(format, output, &accounts, pw).map_err(fail)?;
     for skipped in &done.skipped {
         eprintln!("ninsho-cli: not exported: {skipped}");
     }

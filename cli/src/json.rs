@@ -72,6 +72,8 @@ pub struct VaultAccountJson<'a> {
     pub pinned: bool,
     pub created: u64,
     pub last_used: Option<u64>,
+    /// `missing` or `damaged` when the account's keychain item cannot be used; else null.
+    pub problem: Option<ninsho_core::vault::ItemProblem>,
     /// Only with `--show-secret` (show): the account as an otpauth:// URI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<zeroize::Zeroizing<String>>,
@@ -96,8 +98,14 @@ impl<'a> VaultAccountJson<'a> {
             pinned: meta.pinned,
             created: meta.created,
             last_used: meta.last_used,
+            problem: None,
             uri: None,
         }
+    }
+
+    pub fn with_problem(mut self, problem: Option<ninsho_core::vault::ItemProblem>) -> Self {
+        self.problem = problem;
+        self
     }
 }
 

@@ -196,6 +196,21 @@ enum Command {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Accounts found in the keychain but not in the list (after an older vault.json was
+    /// restored, say): list them, put them back, or delete them.
+    Orphans {
+        /// Put these back in the list (ids or id prefixes as listed, or `all`).
+        #[arg(long, value_name = "ID", num_args = 1.., conflicts_with = "delete")]
+        restore: Vec<String>,
+        /// Delete this one's keychain item for good.
+        #[arg(long, value_name = "ID")]
+        delete: Option<String>,
+        /// Delete without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Where the vault is, how many accounts it holds, and whether the keychain can be used.
     Status {
         #[arg(long)]
@@ -317,6 +332,12 @@ fn main() -> ExitCode {
             yes,
         } => interop::export(format.0, &output, password_file.as_deref(), yes),
         Command::Status { json } => vault::status(json),
+        Command::Orphans {
+            restore,
+            delete,
+            yes,
+            json,
+        } => vault::orphans(&restore, delete.as_deref(), yes, json),
     };
     match result {
         Ok(code) => code,

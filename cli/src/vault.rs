@@ -8,8 +8,9 @@ use ninsho_core::app::{add, codes};
 use ninsho_core::otp::{self, Account, OtpType};
 use ninsho_core::scan::{self, Content};
 use ninsho_core::uri::{self, migration};
-use ninsho_core::vault::{AccountEdit, AccountMeta, KeychainState, Vault};
+use ninsho_core::vault::{AccountEdit, AccountMeta, KeychainState, Orphan, Vault};
 use serde::Serialize;
+use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::json::{self, CodeJson, VaultAccountJson};
@@ -257,14 +258,25 @@ pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads every secret so that accounts whose keychain item is missing or damaged can be named.
+/// A keychain that cannot be used at all is said once; the list is shown all the same.
+fn check_items(vault: &mut Vault) {
+    if let Err(e) = vault.unlock_all() {
+        eprintln!(
+            "ninsho-cli: note: the keychain cannot be read now, so accounts are listed unchecked: {e}"
+        );
+    }
+}
+
 pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
-    let vault = open()?;
+    let mut vault = open()?;
+    check_items(&mut vault);
     let accounts = vault.accounts();
     if as_json {
         json::print(
             &accounts
                 .iter()
-                .map(VaultAccountJson::new)
+                .map(|a| VaultAccountJson::new(a).with_problem(vault.problem(a.id)))
                 .collect::<Vec<_>>(),
         );
         return Ok(ExitCode::SUCCESS);
@@ -280,8 +292,12 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
             OtpType::Hotp => format!("HOTP #{}", a.counter.unwrap_or(0)),
             OtpType::Steam => "Steam".to_owned(),
         };
+        let problem = vault
+            .problem(a.id)
+            .map(|p| format!("  ! {}", p.advice()))
+            .unwrap_or_default();
         println!(
-            "{}  {}{}  [{kind}]",
+            "{}  {}{}  [{kind}]{problem}",
             &a.id.to_string()[..8],
             if a.pinned { "★ " } else { "" },
             a.label()
@@ -315,7 +331,8 @@ pub fn show(query: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, F
     } else {
         None
     };
-    let mut view = VaultAccountJson::new(&meta);
+    check_items(&mut vault);
+    let mut view = VaultAccountJson::new(&meta).with_problem(vault.problem(meta.id));
     if let Some(account) = &full {
         view.account.secret = Some(account.secret.to_base32());
         view.uri = Some(uri::format(account));
@@ -330,6 +347,9 @@ pub fn show(query: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, F
         println!("group:     {group}");
     }
     println!("pinned:    {}", if view.pinned { "yes" } else { "no" });
+    if let Some(problem) = view.problem {
+        println!("problem:   {}", problem.advice());
+    }
     if let Some(uri) = &view.uri {
         println!("uri:       {}", uri.as_str());
     }
@@ -421,6 +441,100 @@ pub fn recovery(query: &str, set_file: Option<&Path>, as_json: bool) -> Result<E
         for c in &codes {
             println!("{}", c.as_str());
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct OrphanJson {
+    id: String,
+    issuer: Option<String>,
+    name: String,
+    /// False for an item written by an earlier Ninsho, which names no account.
+    described: bool,
+}
+
+/// The orphans `wanted` names: `all`, or ids and id prefixes (at least 4 characters).
+fn pick(orphans: &[Orphan], wanted: &str) -> Result<Vec<Uuid>, Failure> {
+    if wanted == "all" {
+        return Ok(orphans.iter().map(|o| o.id).collect());
+    }
+    let matches: Vec<Uuid> = orphans
+        .iter()
+        .filter(|o| wanted.len() >= 4 && o.id.to_string().starts_with(&wanted.to_lowercase()))
+        .map(|o| o.id)
+        .collect();
+    match matches.len() {
+        1 => Ok(matches),
+        0 => Err(Failure::input(format!(
+            "no account found only in the keychain matches '{wanted}' (see `ninsho-cli orphans`)"
+        ))),
+        n => Err(Failure::input(format!(
+            "'{wanted}' matches {n} of them; give more of the id"
+        ))),
+    }
+}
+
+pub fn orphans(
+    restore: &[String],
+    delete: Option<&str>,
+    yes: bool,
+    as_json: bool,
+) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let found = vault.orphans()?;
+    if !restore.is_empty() {
+        let mut ids = Vec::new();
+        for wanted in restore {
+            ids.extend(pick(&found, wanted)?);
+        }
+        let n = vault.restore_orphans(&ids)?;
+        println!("restored {n} account(s) to the list");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(wanted) = delete {
+        let [id] = pick(&found, wanted)?[..] else {
+            return Err(Failure::input("name one account to delete"));
+        };
+        let label = found
+            .iter()
+            .find(|o| o.id == id)
+            .map(Orphan::label)
+            .unwrap_or_default();
+        if !confirm(
+            &format!("Delete {label} from the keychain? Its secret is gone for good."),
+            yes,
+        )? {
+            return Err(Failure::input("nothing deleted"));
+        }
+        vault.delete_orphan(id)?;
+        println!("deleted  {label}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if as_json {
+        json::print(
+            &found
+                .iter()
+                .map(|o| OrphanJson {
+                    id: o.id.to_string(),
+                    issuer: o.account.as_ref().and_then(|a| a.issuer.clone()),
+                    name: o.label(),
+                    described: o.account.is_some(),
+                })
+                .collect::<Vec<_>>(),
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if found.is_empty() {
+        println!("Every account in the keychain is in the list.");
+    }
+    for o in &found {
+        println!("{}  {}", &o.id.to_string()[..8], o.label());
+    }
+    if !found.is_empty() {
+        println!(
+            "Put them back with `ninsho-cli orphans --restore ID|all`, or delete one with `--delete ID`."
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

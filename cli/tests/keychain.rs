@@ -34,7 +34,7 @@ echo "== dup"; $CLI add --yes '{URI}' || echo "exit $?"
 echo "== list"; $CLI list --json
 echo "== items"; secret-tool search --all service ninsho 2>&1 | grep -a '^attribute.username' | sort
 id=$($CLI list --json | grep '"id"' | head -n1 | cut -d'"' -f4)
-echo "== lookup"; secret-tool lookup service ninsho username "$($CLI status --json >/dev/null; printf '%s' "$(grep -o '"vault_id": "[^"]*"' $NINSHO_DATA_DIR/vault.json | cut -d'"' -f4)/$id")" | od -An -tx1 | tr -d ' \n'; echo
+echo "== lookup"; secret-tool lookup service ninsho username "$($CLI status --json >/dev/null; printf '%s' "$(grep -o '"vault_id": "[^"]*"' $NINSHO_DATA_DIR/vault.json | cut -d'"' -f4)/$id")"; echo
 echo "== code"; $CLI code forgejo --at 59
 printf 'one-two\nthree-four\n' > $NINSHO_DATA_DIR/codes.txt
 echo "== recovery-set"; $CLI recovery forgejo --set-file $NINSHO_DATA_DIR/codes.txt
@@ -60,8 +60,20 @@ echo "== end"
 
     assert!(section(&stdout, "status").contains("keychain:  available"));
     let added: Value = serde_json::from_str(&section(&stdout, "add")).unwrap();
-    let n = if has_png { 6 } else { 1 };
-    assert_eq!(added["added"].as_array().unwrap().len(), n);
+    // The export's accounts share RFC 6238's seeds: one account per secret is added, the
+    // others are refused as duplicates by secret (the one rule of a batch and the vault).
+    let found = if has_png { 6 } else { 1 };
+    let n = added["added"].as_array().unwrap().len();
+    let skipped = added["skipped"].as_array().unwrap();
+    assert_eq!(n + skipped.len(), found, "{added}");
+    assert!(n >= 2 || !has_png, "{added}");
+    assert!(
+        skipped.iter().all(|s| s["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already has this secret")),
+        "{added}"
+    );
     assert!(section(&stdout, "dup").contains("skipped  Forgejo (alice@example.com): duplicate"));
     let list: Value = serde_json::from_str(&section(&stdout, "list")).unwrap();
     assert_eq!(list.as_array().unwrap().len(), n);
@@ -77,9 +89,18 @@ echo "== end"
         "{items}"
     );
 
-    // The keychain item holds the key's raw bytes (hex 48656c6c6f21deadbeef = JBSWY3DPEHPK3PXP).
-    let hex = section(&stdout, "lookup");
-    assert!(hex.contains("48656c6c6f21deadbeef"), "{hex}");
+    // The keychain item is one line of text describing its account, the key in base32.
+    let record: Value = serde_json::from_str(section(&stdout, "lookup").trim()).unwrap();
+    assert_eq!(record["ninsho"], 2);
+    assert_eq!(record["secret"], URI_KEY);
+    assert_eq!(record["issuer"], "Forgejo");
+    assert!(
+        record["owner"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{vault_id}/")),
+        "{record}"
+    );
 
     let key = Secret::from_base32(URI_KEY).unwrap();
     let params = ninsho_core::uri::parse(URI).unwrap().params;
@@ -285,4 +306,94 @@ unshare --mount --propagation private sh -c '
         "1",
         "no orphaned keychain item"
     );
+}
+
+/// One account's item removed behind Ninsho's back (a keyring manager, a reset): that account
+/// is marked, every other keeps its code and goes into an export that names the missing one.
+/// Then `vault.json` and its backup are lost: the keychain alone lists every account again.
+/// Then an older `vault.json` comes back: the account added since is offered, never deleted.
+#[test]
+fn a_broken_item_stays_one_broken_item_and_the_keychain_rebuilds_the_vault() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("pw"), "a long export password\n").unwrap();
+    let script = format!(
+        r#"set -e
+$CLI add --yes '{URI}' 'otpauth://totp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Bank' >/dev/null
+vid=$(grep -o '"vault_id": "[^"]*"' $NINSHO_DATA_DIR/vault.json | cut -d'"' -f4)
+bank=$($CLI show bank --json | grep '"id"' | cut -d'"' -f4)
+secret-tool clear service ninsho username "$vid/$bank"
+echo "== list"; $CLI list
+echo "== json"; $CLI list --json
+echo "== code"; $CLI code forgejo --at 59
+echo "== code-bank"; $CLI code bank 2>&1 || echo "exit $?"
+echo "== export"; $CLI export -o $NINSHO_DATA_DIR/out.json --password-file $NINSHO_DATA_DIR/pw 2>&1
+$CLI rm bank --yes >/dev/null
+cp $NINSHO_DATA_DIR/vault.json $NINSHO_DATA_DIR/older.json
+$CLI add --yes 'otpauth://totp/Later:carol?secret=MFRGGZDFMZTWQ2LK&issuer=Later' >/dev/null
+rm $NINSHO_DATA_DIR/vault.json $NINSHO_DATA_DIR/vault.json.bak
+echo "== rebuilt"; $CLI list 2>&1
+echo "== rebuilt-code"; $CLI code later --at 59
+cp $NINSHO_DATA_DIR/older.json $NINSHO_DATA_DIR/vault.json
+rm -f $NINSHO_DATA_DIR/vault.json.bak
+echo "== older"; $CLI list 2>&1
+echo "== orphans"; $CLI orphans
+echo "== restore"; $CLI orphans --restore all
+echo "== restored"; $CLI list
+echo "== end"
+"#
+    );
+    let out = in_keyring(data.path(), &script);
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        text(&out.stderr)
+    );
+    let list = section(&stdout, "list");
+    let bank = list.lines().find(|l| l.contains("Bank (bob)")).unwrap();
+    assert!(
+        bank.contains("secret is missing from the keyring"),
+        "{list}"
+    );
+    let forgejo = list.lines().find(|l| l.contains("Forgejo")).unwrap();
+    assert!(!forgejo.contains('!'), "{list}");
+    let json: Value = serde_json::from_str(&section(&stdout, "json")).unwrap();
+    let problems: Vec<&Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["problem"])
+        .collect();
+    assert!(problems.contains(&&Value::from("missing")) && problems.contains(&&Value::Null));
+    let key = Secret::from_base32(URI_KEY).unwrap();
+    let params = ninsho_core::uri::parse(URI).unwrap().params;
+    let want = Generator::new(&params, &key).unwrap().code_at(59).value;
+    assert_eq!(section(&stdout, "code").trim(), want);
+    let code_bank = section(&stdout, "code-bank");
+    assert!(
+        code_bank.contains("missing from the keychain") && code_bank.contains("exit 1"),
+        "{code_bank}"
+    );
+    let export = section(&stdout, "export");
+    assert!(
+        export.contains("wrote") && export.contains("(1 account(s))"),
+        "{export}"
+    );
+    assert!(
+        export.contains("not exported: Bank (bob): its secret is missing"),
+        "{export}"
+    );
+    let rebuilt = section(&stdout, "rebuilt");
+    assert!(rebuilt.contains("rebuilt from the keyring"), "{rebuilt}");
+    assert!(
+        rebuilt.contains("Forgejo (alice@example.com)") && rebuilt.contains("Later (carol)"),
+        "{rebuilt}"
+    );
+    assert_eq!(section(&stdout, "rebuilt-code").trim().len(), 6);
+    let older = section(&stdout, "older");
+    assert!(older.contains("not in the list"), "{older}");
+    assert!(!older.contains("Later (carol)"), "{older}");
+    assert!(section(&stdout, "orphans").contains("Later (carol)"));
+    assert!(section(&stdout, "restore").contains("restored 1 account(s)"));
+    assert!(section(&stdout, "restored").contains("Later (carol)"));
 }

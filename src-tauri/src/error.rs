@@ -147,7 +147,7 @@ impl From<&KeychainState> for AppError {
 impl From<KeychainError> for AppError {
     fn from(e: KeychainError) -> Self {
         match &e {
-            KeychainError::Unavailable(state) => state.into(),
+            KeychainError::Unavailable(state) | KeychainError::TimedOut(state) => state.into(),
             KeychainError::TooLarge { .. } => {
                 AppError::new(ErrorCode::KeychainTooLarge, e.to_string())
             }
@@ -243,6 +243,7 @@ impl From<ExportFailure> for AppError {
         };
         let code = match &e {
             ExportFailure::Empty => ErrorCode::ExportEmpty,
+            ExportFailure::NoneReadable(_) => ErrorCode::SecretMissing,
             ExportFailure::Export(ExportError::EmptyPassword) => ErrorCode::PasswordEmpty,
             ExportFailure::Export(ExportError::Write { .. }) => ErrorCode::ExportWrite,
             ExportFailure::Export(ExportError::Qr(_)) => ErrorCode::Qr,

@@ -58,6 +58,8 @@ pub fn run() {
             accounts::get_recovery_codes,
             accounts::set_recovery_codes,
             accounts::transfer_qr,
+            accounts::restore_orphans,
+            accounts::delete_orphan,
             adding::scan_screen,
             adding::paste,
             adding::open_image,

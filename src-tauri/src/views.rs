@@ -12,7 +12,7 @@ use ninsho_core::app::keychain::KeychainStatus;
 use ninsho_core::app::manual::ManualField;
 use ninsho_core::otp::{Account, OtpType};
 use ninsho_core::scan::OtherKindCode;
-use ninsho_core::vault::{AccountMeta, KeychainState};
+use ninsho_core::vault::{AccountMeta, ItemProblem, KeychainState, Notice, NoticeKind};
 
 use crate::error::AppError;
 
@@ -44,10 +44,44 @@ pub struct AppStatus {
     pub keychain: Option<KeychainView>,
     pub vault_path: String,
     pub account_count: u32,
-    /// Things the person should know about how the vault was opened (a damaged file set aside).
-    pub notices: Vec<String>,
+    /// Things the person should know about how the vault was opened (a damaged file set aside,
+    /// a list rebuilt from the keyring).
+    pub notices: Vec<NoticeView>,
+    /// Accounts found in the keyring but not in the list, offered back.
+    pub orphans: Vec<OrphanView>,
     /// Set when the vault could not be opened at all.
     pub vault_error: Option<AppError>,
+}
+
+/// Something the person should know about how the vault was opened.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct NoticeView {
+    pub kind: NoticeKind,
+    /// English, complete.
+    pub message: String,
+    pub count: Option<u32>,
+    /// The file or the system's words it names.
+    pub detail: Option<String>,
+}
+
+impl From<&Notice> for NoticeView {
+    fn from(n: &Notice) -> Self {
+        NoticeView {
+            kind: n.kind(),
+            message: n.to_string(),
+            count: n.count().map(|c| c as u32),
+            detail: n.detail(),
+        }
+    }
+}
+
+/// An account found in the keyring but not in the list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OrphanView {
+    pub id: String,
+    pub label: String,
 }
 
 /// An account as the list shows it.
@@ -96,6 +130,8 @@ pub struct CodeView {
     pub valid_from_ms: Option<u64>,
     #[ts(type = "number | null")]
     pub valid_until_ms: Option<u64>,
+    /// Why there is no code: the account's keychain item is missing or damaged.
+    pub problem: Option<ItemProblem>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -32,7 +32,13 @@ describe("list", () => {
   });
 
   it("asks for codes once per period, not every second", async () => {
-    const { calls } = await renderApp({ list_accounts: () => two, get_codes: codesFor(["a1", "a2"]) });
+    // A period that does not end while the test watches, whatever the clock says.
+    const now = Date.now();
+    const get_codes = () => ({
+      now_ms: now,
+      codes: ["a1", "a2"].map((id) => ({ id, code: "123456", next: "654321", valid_from_ms: now, valid_until_ms: now + 60000, problem: null })),
+    });
+    const { calls } = await renderApp({ list_accounts: () => two, get_codes });
     await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
     await new Promise((r) => setTimeout(r, 1200));
     expect(calls.filter((c) => c.cmd === "get_codes")).toHaveLength(1);
@@ -67,6 +73,52 @@ describe("list", () => {
     await fireEvent.keyDown(window, { key: "Escape" });
     await until(() => expect(screen.getByText("GitHub")).toBeTruthy());
     expect(search.value).toBe("");
+  });
+
+  it("one account whose keyring item is missing says so; the others keep their codes", async () => {
+    const p = period();
+    await renderApp({
+      list_accounts: () => two,
+      get_codes: () => ({
+        now_ms: p.now,
+        codes: [
+          { id: "a1", code: null, next: null, valid_from_ms: null, valid_until_ms: null, problem: "missing" },
+          { id: "a2", code: "123456", next: "654321", valid_from_ms: p.from, valid_until_ms: p.until, problem: null },
+        ],
+      }),
+    });
+    await until(() => expect(screen.getByText("123 456")).toBeTruthy());
+    const row = document.querySelector('[data-account-id="a1"]') as HTMLElement;
+    expect(within(row).getByRole("note").textContent).toBe(
+      "Its secret is missing from the keyring: delete it or add it again",
+    );
+    expect(within(row).queryByText("––– –––")).toBeNull();
+  });
+
+  it("offers back accounts found in the keyring but not in the list, and says the list was rebuilt", async () => {
+    let orphans = [{ id: "o1", label: "Fastmail (victor)" }];
+    const { calls } = await renderApp({
+      app_status: () => ({
+        keychain: available,
+        vault_path: "/tmp/vault.json",
+        account_count: 1,
+        notices: [{ kind: "rebuilt", message: "rebuilt", count: 1, detail: null }],
+        orphans,
+        vault_error: null,
+      }),
+      list_accounts: () => two,
+      get_codes: codesFor(["a1", "a2"]),
+      restore_orphans: () => {
+        orphans = [];
+        return 1;
+      },
+    });
+    await until(() => expect(screen.getByText("Fastmail (victor)")).toBeTruthy());
+    expect(screen.getByText(/the list was rebuilt from the keyring \(1 accounts\)/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Restore" }));
+    await until(() => expect(screen.getByText("Restored 1 to the list")).toBeTruthy());
+    expect(calls.find((c) => c.cmd === "restore_orphans")?.args).toEqual({ ids: ["o1"] });
+    await until(() => expect(screen.queryByText("Fastmail (victor)")).toBeNull());
   });
 
   it("HOTP rows offer the next code instead of a countdown", async () => {
@@ -148,9 +200,16 @@ describe("states", () => {
 
   it("notices about a restored vault are shown", async () => {
     await renderApp({
-      app_status: () => ({ keychain: available, vault_path: "/v", account_count: 0, notices: ["the vault file was damaged"], vault_error: null }),
+      app_status: () => ({
+        keychain: available,
+        vault_path: "/v",
+        account_count: 0,
+        notices: [{ kind: "restored_from_backup", message: "x", count: null, detail: "/v/vault.json.damaged-1" }],
+        orphans: [],
+        vault_error: null,
+      }),
     });
-    await until(() => expect(screen.getByText(/the vault file was damaged/)).toBeTruthy());
+    await until(() => expect(screen.getByText(/The vault file was damaged; it was kept at \/v\/vault.json.damaged-1/)).toBeTruthy());
   });
 });
 

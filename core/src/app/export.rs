@@ -96,6 +96,11 @@ impl std::str::FromStr for ExportFormat {
 pub enum ExportFailure {
     #[error("the vault is empty: there is no account to export")]
     Empty,
+    #[error(
+        "no account could be exported: the keyring holds none of their secrets ({})",
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    NoneReadable(Vec<Skipped>),
     #[error(transparent)]
     Export(#[from] ExportError),
     #[error(transparent)]
@@ -133,19 +138,59 @@ pub fn check(format: ExportFormat, password: Option<&str>) -> Result<(), ExportF
     Ok(())
 }
 
-/// Every account of the vault with its secret, in display order. An empty vault is an error:
-/// there is nothing to write.
-pub fn accounts(vault: &mut Vault) -> Result<Vec<Account>, ExportFailure> {
+/// What an export can hold: every account whose secret the keychain gives, and the others,
+/// named with the reason.
+#[derive(Debug)]
+pub struct ForExport {
+    pub accounts: Vec<Account>,
+    pub unreadable: Vec<Skipped>,
+}
+
+/// Every account of the vault with its secret, in display order. One account whose keychain
+/// item is missing or damaged is named in `unreadable` and the others are exported all the
+/// same; an empty vault is an error: there is nothing to write.
+pub fn accounts(vault: &mut Vault) -> Result<ForExport, ExportFailure> {
     vault.unlock_all()?;
-    let accounts = vault
-        .accounts()
-        .iter()
-        .map(|m| vault.account(m.id))
-        .collect::<Result<Vec<_>, _>>()?;
-    if accounts.is_empty() {
+    let metas = vault.accounts();
+    if metas.is_empty() {
         return Err(ExportFailure::Empty);
     }
-    Ok(accounts)
+    let mut set = ForExport {
+        accounts: Vec::with_capacity(metas.len()),
+        unreadable: Vec::new(),
+    };
+    for m in &metas {
+        match vault.account(m.id) {
+            Ok(account) => set.accounts.push(account),
+            Err(e @ (VaultError::SecretMissing { .. } | VaultError::ItemDamaged { .. })) => {
+                let reason = vault
+                    .problem(m.id)
+                    .map_or_else(|| e.to_string(), |p| p.advice().to_owned());
+                set.unreadable.push(Skipped {
+                    label: m.label(),
+                    reason,
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if set.accounts.is_empty() {
+        return Err(ExportFailure::NoneReadable(set.unreadable));
+    }
+    Ok(set)
+}
+
+/// [`write`] of what [`accounts`] gave: the accounts it could not read are named among the
+/// skipped ones.
+pub fn write_set(
+    format: ExportFormat,
+    dest: &Path,
+    set: &ForExport,
+    password: Option<&str>,
+) -> Result<Exported, ExportFailure> {
+    let mut done = write(format, dest, &set.accounts, password)?;
+    done.skipped.extend(set.unreadable.iter().cloned());
+    Ok(done)
 }
 
 /// Writes `accounts` as `format` to `dest`, owner-only and atomically. Google QR codes become
@@ -196,12 +241,15 @@ pub struct ShownQr {
     pub skipped: Vec<Skipped>,
 }
 
-pub fn google_qr_svgs(accounts: &[Account], size: u32) -> Result<ShownQr, ExportFailure> {
+pub fn google_qr_svgs(set: &ForExport, size: u32) -> Result<ShownQr, ExportFailure> {
+    let accounts = &set.accounts;
     let qr = export::google_qr_svg(accounts, size)?;
-    let skipped = skipped(accounts, qr.skipped);
+    let mut skipped = skipped(accounts, qr.skipped);
+    let exported = accounts.len() - skipped.len();
+    skipped.extend(set.unreadable.iter().cloned());
     Ok(ShownQr {
         svgs: qr.images,
-        exported: accounts.len() - skipped.len(),
+        exported,
         skipped,
     })
 }

@@ -7,7 +7,7 @@
 
 use uuid::Uuid;
 
-use super::{Vault, VaultError};
+use super::{ItemProblem, Vault, VaultError};
 use crate::otp::{Code, Generator, OtpType, now};
 
 /// An account's codes at one moment.
@@ -17,6 +17,8 @@ pub struct AccountCodes {
     /// `None` for HOTP: its code is produced on request ([`Vault::hotp_next`]).
     pub current: Option<Code>,
     pub next: Option<Code>,
+    /// Why the account has no code: its keychain item is missing or damaged.
+    pub problem: Option<ItemProblem>,
 }
 
 impl Vault {
@@ -38,6 +40,9 @@ impl Vault {
                 a.last_used = Some(now());
                 Ok(())
             })?;
+            // The item's copy of the counter follows, for a rebuild (best effort, after the
+            // save: a rebuilt counter may lag by one code, never run ahead of the file).
+            v.rewrite_item(id);
             Ok(generator.hotp(counter))
         })
     }
@@ -47,10 +52,15 @@ impl Vault {
         self.unlock_all()?;
         let mut out = Vec::with_capacity(self.meta.accounts.len());
         for a in self.accounts() {
-            let item = self
-                .cache
-                .get(&a.id)
-                .ok_or_else(|| VaultError::NotFound(a.id.to_string()))?;
+            let Some(item) = self.cache.get(&a.id) else {
+                out.push(AccountCodes {
+                    id: a.id,
+                    current: None,
+                    next: None,
+                    problem: Some(self.problem(a.id).unwrap_or(ItemProblem::Missing)),
+                });
+                continue;
+            };
             let generator = Generator::new(&a.params(), &item.secret)?;
             let (current, next) = match a.otp_type {
                 OtpType::Hotp => (None, None),
@@ -63,6 +73,7 @@ impl Vault {
                 id: a.id,
                 current,
                 next,
+                problem: None,
             });
         }
         Ok(out)

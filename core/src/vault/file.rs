@@ -25,6 +25,60 @@ pub enum Notice {
     RestoredFromBackup { kept_aside: PathBuf, reason: String },
     /// The metadata file was missing but its backup was there and was loaded.
     RestoredMissingFile,
+    /// The vault was saved, but the copy of its previous version could not be kept.
+    BackupNotRefreshed { reason: String },
+    /// The list was rebuilt from the keychain (the metadata file was missing or damaged).
+    Rebuilt { accounts: usize },
+    /// Keychain items of this vault that no listed account owns, offered back.
+    Orphans { count: usize },
+    /// Interrupted changes could not be finished because the vault cannot be saved now.
+    ReconcileNotSaved { reason: String },
+}
+
+/// What a [`Notice`] is about, as a code the UI translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    RestoredFromBackup,
+    RestoredMissingFile,
+    BackupNotRefreshed,
+    Rebuilt,
+    Orphans,
+    ReconcileNotSaved,
+}
+
+impl Notice {
+    pub fn kind(&self) -> NoticeKind {
+        match self {
+            Notice::RestoredFromBackup { .. } => NoticeKind::RestoredFromBackup,
+            Notice::RestoredMissingFile => NoticeKind::RestoredMissingFile,
+            Notice::BackupNotRefreshed { .. } => NoticeKind::BackupNotRefreshed,
+            Notice::Rebuilt { .. } => NoticeKind::Rebuilt,
+            Notice::Orphans { .. } => NoticeKind::Orphans,
+            Notice::ReconcileNotSaved { .. } => NoticeKind::ReconcileNotSaved,
+        }
+    }
+
+    /// How many accounts it is about, where it is about some.
+    pub fn count(&self) -> Option<usize> {
+        match self {
+            Notice::Rebuilt { accounts } => Some(*accounts),
+            Notice::Orphans { count } => Some(*count),
+            _ => None,
+        }
+    }
+
+    /// The file or the system's words it names, where it names one.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Notice::RestoredFromBackup { kept_aside, .. } => Some(kept_aside.display().to_string()),
+            Notice::BackupNotRefreshed { reason } | Notice::ReconcileNotSaved { reason } => {
+                Some(reason.clone())
+            }
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for Notice {
@@ -42,6 +96,24 @@ impl std::fmt::Display for Notice {
                     "the vault file was missing; its last good copy was loaded"
                 )
             }
+            Notice::BackupNotRefreshed { reason } => write!(
+                f,
+                "the vault was saved, but its previous version could not be kept as {BACKUP} ({reason})"
+            ),
+            Notice::Rebuilt { accounts } => write!(
+                f,
+                "the vault file was missing or damaged: the list of {accounts} account(s) was rebuilt \
+                 from the keyring (order, groups and pins were reset)"
+            ),
+            Notice::Orphans { count } => write!(
+                f,
+                "{count} account(s) found in the keyring are not in the list: restore or delete them"
+            ),
+            Notice::ReconcileNotSaved { reason } => write!(
+                f,
+                "changes interrupted earlier could not be finished because the vault cannot be saved \
+                 ({reason}); they are finished once it can"
+            ),
         }
     }
 }
@@ -126,11 +198,10 @@ impl VaultFiles {
                     let kept_aside = self.keep_aside(&main)?;
                     match self.load_backup()? {
                         Some(meta) => {
-                            self.save(&meta)?;
-                            Ok((
-                                Some(meta),
-                                vec![Notice::RestoredFromBackup { kept_aside, reason }],
-                            ))
+                            let mut notices =
+                                vec![Notice::RestoredFromBackup { kept_aside, reason }];
+                            notices.extend(self.save(&meta)?);
+                            Ok((Some(meta), notices))
                         }
                         None => Err(VaultError::Damaged { kept_aside, reason }),
                     }
@@ -138,8 +209,9 @@ impl VaultFiles {
             },
             Err(e) if e.kind() == ErrorKind::NotFound => match self.load_backup()? {
                 Some(meta) => {
-                    self.save(&meta)?;
-                    Ok((Some(meta), vec![Notice::RestoredMissingFile]))
+                    let mut notices = vec![Notice::RestoredMissingFile];
+                    notices.extend(self.save(&meta)?);
+                    Ok((Some(meta), notices))
                 }
                 None if self.dir.join(BACKUP).exists() => Err(VaultError::Damaged {
                     kept_aside: self.dir.join(BACKUP),
@@ -179,7 +251,7 @@ impl VaultFiles {
     /// Writes the metadata atomically: a temporary file is written and flushed, the current
     /// file becomes the backup, and the temporary file is renamed over it. A crash at any
     /// point leaves either the old or the new file in place, plus the previous good copy.
-    pub fn save(&self, meta: &Metadata) -> Result<(), VaultError> {
+    pub fn save(&self, meta: &Metadata) -> Result<Vec<Notice>, VaultError> {
         let main = self.dir.join(FILE);
         let temp = self.dir.join(TEMP);
         let write = || -> std::io::Result<()> {
@@ -191,14 +263,18 @@ impl VaultFiles {
             let _ = fs::remove_file(&temp);
             return Err(VaultError::SaveFailed { path: main, source });
         }
+        let mut notices = Vec::new();
         if main.exists() {
             let backup_temp = self.dir.join(BACKUP_TEMP);
             let _ = fs::remove_file(&backup_temp);
             let kept = fs::hard_link(&main, &backup_temp)
-                .or_else(|_| fs::copy(&main, &backup_temp).map(|_| ()));
-            if kept.is_ok() {
-                fs::rename(&backup_temp, self.dir.join(BACKUP))
-                    .map_err(io_error(&main, "keep the previous vault as a backup"))?;
+                .or_else(|_| fs::copy(&main, &backup_temp).map(|_| ()))
+                .and_then(|()| fs::rename(&backup_temp, self.dir.join(BACKUP)));
+            if let Err(e) = kept {
+                let _ = fs::remove_file(&backup_temp);
+                notices.push(Notice::BackupNotRefreshed {
+                    reason: e.to_string(),
+                });
             }
         }
         if let Err(source) = fs::rename(&temp, &main) {
@@ -206,7 +282,7 @@ impl VaultFiles {
             return Err(VaultError::SaveFailed { path: main, source });
         }
         sync_dir(&self.dir);
-        Ok(())
+        Ok(notices)
     }
 }
 

@@ -9,12 +9,15 @@
 //!
 //! - add: the account is first recorded as *pending* (no secret), then its keychain item is
 //!   written, then the account is listed. On open, a pending account whose item exists is
-//!   completed and one whose item does not is dropped.
+//!   completed and one whose item does not is dropped. An add settles only its own pending
+//!   entries (never those an earlier interrupted add left), and a keychain write that timed
+//!   out has an unknown outcome: its entry stays pending for reconciliation to settle.
 //! - delete: the account leaves the list and becomes a *tombstone* first, then its keychain
 //!   item is removed; tombstones are cleared on the next open.
 //!
-//! "On open" is [`Vault::reconcile`], which also removes this vault's keychain items that no
-//! listed or pending account owns. Every step here runs with the vault's lock held.
+//! "On open" is [`Vault::reconcile`]. Keychain items that no listed or pending account owns are
+//! never deleted here: they are offered back (see `recovery`). Every step here runs with the
+//! vault's lock held.
 
 use uuid::Uuid;
 
@@ -26,7 +29,8 @@ pub struct Reconciled {
     pub completed_adds: usize,
     pub dropped_adds: usize,
     pub cleared_tombstones: usize,
-    pub removed_orphans: usize,
+    /// Items of this vault no account owns, left in place and offered back.
+    pub orphans: usize,
 }
 
 /// What the journaled part of an add did: the accounts whose keychain items were written (and
@@ -53,22 +57,32 @@ impl Vault {
         })?;
         // 2. Keychain items.
         let mut written = Vec::new();
+        let mut unknown = None;
         let mut failure = None;
         for n in new {
             match self.store.set(&self.user(n.meta.id), &n.encoded) {
                 Ok(()) => written.push(n.meta.id),
                 Err(e) => {
+                    if matches!(e, KeychainError::TimedOut(_)) {
+                        unknown = Some(n.meta.id);
+                    }
                     failure = Some(e);
                     break;
                 }
             }
         }
-        // 3. List what was written; drop the rest from the journal.
+        // 3. List what was written; drop this add's other entries from the journal, except
+        //    one whose write timed out (it may have happened: reconciliation settles it).
+        let ours: Vec<Uuid> = new.iter().map(|n| n.meta.id).collect();
         self.update(|m| {
-            let (done, _): (Vec<AccountMeta>, Vec<AccountMeta>) = std::mem::take(&mut m.pending)
+            let (done, rest): (Vec<AccountMeta>, Vec<AccountMeta>) = std::mem::take(&mut m.pending)
                 .into_iter()
                 .partition(|p| written.contains(&p.id));
             m.accounts.extend(done);
+            m.pending = rest
+                .into_iter()
+                .filter(|p| !ours.contains(&p.id) || unknown == Some(p.id))
+                .collect();
             Ok(())
         })?;
         Ok(Added { written, failure })
@@ -88,7 +102,7 @@ impl Vault {
         Ok(self.store.delete(&self.user(id)).is_ok())
     }
 
-    /// Finishes interrupted adds and deletes and removes keychain items no account owns.
+    /// Finishes interrupted adds and deletes, and counts keychain items no account owns.
     pub fn reconcile(&mut self) -> Result<Reconciled, VaultError> {
         self.locked(|v| v.reconcile_locked())
     }
@@ -129,12 +143,7 @@ impl Vault {
                 .chain(&self.meta.pending)
                 .map(|a| self.user(a.id))
                 .collect();
-            for user in users {
-                if !owned.contains(&user) {
-                    self.store.delete(&user)?;
-                    report.removed_orphans += 1;
-                }
-            }
+            report.orphans = users.iter().filter(|u| !owned.contains(*u)).count();
         }
         Ok(report)
     }

@@ -99,13 +99,16 @@ pub enum KeychainError {
     /// Something else went wrong; the detail never includes secret data.
     #[error("the keychain reported an error: {0}")]
     Failed(String),
+    /// The keychain did not answer in time: whether the call took effect is unknown.
+    #[error("{}", .0.advice())]
+    TimedOut(KeychainState),
 }
 
 impl KeychainError {
     /// The state this error implies, if it says the keychain is unusable.
     pub fn state(&self) -> Option<&KeychainState> {
         match self {
-            KeychainError::Unavailable(state) => Some(state),
+            KeychainError::Unavailable(state) | KeychainError::TimedOut(state) => Some(state),
             _ => None,
         }
     }
@@ -221,7 +224,7 @@ impl KeyringStore {
                 }
                 result
             }
-            Err(_) => Err(KeychainError::Unavailable(KeychainState::Locked {
+            Err(_) => Err(KeychainError::TimedOut(KeychainState::Locked {
                 detail: format!(
                     "the keychain did not answer within {} s (it may be waiting for an unlock prompt)",
                     deadline.as_secs()
@@ -433,9 +436,14 @@ impl SecretStore for KeyringStore {
             |store| {
                 let spec = HashMap::from([("service", SERVICE)]);
                 match store.search(&spec) {
+                    // An item removed between the search and the read is not an error.
                     Ok(entries) => entries
                         .iter()
-                        .map(|e| e.get_secret().map(Zeroizing::new).map_err(|e| to_error(&e)))
+                        .filter_map(|e| match e.get_secret() {
+                            Ok(secret) => Some(Ok(Zeroizing::new(secret))),
+                            Err(KeyringError::NoEntry) => None,
+                            Err(e) => Some(Err(to_error(&e))),
+                        })
                         .collect::<Result<Vec<_>, _>>()
                         .map(Some),
                     Err(KeyringError::NotSupportedByStore(_)) => Ok(None),

@@ -13,7 +13,9 @@
 //!   `Vault::reconcile`, which finishes them.
 //! - `duplicates`: the one rule for when an account is already present.
 //! - `codes`: TOTP and HOTP codes; a HOTP counter is saved before its code is shown.
-//! - `secrets`: the in-memory cache of keychain items, and recovery codes.
+//! - `secrets`: the in-memory cache of keychain items (one broken item marks one account),
+//!   and recovery codes.
+//! - `recovery`: the keychain alone rebuilds the list; items no account owns are offered back.
 //! - `query`: which accounts a typed query means (`Vault::find`).
 //! - `file`, `metadata`, `item`, `keychain`: the file on disk, its schema, the layout of a
 //!   keychain item, and the OS keychain.
@@ -26,6 +28,7 @@ mod journal;
 pub mod keychain;
 pub mod metadata;
 mod query;
+mod recovery;
 mod secrets;
 
 use std::collections::HashMap;
@@ -38,11 +41,14 @@ use zeroize::Zeroizing;
 
 pub use codes::AccountCodes;
 pub use duplicates::Duplicate;
-pub use file::{BACKUP, FILE, Notice};
+pub use file::{BACKUP, FILE, Notice, NoticeKind};
+pub use item::ItemAccount;
 pub use item::{Item, ItemError};
 pub use journal::Reconciled;
 pub use keychain::{KeychainError, KeychainState, KeyringStore, SecretStore};
 pub use metadata::{AccountMeta, Metadata};
+pub use recovery::Orphan;
+pub use secrets::ItemProblem;
 
 use crate::otp::{Account, OtpParams, ParamError, Secret, now};
 
@@ -124,6 +130,14 @@ pub struct Vault {
     notices: Vec<Notice>,
     /// Secrets read from the keychain, by account; wiped on drop.
     cache: HashMap<Uuid, Item>,
+    /// Accounts whose keychain item the last read found missing or damaged.
+    problems: HashMap<Uuid, ItemProblem>,
+    /// No vault file exists yet and none could be rebuilt from the keychain: the first
+    /// operation that finds the keychain usable tries to rebuild again, before anything is
+    /// saved under a new vault id.
+    fresh: bool,
+    /// This vault's folder as keychain records name it (see `recovery`).
+    folder: String,
 }
 
 impl std::fmt::Debug for Vault {
@@ -151,23 +165,59 @@ impl Vault {
     /// deletes are finished first; when it is not, the vault still opens and lists accounts.
     pub fn open(dir: &Path, store: Arc<dyn SecretStore>) -> Result<Vault, VaultError> {
         let files = file::VaultFiles::open(dir)?;
-        let (meta, notices) = {
+        let (meta, notices, fresh) = {
             let _lock = files.lock()?;
-            files.load()?
+            match files.load() {
+                Ok((Some(meta), notices)) => (meta, notices, false),
+                Ok((None, mut notices)) => match rebuild_into(&files, store.as_ref()) {
+                    Some((meta, more)) => {
+                        notices.extend(more);
+                        (meta, notices, false)
+                    }
+                    None => (Metadata::default(), notices, true),
+                },
+                Err(VaultError::Damaged { kept_aside, reason }) => {
+                    match rebuild_into(&files, store.as_ref()) {
+                        Some((meta, mut notices)) => {
+                            notices.insert(0, Notice::RestoredFromBackup { kept_aside, reason });
+                            (meta, notices, false)
+                        }
+                        None => return Err(VaultError::Damaged { kept_aside, reason }),
+                    }
+                }
+                Err(e) => return Err(e),
+            }
         };
         let mut vault = Vault {
             files,
             store,
-            meta: meta.unwrap_or_default(),
+            meta,
             notices,
             cache: HashMap::new(),
+            problems: HashMap::new(),
+            fresh,
+            folder: recovery::folder_id(dir),
         };
         if vault.needs_reconcile() {
             match vault.reconcile() {
                 Ok(_) => {}
                 Err(VaultError::Keychain(_)) => {} // finished on a later open
+                // The vault cannot be saved now (a full disk): open it as it is, say so, and
+                // finish on a later open; writes will fail with their own clear error.
+                Err(VaultError::SaveFailed { source, .. }) => {
+                    vault.notices.push(Notice::ReconcileNotSaved {
+                        reason: source.to_string(),
+                    })
+                }
                 Err(e) => return Err(e),
             }
+        }
+        if let Ok(orphans) = vault.orphans()
+            && !orphans.is_empty()
+        {
+            vault.notices.push(Notice::Orphans {
+                count: orphans.len(),
+            });
         }
         Ok(vault)
     }
@@ -224,14 +274,27 @@ impl Vault {
     fn reload(&mut self) -> Result<(), VaultError> {
         let (meta, notices) = self.files.load()?;
         self.notices.extend(notices);
+        let meta = match meta {
+            Some(meta) => Some(meta),
+            None if self.fresh => {
+                rebuild_into(&self.files, self.store.as_ref()).map(|(meta, notices)| {
+                    self.notices.extend(notices);
+                    meta
+                })
+            }
+            None => None,
+        };
         if let Some(meta) = meta {
+            self.fresh = false;
             if meta.vault_id != self.meta.vault_id {
                 self.cache.clear();
+                self.problems.clear();
             }
             self.meta = meta;
             let known: std::collections::HashSet<Uuid> =
                 self.meta.accounts.iter().map(|a| a.id).collect();
             self.cache.retain(|id, _| known.contains(id));
+            self.problems.retain(|id, _| known.contains(id));
         }
         Ok(())
     }
@@ -245,7 +308,8 @@ impl Vault {
         let mut next = self.meta.clone();
         let out = change(&mut next)?;
         next.revision += 1;
-        self.files.save(&next)?;
+        let notices = self.files.save(&next)?;
+        self.notices.extend(notices);
         self.meta = next;
         Ok(out)
     }
@@ -341,7 +405,6 @@ impl Vault {
                 continue;
             }
             let id = Uuid::new_v4();
-            let encoded = Item::new(self.user(id), account.secret.clone()).encode()?;
             let mut meta = AccountMeta {
                 id,
                 issuer: account.issuer.clone(),
@@ -359,6 +422,13 @@ impl Vault {
                 icon: None,
             };
             meta.set_params(&account.params);
+            let encoded = Item::new(
+                self.user(id),
+                account.secret.clone(),
+                secrets::item_account(&meta),
+                self.folder.clone(),
+            )
+            .encode()?;
             order += 1;
             results.push(Ok(meta.id));
             new.push(NewAccount {
@@ -370,6 +440,7 @@ impl Vault {
         if new.is_empty() {
             return Ok(results);
         }
+        self.fresh = false;
         let journal::Added { written, failure } = self.add_journaled(&new)?;
         for n in &new {
             if written.contains(&n.meta.id)
@@ -392,11 +463,13 @@ impl Vault {
         Ok(results)
     }
 
+    /// Changes an account's description. Its keychain item's copy of the description follows
+    /// (best effort: the vault file is the authority; a later read rewrites it).
     pub fn edit(&mut self, id: Uuid, edit: &AccountEdit) -> Result<AccountMeta, VaultError> {
         if let Some(params) = &edit.params {
             params.validate()?;
         }
-        self.modify(id, |a| {
+        let meta = self.modify(id, |a| {
             if let Some(issuer) = &edit.issuer {
                 a.issuer = crate::otp::normalize_issuer(issuer.as_deref());
             }
@@ -417,7 +490,12 @@ impl Vault {
                 a.set_params(params);
             }
             Ok(a.clone())
-        })
+        })?;
+        if edit.issuer.is_some() || edit.name.is_some() || edit.params.is_some() {
+            let _ = self.load_items_for(id);
+            self.rewrite_item(id);
+        }
+        Ok(meta)
     }
 
     /// Deletes an account. Returns whether its keychain item is already gone (if the keychain
@@ -466,6 +544,24 @@ impl Vault {
             Ok(())
         })
     }
+}
+
+/// Rebuilds the list from the keychain into `files` (the lock is held): the metadata and what
+/// to tell the person, or `None` when the keychain has nothing to rebuild from or cannot be
+/// used now.
+fn rebuild_into(
+    files: &file::VaultFiles,
+    store: &dyn SecretStore,
+) -> Option<(Metadata, Vec<Notice>)> {
+    let meta = recovery::rebuild(store, files.dir()).ok()??;
+    let mut notices = files.save(&meta).ok()?;
+    notices.insert(
+        0,
+        Notice::Rebuilt {
+            accounts: meta.accounts.len(),
+        },
+    );
+    Some((meta, notices))
 }
 
 /// Where account `id` is in the list; [`VaultError::NotFound`] if it is not there.

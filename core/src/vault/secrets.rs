@@ -5,24 +5,74 @@
 //! user: an item stored under another account's name is reported as damaged, never used for
 //! the wrong account. Items stay cached until the vault is dropped (they wipe themselves) or
 //! their account is no longer listed; nothing here writes the metadata file.
+//!
+//! One broken item stays one broken item: an account whose item is missing or damaged is
+//! recorded as such ([`Vault::problem`]) and every other account keeps its secret. Only a
+//! keychain that cannot be used at all fails a whole read.
+//!
+//! Items written by earlier versions (a key without its account's description) are rewritten
+//! as self-describing records the first time they are read, so the keychain alone can rebuild
+//! the list.
 
+use serde::Serialize;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use super::item::ItemAccount;
 use super::{AccountMeta, Item, Vault, VaultError};
 use crate::otp::Account;
 
 /// From this many accounts on, secrets are read with one keychain search.
 const BULK_READ_FROM: usize = 8;
 
+/// What is wrong with an account's keychain item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum ItemProblem {
+    /// No item: removed in a keyring manager, a keyring reset, a restore.
+    Missing,
+    /// An item that is not one Ninsho wrote for this account, or is unreadable.
+    Damaged,
+}
+
+impl ItemProblem {
+    /// What the person can do about it.
+    pub fn advice(self) -> &'static str {
+        match self {
+            ItemProblem::Missing => {
+                "its secret is missing from the keyring: delete the account or add it again"
+            }
+            ItemProblem::Damaged => {
+                "its keyring item is damaged: delete the account or add it again"
+            }
+        }
+    }
+}
+
+/// The description an item carries of its account.
+pub(super) fn item_account(meta: &AccountMeta) -> ItemAccount {
+    ItemAccount {
+        issuer: meta.issuer.clone(),
+        name: meta.name.clone(),
+        params: meta.params(),
+        created: meta.created,
+    }
+}
+
 impl Vault {
-    /// Loads the secrets of `ids` that are not cached yet, in one keychain batch.
+    /// Loads the secrets of `ids` that are not cached yet, in one keychain batch. An account
+    /// whose item is missing or damaged is recorded in `problems`; only a keychain error fails.
     fn load_items(&mut self, ids: &[Uuid]) -> Result<(), VaultError> {
         let mut missing: Vec<Uuid> = ids
             .iter()
             .copied()
             .filter(|id| !self.cache.contains_key(id))
             .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut legacy = Vec::new();
         if missing.len() > BULK_READ_FROM {
             // One search for every item beats one lookup per account by about half.
             if let Some(all) = self.store.get_all()? {
@@ -39,46 +89,99 @@ impl Vault {
                         continue;
                     };
                     if missing.contains(&id) {
+                        if !item.is_current() {
+                            legacy.push(id);
+                        }
+                        self.problems.remove(&id);
                         self.cache.insert(id, item);
                     }
                 }
                 missing.retain(|id| !self.cache.contains_key(id));
             }
         }
-        if missing.is_empty() {
-            return Ok(());
+        if !missing.is_empty() {
+            let users: Vec<String> = missing.iter().map(|id| self.user(*id)).collect();
+            let items = self.store.get_many(&users)?;
+            for (id, bytes) in missing.into_iter().zip(items) {
+                let Some(bytes) = bytes else {
+                    self.problems.insert(id, ItemProblem::Missing);
+                    continue;
+                };
+                match Item::decode(&bytes)
+                    .ok()
+                    .filter(|item| item.owner == self.user(id))
+                {
+                    Some(item) => {
+                        if !item.is_current() {
+                            legacy.push(id);
+                        }
+                        self.problems.remove(&id);
+                        self.cache.insert(id, item);
+                    }
+                    None => {
+                        self.problems.insert(id, ItemProblem::Damaged);
+                    }
+                }
+            }
         }
-        let users: Vec<String> = missing.iter().map(|id| self.user(*id)).collect();
-        let items = self.store.get_many(&users)?;
-        for (id, bytes) in missing.into_iter().zip(items) {
-            let label = || {
-                self.meta
-                    .accounts
-                    .iter()
-                    .find(|a| a.id == id)
-                    .map(AccountMeta::label)
-                    .unwrap_or_default()
-            };
-            let bytes = bytes.ok_or_else(|| VaultError::SecretMissing { id, label: label() })?;
-            let item = Item::decode(&bytes)
-                .ok()
-                .filter(|item| item.owner == self.user(id))
-                .ok_or_else(|| VaultError::ItemDamaged { id, label: label() })?;
-            self.cache.insert(id, item);
+        for id in legacy {
+            self.rewrite_item(id);
         }
         Ok(())
     }
 
+    /// Writes account `id`'s cached item again with its account's current description (an
+    /// item of an earlier version, or after an edit). Best effort: the vault file stays the
+    /// authority, and a later read tries again.
+    pub(super) fn rewrite_item(&mut self, id: Uuid) {
+        let Ok(meta) = self.get(id).cloned() else {
+            return;
+        };
+        let user = self.user(id);
+        let Some(item) = self.cache.get_mut(&id) else {
+            return;
+        };
+        let account = Some(item_account(&meta));
+        let folder = Some(self.folder.clone());
+        if item.account == account && item.folder == folder {
+            return;
+        }
+        let mut updated = item.clone();
+        updated.account = account;
+        updated.folder = folder;
+        if let Ok(encoded) = updated.encode()
+            && self.store.set(&user, &encoded).is_ok()
+        {
+            *item = updated;
+        }
+    }
+
+    /// Reads account `id`'s item into the cache if it is not there yet.
+    pub(super) fn load_items_for(&mut self, id: Uuid) -> Result<(), VaultError> {
+        self.load_items(&[id])
+    }
+
+    /// What is wrong with account `id`'s keychain item, as far as the last read knows.
+    pub fn problem(&self, id: Uuid) -> Option<ItemProblem> {
+        self.problems.get(&id).copied()
+    }
+
     pub(super) fn item(&mut self, id: Uuid) -> Result<&Item, VaultError> {
-        self.get(id)?;
+        let label = self.get(id)?.label();
         self.load_items(&[id])?;
+        match self.problems.get(&id) {
+            Some(ItemProblem::Missing) => return Err(VaultError::SecretMissing { id, label }),
+            Some(ItemProblem::Damaged) => return Err(VaultError::ItemDamaged { id, label }),
+            None => {}
+        }
         self.cache
             .get(&id)
             .ok_or_else(|| VaultError::NotFound(id.to_string()))
     }
 
     /// Reads every account's secret into memory (the keychain is asked once per account, all in
-    /// one batch), so later codes need no keychain access.
+    /// one batch), so later codes need no keychain access. Accounts whose item is missing or
+    /// damaged are recorded ([`Vault::problem`]); the others are read all the same.
     pub fn unlock_all(&mut self) -> Result<(), VaultError> {
         let ids: Vec<Uuid> = self.meta.accounts.iter().map(|a| a.id).collect();
         self.load_items(&ids)
@@ -104,6 +207,7 @@ impl Vault {
     /// Replaces an account's recovery codes (stored in its keychain item, next to the secret).
     pub fn set_recovery_codes(&mut self, id: Uuid, codes: &[String]) -> Result<(), VaultError> {
         self.locked(|v| {
+            let meta = v.get(id)?.clone();
             let mut item = v.item(id)?.clone();
             item.recovery_codes = codes
                 .iter()
@@ -111,6 +215,8 @@ impl Vault {
                 .filter(|c| !c.is_empty())
                 .map(|c| Zeroizing::new(c.to_owned()))
                 .collect();
+            item.account = Some(item_account(&meta));
+            item.folder = Some(v.folder.clone());
             let encoded = item.encode()?;
             v.store.set(&v.user(id), &encoded)?;
             v.cache.insert(id, item);

@@ -72,6 +72,10 @@ impl SecretStore for Flaky {
         self.check()?;
         self.inner.list(prefix)
     }
+    fn get_all(&self) -> Result<Option<Vec<Zeroizing<Vec<u8>>>>, KeychainError> {
+        self.check()?;
+        self.inner.get_all()
+    }
 }
 
 fn account(issuer: &str, name: &str, key: &[u8]) -> Account {
@@ -391,7 +395,7 @@ fn recovery_codes_live_in_the_keychain_item() {
 }
 
 #[test]
-fn interrupted_adds_complete_or_roll_back_and_orphans_go() {
+fn interrupted_adds_complete_or_roll_back_and_orphans_stay_offered() {
     let (dir, store, mut vault) = setup();
     let kept = vault
         .add(&account("Kept", "k", b"k-k-12345"), false)
@@ -410,6 +414,8 @@ fn interrupted_adds_complete_or_roll_back_and_orphans_go() {
         Item::new(
             owner.to_owned(),
             Secret::from_bytes(b"written-key").unwrap(),
+            secrets::item_account(&written),
+            "test".into(),
         )
         .encode()
         .unwrap()
@@ -430,7 +436,16 @@ fn interrupted_adds_complete_or_roll_back_and_orphans_go() {
     let ids: Vec<Uuid> = vault.accounts().iter().map(|a| a.id).collect();
     assert_eq!(ids, [kept, written.id]);
     assert!(vault.meta.pending.is_empty());
-    assert_eq!(store.inner.get(&orphan).unwrap(), None);
+    // The orphan is never deleted on its own: it is offered back.
+    assert!(store.inner.get(&orphan).unwrap().is_some());
+    assert!(
+        vault.notices().contains(&Notice::Orphans { count: 1 }),
+        "{:?}",
+        vault.notices()
+    );
+    let orphans = vault.orphans().unwrap();
+    assert_eq!(orphans.len(), 1);
+    assert_eq!(format!("{vault_id}/{}", orphans[0].id), orphan);
     assert!(store.inner.get(&foreign).unwrap().is_some());
     assert_eq!(vault.codes(0).unwrap().len(), 2);
 }
@@ -491,23 +506,281 @@ fn locked_keychain_still_lists_but_never_pretends_codes() {
 }
 
 #[test]
-fn missing_and_damaged_items() {
+fn one_missing_or_damaged_item_marks_only_its_account() {
     let (_dir, store, mut vault) = setup();
-    let id = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
-    let user = format!("{}/{}", vault.vault_id(), id);
+    let a = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let b = vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    let user = format!("{}/{}", vault.vault_id(), a);
     vault.cache.clear();
     store.inner.set(&user, b"garbage").unwrap();
+    let codes = vault.codes(0).unwrap();
+    assert_eq!(codes[0].problem, Some(ItemProblem::Damaged));
+    assert!(codes[0].current.is_none());
+    assert!(
+        codes[1].current.is_some(),
+        "the other account keeps its code"
+    );
     assert!(matches!(
-        vault.codes(0),
+        vault.code(a, 0),
         Err(VaultError::ItemDamaged { .. })
     ));
+
     store.inner.delete(&user).unwrap();
-    let err = vault.codes(0).unwrap_err();
+    vault.cache.clear();
+    let codes = vault.codes(0).unwrap();
+    assert_eq!(codes[0].problem, Some(ItemProblem::Missing));
+    assert_eq!(vault.problem(a), Some(ItemProblem::Missing));
+    assert_eq!(vault.problem(b), None);
+    let err = vault.code(a, 0).unwrap_err();
     assert!(matches!(err, VaultError::SecretMissing { .. }));
     assert_eq!(
         err.to_string(),
         "the secret of A (a) is missing from the keychain"
     );
+    assert!(vault.code(b, 0).is_ok());
+    // Duplicate checks still see the readable accounts.
+    let again = vault.add(&account("B", "b", b"k-b-12345"), false);
+    assert!(matches!(again, Err(VaultError::Duplicate(_))));
+    // The item coming back heals the account.
+    let restored = Item::new(
+        user.clone(),
+        Secret::from_bytes(b"k-a-12345").unwrap(),
+        secrets::item_account(vault.get(a).unwrap()),
+        vault.folder.clone(),
+    );
+    store.inner.set(&user, &restored.encode().unwrap()).unwrap();
+    assert!(vault.codes(0).unwrap()[0].current.is_some());
+    assert_eq!(vault.problem(a), None);
+}
+
+#[test]
+fn items_are_text_records_and_legacy_binary_items_are_rewritten() {
+    let (dir, store, mut vault) = setup();
+    let id = vault
+        .add(&account("GitHub", "alice", b"12345678901234567890"), false)
+        .unwrap();
+    let user = format!("{}/{}", vault.vault_id(), id);
+    let stored = store.inner.get(&user).unwrap().unwrap();
+    let text = std::str::from_utf8(&stored).unwrap();
+    assert!(text.starts_with("{\"ninsho\":2,"), "{text}");
+    assert!(text.contains("\"issuer\":\"GitHub\""));
+    // A vault written by the earlier format: binary items, key and recovery codes only.
+    let secret = Secret::from_bytes(b"12345678901234567890").unwrap();
+    store
+        .inner
+        .set(&user, &item::encode_legacy(&user, &secret, &["one", "two"]))
+        .unwrap();
+    drop(vault);
+    let mut vault = reopen(&dir, &store);
+    let codes = vault.codes(59).unwrap();
+    assert_eq!(codes[0].current.as_ref().unwrap().value, "287082");
+    let rewritten = store.inner.get(&user).unwrap().unwrap();
+    let item = Item::decode(&rewritten).unwrap();
+    assert!(item.is_current(), "the legacy item was rewritten");
+    assert_eq!(item.account.unwrap().name, "alice");
+    assert_eq!(item.recovery_codes.len(), 2);
+    // Edits follow into the item.
+    vault
+        .edit(
+            id,
+            &AccountEdit {
+                name: Some("alice@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let item = Item::decode(&store.inner.get(&user).unwrap().unwrap()).unwrap();
+    assert_eq!(item.account.unwrap().name, "alice@example.com");
+}
+
+#[test]
+fn the_keychain_alone_rebuilds_a_lost_vault() {
+    let (dir, store, mut vault) = setup();
+    let a = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let hotp = Account::new(
+        Some("H"),
+        "h",
+        OtpParams::hotp(Algorithm::Sha1, 6, 5),
+        Secret::from_bytes(b"k-h-12345").unwrap(),
+    );
+    let h = vault.add(&hotp, false).unwrap();
+    vault.set_pinned(a, true).unwrap();
+    vault.hotp_next(h).unwrap();
+    vault.set_recovery_codes(a, &["r-1".into()]).unwrap();
+    let vault_id = vault.vault_id();
+    drop(vault);
+    std::fs::remove_file(dir.path().join(FILE)).unwrap();
+    std::fs::remove_file(dir.path().join(BACKUP)).unwrap();
+
+    let mut vault = reopen(&dir, &store);
+    assert_eq!(vault.vault_id(), vault_id);
+    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 2 }));
+    let list = vault.accounts();
+    assert_eq!(
+        list.iter().map(|m| m.label()).collect::<Vec<_>>(),
+        ["A (a)", "H (h)"]
+    );
+    assert!(!list[0].pinned, "pins are reset");
+    assert_eq!(list[1].counter, Some(6), "the HOTP counter came back");
+    assert!(vault.codes(0).unwrap().iter().all(|c| c.problem.is_none()));
+    assert_eq!(vault.recovery_codes(a).unwrap()[0].as_str(), "r-1");
+    assert!(dir.path().join(FILE).exists(), "the rebuilt list is saved");
+    // Another folder in the same keyring is another vault: it starts empty.
+    let other = tempfile::tempdir().unwrap();
+    let second = Vault::open(other.path(), store.clone()).unwrap();
+    assert!(second.accounts().is_empty());
+    assert_ne!(second.vault_id(), vault_id);
+
+    // Both files damaged: the same.
+    drop(vault);
+    std::fs::write(dir.path().join(FILE), b"{ not json").unwrap();
+    std::fs::write(dir.path().join(BACKUP), b"{ not json either").unwrap();
+    let vault = reopen(&dir, &store);
+    assert_eq!(vault.accounts().len(), 2);
+    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 2 }));
+}
+
+#[test]
+fn a_restored_older_vault_offers_the_newer_accounts_back() {
+    let (dir, store, mut vault) = setup();
+    vault
+        .add(&account("Old", "o", b"k-o-12345"), false)
+        .unwrap();
+    let older = file_text(&dir);
+    let newer = vault
+        .add(&account("New", "n", b"k-n-12345"), false)
+        .unwrap();
+    drop(vault);
+    std::fs::write(dir.path().join(FILE), &older).unwrap();
+    std::fs::remove_file(dir.path().join(BACKUP)).unwrap();
+
+    let mut vault = reopen(&dir, &store);
+    assert_eq!(vault.accounts().len(), 1);
+    assert!(vault.notices().contains(&Notice::Orphans { count: 1 }));
+    let orphans = vault.orphans().unwrap();
+    assert_eq!(orphans.len(), 1);
+    assert_eq!(orphans[0].id, newer);
+    assert_eq!(orphans[0].label(), "New (n)");
+    assert!(
+        store
+            .inner
+            .get(&format!("{}/{newer}", vault.vault_id()))
+            .unwrap()
+            .is_some(),
+        "never deleted on its own"
+    );
+    assert_eq!(vault.restore_orphans(&[newer]).unwrap(), 1);
+    assert_eq!(vault.accounts().len(), 2);
+    assert!(vault.code(newer, 0).is_ok());
+    assert!(vault.orphans().unwrap().is_empty());
+
+    // Deleting an orphan removes its item; a listed account is not an orphan.
+    let id = vault
+        .add(&account("Third", "t", b"k-t-12345"), false)
+        .unwrap();
+    let third = file_text(&dir);
+    assert!(matches!(
+        vault.delete_orphan(id),
+        Err(VaultError::NotFound(_))
+    ));
+    let meta = Metadata::parse(third.as_bytes()).unwrap();
+    let mut without = meta.clone();
+    without.accounts.retain(|a| a.id != id);
+    std::fs::write(dir.path().join(FILE), without.to_bytes()).unwrap();
+    let mut vault = reopen(&dir, &store);
+    vault.delete_orphan(id).unwrap();
+    assert!(
+        store
+            .inner
+            .get(&format!("{}/{id}", vault.vault_id()))
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn an_add_settles_only_its_own_journal_entries() {
+    let (dir, store, mut vault) = setup();
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    // An earlier add was interrupted after its keychain write and its reconcile could not run.
+    let mut meta = Metadata::parse(file_text(&dir).as_bytes()).unwrap();
+    let mut earlier = meta.accounts[0].clone();
+    earlier.id = Uuid::new_v4();
+    earlier.name = "earlier".into();
+    meta.pending = vec![earlier.clone()];
+    std::fs::write(dir.path().join(FILE), meta.to_bytes()).unwrap();
+    let user = format!("{}/{}", vault.vault_id(), earlier.id);
+    let item = Item::new(
+        user.clone(),
+        Secret::from_bytes(b"k-e-12345").unwrap(),
+        secrets::item_account(&earlier),
+        vault.folder.clone(),
+    );
+    store.inner.set(&user, &item.encode().unwrap()).unwrap();
+    // A later add (the same handle: no reconcile in between) leaves that entry pending.
+    vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    let after = Metadata::parse(file_text(&dir).as_bytes()).unwrap();
+    assert_eq!(
+        after.pending.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [earlier.id]
+    );
+    // …and the next open completes it.
+    let vault = reopen(&dir, &store);
+    assert!(vault.accounts().iter().any(|a| a.id == earlier.id));
+}
+
+/// A store whose writes time out after taking effect (the worst case: the keychain wrote the
+/// item, but its answer came too late).
+struct SlowWrites(Arc<Flaky>);
+
+impl SecretStore for SlowWrites {
+    fn state(&self, probe: Option<&str>) -> KeychainState {
+        self.0.state(probe)
+    }
+    fn set(&self, user: &str, data: &[u8]) -> Result<(), KeychainError> {
+        self.0.set(user, data)?;
+        Err(KeychainError::TimedOut(KeychainState::Locked {
+            detail: "no answer".into(),
+        }))
+    }
+    fn get(&self, user: &str) -> Result<Option<Zeroizing<Vec<u8>>>, KeychainError> {
+        self.0.get(user)
+    }
+    fn delete(&self, user: &str) -> Result<(), KeychainError> {
+        self.0.delete(user)
+    }
+    fn list(&self, prefix: &str) -> Result<Option<Vec<String>>, KeychainError> {
+        self.0.list(prefix)
+    }
+    fn get_all(&self) -> Result<Option<Vec<Zeroizing<Vec<u8>>>>, KeychainError> {
+        self.0.get_all()
+    }
+}
+
+#[test]
+fn a_keychain_write_that_timed_out_stays_pending_and_reconciliation_settles_it() {
+    let (dir, store, vault) = setup();
+    drop(vault);
+    let mut slow = Vault::open(dir.path(), Arc::new(SlowWrites(store.clone()))).unwrap();
+    let err = slow
+        .add(&account("A", "a", b"k-a-12345"), false)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        VaultError::Keychain(KeychainError::TimedOut(_))
+    ));
+    assert!(slow.accounts().is_empty());
+    let meta = Metadata::parse(file_text(&dir).as_bytes()).unwrap();
+    assert_eq!(
+        meta.pending.len(),
+        1,
+        "the outcome is unknown: kept pending"
+    );
+    drop(slow);
+    // The item was written after all: the next open lists the account, nothing lost.
+    let mut vault = reopen(&dir, &store);
+    assert_eq!(vault.accounts().len(), 1);
+    assert!(vault.codes(0).unwrap()[0].current.is_some());
 }
 
 #[test]
@@ -531,9 +804,24 @@ fn damaged_file_is_kept_aside_and_backup_loaded() {
     );
     assert!(vault.notices()[0].to_string().contains("kept at"));
 
-    // No good copy at all: an error, and nothing overwritten.
+    // No good copy at all: the keychain rebuilds the list, and the damaged copies stay.
     std::fs::write(dir.path().join(FILE), b"garbage").unwrap();
     std::fs::write(dir.path().join(BACKUP), b"garbage too").unwrap();
+    let vault = Vault::open(dir.path(), store.clone()).unwrap();
+    assert_eq!(vault.accounts().len(), 2);
+    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 2 }));
+    assert_eq!(
+        std::fs::read(dir.path().join(BACKUP)).unwrap(),
+        b"garbage too"
+    );
+
+    // …and with nothing in the keychain to rebuild from: an error, nothing overwritten.
+    let prefix = format!("{}/", vault.vault_id());
+    for user in store.inner.list(&prefix).unwrap().unwrap() {
+        store.inner.delete(&user).unwrap();
+    }
+    drop(vault);
+    std::fs::write(dir.path().join(FILE), b"garbage").unwrap();
     let err = Vault::open(dir.path(), store.clone()).unwrap_err();
     assert!(matches!(err, VaultError::Damaged { .. }), "{err}");
     assert_eq!(
@@ -627,8 +915,8 @@ fn bulk_reads_and_items_under_the_wrong_name() {
         fresh.account(ids[1]),
         Err(VaultError::ItemDamaged { .. })
     ));
-    assert!(matches!(
-        fresh.codes(0),
-        Err(VaultError::ItemDamaged { .. })
-    ));
+    let codes = fresh.codes(0).unwrap();
+    let of = |id: Uuid| codes.iter().find(|c| c.id == id).unwrap();
+    assert_eq!(of(ids[1]).problem, Some(ItemProblem::Damaged));
+    assert!(of(ids[0]).current.is_some() && of(ids[2]).current.is_some());
 }

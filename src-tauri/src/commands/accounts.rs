@@ -11,7 +11,8 @@ use super::{Result, changed, id};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::views::{
-    AccountView, AppStatus, CodeView, CodesSnapshot, CopyResult, KeychainView, TransferQr,
+    AccountView, AppStatus, CodeView, CodesSnapshot, CopyResult, KeychainView, NoticeView,
+    OrphanView, TransferQr,
 };
 
 /// How long the transfer QR code stays on screen.
@@ -23,13 +24,22 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
 }
 
 pub fn status(state: &AppState) -> AppStatus {
-    let vault = state.vault.lock().unwrap_or_else(|p| p.into_inner());
-    match vault.as_ref() {
+    let mut vault = state.vault.lock().unwrap_or_else(|p| p.into_inner());
+    match vault.as_mut() {
         Ok(v) => AppStatus {
             keychain: Some(KeychainView::from(&v.keychain_state())),
             vault_path: v.path().display().to_string(),
             account_count: v.accounts().len() as u32,
-            notices: v.notices().iter().map(ToString::to_string).collect(),
+            notices: v.notices().iter().map(NoticeView::from).collect(),
+            orphans: v
+                .orphans()
+                .unwrap_or_default()
+                .iter()
+                .map(|o| OrphanView {
+                    id: o.id.to_string(),
+                    label: o.label(),
+                })
+                .collect(),
             vault_error: None,
         },
         Err(e) => AppStatus {
@@ -41,9 +51,36 @@ pub fn status(state: &AppState) -> AppStatus {
                 .to_string(),
             account_count: 0,
             notices: Vec::new(),
+            orphans: Vec::new(),
             vault_error: Some(e.clone()),
         },
     }
+}
+
+/// Puts accounts found only in the keyring back in the list.
+#[tauri::command]
+pub async fn restore_orphans<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Result<u32> {
+    let ids = ids.iter().map(|i| id(i)).collect::<Result<Vec<_>>>()?;
+    let n = state.with_vault(|v| Ok(v.restore_orphans(&ids)?))?;
+    changed(&app);
+    Ok(n as u32)
+}
+
+/// Deletes the keyring item of an account found only in the keyring.
+#[tauri::command]
+pub async fn delete_orphan<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<()> {
+    let id = self::id(&id)?;
+    state.with_vault(|v| Ok(v.delete_orphan(id)?))?;
+    changed(&app);
+    Ok(())
 }
 
 #[tauri::command]
@@ -86,6 +123,7 @@ pub async fn get_codes(state: State<'_, AppState>) -> Result<CodesSnapshot> {
                     .map(|s| s * 1000),
                 code: c.current.map(|x| x.value),
                 next: c.next.map(|x| x.value),
+                problem: c.problem,
             })
             .collect(),
     })

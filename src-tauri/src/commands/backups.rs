@@ -137,7 +137,7 @@ pub async fn export_vault<R: Runtime>(
         return Ok(None);
     };
     Ok(Some(
-        export::write(format, &path, &accounts, password)?.into(),
+        export::write_set(format, &path, &accounts, password)?.into(),
     ))
 }
 

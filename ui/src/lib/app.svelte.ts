@@ -10,6 +10,7 @@ import {
   type ScanPreview,
   type Settings,
 } from "./ipc";
+import type { ItemProblem } from "./bindings/ItemProblem";
 import { resolveLang, translate, errorText, type Key, type Lang } from "./i18n";
 
 export type CodeState = {
@@ -17,6 +18,8 @@ export type CodeState = {
   next: string | null;
   validFromMs: number | null;
   validUntilMs: number | null;
+  /** Why there is no code: the account's keychain item is missing or damaged. */
+  problem: ItemProblem | null;
 };
 
 export type Dialog =
@@ -127,7 +130,13 @@ class AppModel {
       const codes: Record<string, CodeState> = {};
       let soonest = Infinity;
       for (const c of snapshot.codes) {
-        codes[c.id] = { code: c.code, next: c.next, validFromMs: c.valid_from_ms, validUntilMs: c.valid_until_ms };
+        codes[c.id] = {
+          code: c.code,
+          next: c.next,
+          validFromMs: c.valid_from_ms,
+          validUntilMs: c.valid_until_ms,
+          problem: c.problem,
+        };
         if (c.valid_until_ms !== null) soonest = Math.min(soonest, c.valid_until_ms);
       }
       this.clockSkewMs = snapshot.now_ms - Date.now();
@@ -171,7 +180,7 @@ class AppModel {
           : this.t("copied", { code: result.grouped }),
       );
       if (account.kind === "hotp") {
-        this.codes = { ...this.codes, [account.id]: { code: result.grouped.replace(/ /g, ""), next: null, validFromMs: null, validUntilMs: null } };
+        this.codes = { ...this.codes, [account.id]: { code: result.grouped.replace(/ /g, ""), next: null, validFromMs: null, validUntilMs: null, problem: null } };
       }
     } catch (e) {
       this.fail(e);

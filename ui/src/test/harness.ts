@@ -17,7 +17,7 @@ export function defaults(): Record<string, Handler> {
   return {
     get_settings: () => ({ theme: "system", language: "en", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false }),
     set_settings: (a) => a.settings,
-    app_status: () => ({ keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], vault_error: null }),
+    app_status: () => ({ keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], orphans: [], vault_error: null }),
     list_accounts: () => [],
     get_codes: () => ({ now_ms: now, codes: [] }),
   };
