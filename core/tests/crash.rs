@@ -7,7 +7,14 @@
 //! kills it with SIGKILL at a random moment. After every kill it opens the vault and checks:
 //! the vault opens, every listed account produces a code, no pending add or tombstone is left,
 //! the keychain holds exactly the listed accounts' items (no orphan), no secret appears in the
-//! metadata file, and no HOTP code was shown twice. It prints a JSON summary; the exit code is
+//! metadata file, and no HOTP code was shown twice. It also checks that opening deletes no
+//! keychain item but those of deleted accounts.
+//!
+//! Two kinds of rounds make it harder: in *slow* rounds the child's keychain calls get a
+//! deadline of a few milliseconds, so writes time out with their outcome unknown (the item may
+//! be written after the call gave up); in *locked* rounds the vault is first reopened with no
+//! usable keychain at all, which must list every account, change nothing on disk, and lose
+//! nothing once the keychain is back. It prints a JSON summary; the exit code is
 //! 1 if any check failed. Without arguments (as `cargo test` runs it) it starts `run` with
 //! `NINSHO_CRASH_KILLS` kills (default 200) inside a fresh keyring session and checks the summary.
 
@@ -19,7 +26,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ninsho_core::otp::{Account, Algorithm, OtpParams, OtpType, Secret};
-use ninsho_core::vault::{AccountEdit, KeyringStore, SecretStore, Vault};
+use ninsho_core::vault::{
+    AccountEdit, KeychainError, KeychainState, KeyringStore, SecretStore, Vault,
+};
 use uuid::Uuid;
 
 struct Rng(u64);
@@ -36,12 +45,89 @@ impl Rng {
     }
 }
 
+/// A keychain that cannot be used at all (no Secret Service, a locked collection).
+struct NoKeychain;
+
+impl SecretStore for NoKeychain {
+    fn state(&self, _probe: Option<&str>) -> KeychainState {
+        KeychainState::Missing {
+            detail: "no keychain in this round".into(),
+        }
+    }
+    fn set(&self, _user: &str, _data: &[u8]) -> Result<(), KeychainError> {
+        Err(KeychainError::Unavailable(self.state(None)))
+    }
+    fn get(&self, _user: &str) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, KeychainError> {
+        Err(KeychainError::Unavailable(self.state(None)))
+    }
+    fn delete(&self, _user: &str) -> Result<(), KeychainError> {
+        Err(KeychainError::Unavailable(self.state(None)))
+    }
+    fn list(&self, _prefix: &str) -> Result<Option<Vec<String>>, KeychainError> {
+        Err(KeychainError::Unavailable(self.state(None)))
+    }
+    fn get_all(&self) -> Result<Option<Vec<zeroize::Zeroizing<Vec<u8>>>>, KeychainError> {
+        Err(KeychainError::Unavailable(self.state(None)))
+    }
+}
+
 fn child(dir: &Path, seed: u64) -> Result<(), String> {
     let mut rng = Rng(seed | 1);
+    // In slow rounds keychain calls time out; the child carries on, as the app would.
+    let slow = std::env::var_os("NINSHO_CRASH_SLOW").is_some();
     let mut vault =
         Vault::open(dir, Arc::new(KeyringStore::platform())).map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     loop {
+        if let Err(e) = step(&mut vault, &mut rng, &mut out) {
+            if !(slow && e.keychain_state().is_some()) {
+                return Err(e.to_string());
+            }
+            writeln!(out, "KEYCHAIN-FAILED").map_err(|e| e.to_string())?;
+            out.flush().map_err(|e| e.to_string())?;
+        }
+    }
+}
+
+#[derive(Debug)]
+enum StepError {
+    Vault(ninsho_core::vault::VaultError),
+    Other(String),
+}
+
+impl StepError {
+    fn keychain_state(&self) -> Option<&KeychainState> {
+        match self {
+            StepError::Vault(e) => e.keychain_state(),
+            StepError::Other(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for StepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StepError::Vault(e) => e.fmt(f),
+            StepError::Other(e) => f.write_str(e),
+        }
+    }
+}
+
+impl From<ninsho_core::vault::VaultError> for StepError {
+    fn from(e: ninsho_core::vault::VaultError) -> Self {
+        StepError::Vault(e)
+    }
+}
+
+impl From<std::io::Error> for StepError {
+    fn from(e: std::io::Error) -> Self {
+        StepError::Other(e.to_string())
+    }
+}
+
+/// One random operation on the vault.
+fn step(vault: &mut Vault, rng: &mut Rng, out: &mut impl Write) -> Result<(), StepError> {
+    {
         let accounts = vault.accounts();
         let pick = |rng: &mut Rng| {
             accounts
@@ -56,7 +142,8 @@ fn child(dir: &Path, seed: u64) -> Result<(), String> {
         match op {
             0..=2 => {
                 let key: Vec<u8> = (0..20).map(|_| rng.next() as u8).collect();
-                let secret = Secret::from_bytes(&key).map_err(|e| e.to_string())?;
+                let secret =
+                    Secret::from_bytes(&key).map_err(|e| StepError::Other(e.to_string()))?;
                 let params = if rng.below(3) == 0 {
                     OtpParams::hotp(Algorithm::Sha1, 6, rng.below(100))
                 } else {
@@ -64,26 +151,24 @@ fn child(dir: &Path, seed: u64) -> Result<(), String> {
                 };
                 let name = format!("user{}", rng.next());
                 // Announced before the add: the parent must never find this key in the file.
-                writeln!(out, "KEY {}", secret.to_base32().as_str()).map_err(|e| e.to_string())?;
-                out.flush().map_err(|e| e.to_string())?;
-                vault
-                    .add(&Account::new(Some("Crash"), &name, params, secret), true)
-                    .map_err(|e| e.to_string())?;
+                writeln!(out, "KEY {}", secret.to_base32().as_str())?;
+                out.flush()?;
+                vault.add(&Account::new(Some("Crash"), &name, params, secret), true)?;
             }
             3 => {
-                if let Some(a) = pick(&mut rng) {
+                if let Some(a) = pick(rng) {
                     let edit = AccountEdit {
                         name: Some(format!("renamed{}", rng.next())),
                         ..Default::default()
                     };
-                    vault.edit(a.id, &edit).map_err(|e| e.to_string())?;
+                    vault.edit(a.id, &edit)?;
                 }
             }
             4 => {
                 if accounts.len() > 4
-                    && let Some(a) = pick(&mut rng)
+                    && let Some(a) = pick(rng)
                 {
-                    vault.delete(a.id).map_err(|e| e.to_string())?;
+                    vault.delete(a.id)?;
                 }
             }
             5..=7 => {
@@ -92,35 +177,27 @@ fn child(dir: &Path, seed: u64) -> Result<(), String> {
                     .filter(|a| a.otp_type == OtpType::Hotp)
                     .collect();
                 if let Some(a) = hotp.get(rng.below(hotp.len() as u64) as usize) {
-                    let counter = vault
-                        .get(a.id)
-                        .map_err(|e| e.to_string())?
-                        .counter
-                        .unwrap_or(0);
-                    let code = vault.hotp_next(a.id).map_err(|e| e.to_string())?;
+                    let counter = vault.get(a.id)?.counter.unwrap_or(0);
+                    let code = vault.hotp_next(a.id)?;
                     // "Shown": the code is on screen from here on.
-                    writeln!(out, "HOTP {} {counter} {}", a.id, code.value)
-                        .map_err(|e| e.to_string())?;
-                    out.flush().map_err(|e| e.to_string())?;
+                    writeln!(out, "HOTP {} {counter} {}", a.id, code.value)?;
+                    out.flush()?;
                 }
             }
             8 => {
-                if let Some(a) = pick(&mut rng) {
+                if let Some(a) = pick(rng) {
                     let codes = vec![format!("r-{}", rng.next()), format!("r-{}", rng.next())];
-                    vault
-                        .set_recovery_codes(a.id, &codes)
-                        .map_err(|e| e.to_string())?;
+                    vault.set_recovery_codes(a.id, &codes)?;
                 }
             }
             _ => {
-                if let Some(a) = pick(&mut rng) {
-                    vault
-                        .set_pinned(a.id, rng.below(2) == 0)
-                        .map_err(|e| e.to_string())?;
+                if let Some(a) = pick(rng) {
+                    vault.set_pinned(a.id, rng.below(2) == 0)?;
                 }
             }
         }
     }
+    Ok(())
 }
 
 #[derive(Default)]
@@ -134,6 +211,16 @@ struct Tally {
     /// Kills that left an add or a delete half done (what the journal exists for).
     interrupted_adds: usize,
     interrupted_deletes: usize,
+    /// Rounds whose keychain calls had a deadline of milliseconds.
+    slow_rounds: usize,
+    /// Keychain calls that failed (most of them timed out) in slow rounds.
+    slow_failures: usize,
+    /// Rounds whose vault was first reopened without a usable keychain.
+    locked_reopens: usize,
+    /// Keychain items the checks' opens deleted that belonged to no deleted account.
+    secrets_deleted: usize,
+    /// Accounts listed before an open and missing after it.
+    accounts_lost: usize,
 }
 
 fn check(
@@ -151,6 +238,53 @@ fn check(
     let half_done = |field: &str| before[field].as_array().is_some_and(|a| !a.is_empty());
     tally.interrupted_adds += usize::from(half_done("pending"));
     tally.interrupted_deletes += usize::from(half_done("tombstones"));
+    let ids_of = |v: &serde_json::Value, field: &str| -> HashSet<String> {
+        v[field]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x["id"].as_str().or(x.as_str()).map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let listed_before = ids_of(&before, "accounts");
+    let deleted_before = ids_of(&before, "tombstones");
+    let vault_prefix = before["vault_id"].as_str().map(|v| format!("{v}/"));
+    let items_before: HashSet<String> = vault_prefix
+        .as_ref()
+        .and_then(|p| store.list(p).ok().flatten())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+
+    // Locked rounds: with no usable keychain the vault still opens, lists every account and
+    // changes nothing on disk.
+    if round % 5 == 4 {
+        tally.locked_reopens += 1;
+        let file_before = std::fs::read(dir.join("vault.json")).unwrap_or_default();
+        match Vault::open(dir, Arc::new(NoKeychain)) {
+            Ok(v) => {
+                let listed: HashSet<String> =
+                    v.accounts().iter().map(|a| a.id.to_string()).collect();
+                if listed != listed_before {
+                    tally.violations.push(format!(
+                        "round {round}: without a keychain the vault lists {} accounts, not {}",
+                        listed.len(),
+                        listed_before.len()
+                    ));
+                }
+            }
+            Err(e) => tally.violations.push(format!(
+                "round {round}: without a keychain the vault does not open: {e}"
+            )),
+        }
+        if std::fs::read(dir.join("vault.json")).unwrap_or_default() != file_before {
+            tally.violations.push(format!(
+                "round {round}: opening without a keychain changed vault.json"
+            ));
+        }
+    }
     let mut vault = match Vault::open(dir, store.clone()) {
         Ok(v) => v,
         Err(e) => {
@@ -162,6 +296,33 @@ fn check(
     };
     let accounts = vault.accounts();
     tally.accounts_max = tally.accounts_max.max(accounts.len());
+    let listed_now: HashSet<String> = accounts.iter().map(|a| a.id.to_string()).collect();
+    for lost in listed_before.difference(&listed_now) {
+        tally.accounts_lost += 1;
+        tally.violations.push(format!(
+            "round {round}: account {lost} was listed and is gone"
+        ));
+    }
+    if let Some(prefix) = &vault_prefix {
+        let items_now: HashSet<String> = store
+            .list(prefix)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        for gone in items_before.difference(&items_now) {
+            let deleted = gone
+                .strip_prefix(prefix.as_str())
+                .is_some_and(|id| deleted_before.contains(id));
+            if !deleted {
+                tally.secrets_deleted += 1;
+                tally.violations.push(format!(
+                    "round {round}: opening deleted the keychain item {gone}"
+                ));
+            }
+        }
+    }
     if let Err(e) = vault.codes(ninsho_core::otp::now()) {
         tally
             .violations
@@ -254,10 +415,17 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
     let mut tally = Tally::default();
     let started = Instant::now();
     for round in 0..kills {
-        let child = Command::new(&exe)
-            .arg("child")
-            .arg(dir)
-            .arg(rng.next().to_string())
+        let mut command = Command::new(&exe);
+        command.arg("child").arg(dir).arg(rng.next().to_string());
+        // Slow rounds: a deadline of a few milliseconds, so keychain calls time out, some of
+        // them after the keychain did what was asked.
+        if round % 7 == 3 {
+            tally.slow_rounds += 1;
+            command
+                .env("NINSHO_CRASH_SLOW", "1")
+                .env("NINSHO_KEYCHAIN_TIMEOUT_MS", (1 + rng.below(8)).to_string());
+        }
+        let child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn();
@@ -283,6 +451,7 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
                         keys.push((*key).to_owned());
                         tally.keys_announced += 1;
                     }
+                    ["KEYCHAIN-FAILED"] => tally.slow_failures += 1,
                     ["HOTP", id, counter, _code] => {
                         if let (Ok(id), Ok(counter)) = (Uuid::parse_str(id), counter.parse()) {
                             shown.entry(id).or_default().push(counter);
@@ -316,6 +485,11 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
         "max_accounts": tally.accounts_max,
         "kills_mid_add": tally.interrupted_adds,
         "kills_with_tombstones": tally.interrupted_deletes,
+        "slow_rounds": tally.slow_rounds,
+        "slow_keychain_failures": tally.slow_failures,
+        "locked_reopens": tally.locked_reopens,
+        "accounts_lost": tally.accounts_lost,
+        "secrets_deleted": tally.secrets_deleted,
         "violations": tally.violations,
         "median_check_ms": ms.get(ms.len() / 2),
         "seconds": started.elapsed().as_secs_f64(),

@@ -216,7 +216,8 @@ impl KeyringStore {
                 let _ = tx.send(op(store));
             })
             .map_err(|e| KeychainError::Failed(format!("cannot start a keychain call: {e}")))?;
-        let deadline = self.timeout + Duration::from_millis(20) * scale as u32;
+        // A batch gets 20 ms more per item after the first; a single call gets the timeout itself.
+        let deadline = self.timeout + Duration::from_millis(20) * scale.saturating_sub(1) as u32;
         match rx.recv_timeout(deadline) {
             Ok(result) => {
                 if let Err(KeychainError::Unavailable(state)) = &result {

@@ -45,6 +45,35 @@ pub struct AccountMeta {
 }
 
 impl AccountMeta {
+    /// A new listing entry: not pinned, in no group, never used.
+    pub fn new(
+        id: Uuid,
+        issuer: Option<String>,
+        name: String,
+        params: &OtpParams,
+        order: u64,
+        created: u64,
+    ) -> Self {
+        let mut meta = AccountMeta {
+            id,
+            issuer,
+            name,
+            otp_type: params.otp_type,
+            algorithm: params.algorithm,
+            digits: params.digits,
+            period: None,
+            counter: None,
+            group: None,
+            pinned: false,
+            order,
+            created,
+            last_used: None,
+            icon: None,
+        };
+        meta.set_params(params);
+        meta
+    }
+
     pub fn params(&self) -> OtpParams {
         OtpParams {
             otp_type: self.otp_type,

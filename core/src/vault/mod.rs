@@ -405,23 +405,14 @@ impl Vault {
                 continue;
             }
             let id = Uuid::new_v4();
-            let mut meta = AccountMeta {
+            let meta = AccountMeta::new(
                 id,
-                issuer: account.issuer.clone(),
-                name: account.name.clone(),
-                otp_type: account.params.otp_type,
-                algorithm: account.params.algorithm,
-                digits: account.params.digits,
-                period: None,
-                counter: None,
-                group: None,
-                pinned: false,
+                account.issuer.clone(),
+                account.name.clone(),
+                &account.params,
                 order,
                 created,
-                last_used: None,
-                icon: None,
-            };
-            meta.set_params(&account.params);
+            );
             let encoded = Item::new(
                 self.user(id),
                 account.secret.clone(),

@@ -65,24 +65,7 @@ fn meta_from(id: Uuid, account: Option<&ItemAccount>, order: u64) -> AccountMeta
             crate::otp::now(),
         ),
     };
-    let mut meta = AccountMeta {
-        id,
-        issuer,
-        name,
-        otp_type: params.otp_type,
-        algorithm: params.algorithm,
-        digits: params.digits,
-        period: None,
-        counter: None,
-        group: None,
-        pinned: false,
-        order,
-        created,
-        last_used: None,
-        icon: None,
-    };
-    meta.set_params(&params);
-    meta
+    AccountMeta::new(id, issuer, name, &params, order, created)
 }
 
 /// Items by vault id, then account id.
