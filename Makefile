@@ -125,15 +125,22 @@ bench-qr: corpus
 clean-corpus:
 	rm -rf bench/qr/corpus
 
-# Fuzzing the QR locator with libFuzzer (cargo-fuzz), FUZZ_SECONDS per target: any grey image,
+# Fuzzing with libFuzzer (cargo-fuzz), FUZZ_SECONDS per target. The QR locator: any grey image,
 # and images built of finder patterns, alignment-like squares, stripes and module noise. The
-# stable toolchain builds the instrumented targets with RUSTC_BOOTSTRAP=1. Crashes are saved
-# in core/fuzz/artifacts.
+# parsers of what strangers send: otpauth URIs, Google's migration exports, and each importer
+# family (JSON, XML preferences, Java serialization, SQLite, ZIP), seeded with the shared
+# importer vectors when they are there. The stable toolchain builds the instrumented targets
+# with RUSTC_BOOTSTRAP=1. Crashes are saved in core/fuzz/artifacts.
 FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= locate_shapes locate_pixels otpauth_uri migration import_json import_xml \
+  import_javaser import_sqlite import_zip
+# The shared vectors, where the tests look for them (NINSHO_VECTORS, or shared/ beside the repo).
+FUZZ_VECTORS := $(wildcard $(or $(NINSHO_VECTORS),$(CURDIR)/../shared/vectors)/aegis-importers)
 fuzz: setup
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	cd core && for target in locate_shapes locate_pixels; do \
+	cd core && for target in $(FUZZ_TARGETS); do \
 	  mkdir -p fuzz/corpus/$$target fuzz/seeds/$$target; \
-	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$target fuzz/corpus/$$target fuzz/seeds/$$target -- \
-	    -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -print_final_stats=1; \
+	  case $$target in import_*) seeds="$(firstword $(FUZZ_VECTORS))";; *) seeds="";; esac; \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$target fuzz/corpus/$$target fuzz/seeds/$$target $$seeds -- \
+	    -max_total_time=$(FUZZ_SECONDS) -max_len=200000 -print_final_stats=1 || exit 1; \
 	done

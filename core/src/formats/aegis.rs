@@ -56,39 +56,98 @@ fn hex_field(v: &Value, key: &str) -> Result<Vec<u8>, FormatError> {
         .ok_or_else(|| FormatError::Damaged(ID, format!("{key} is not hexadecimal")))
 }
 
+/// The scrypt parameters Aegis writes in every password slot: N = 2^15, r = 8, p = 1, which
+/// take 128·N·r = 32 MiB of memory and N·r·p = 2^18 block mixes of work.
+const AEGIS_N: u64 = 1 << 15;
+const AEGIS_R: u64 = 8;
+const AEGIS_MEMORY: u64 = 128 * AEGIS_N * AEGIS_R;
+/// Most memory a slot may ask for: 8× what Aegis writes. Aegis has used the same parameters
+/// since its first vault format; a slot asking for gigabytes is made to exhaust memory.
+const MAX_SCRYPT_MEMORY: u64 = 8 * AEGIS_MEMORY;
+/// Most work (N·r·p) a slot may ask for: 16× Aegis's, a few seconds at most.
+const MAX_SCRYPT_WORK: u64 = 16 * AEGIS_N * AEGIS_R;
+/// Most password slots tried: Aegis writes one, or two with a separate backup password; each
+/// costs a key derivation.
+const MAX_PASSWORD_SLOTS: usize = 4;
+
+/// A password slot's scrypt parameters (log2 N, r, p), refused when they are invalid or ask
+/// for far more than Aegis writes.
+fn scrypt_params(slot: &Value) -> Result<(u8, u32, u32), FormatError> {
+    let n = u64_of(slot, "n").unwrap_or(0);
+    let (r, p) = (
+        u64_of(slot, "r").unwrap_or(0),
+        u64_of(slot, "p").unwrap_or(0),
+    );
+    if !n.is_power_of_two() || n < 2 || r == 0 || p == 0 || r > u64::from(u32::MAX) || p > 0xFFFF {
+        return Err(FormatError::Damaged(
+            ID,
+            "the key slot's scrypt parameters are invalid".into(),
+        ));
+    }
+    let memory = n.saturating_mul(r).saturating_mul(128);
+    if memory > MAX_SCRYPT_MEMORY {
+        return Err(FormatError::Unsupported(
+            ID,
+            crypto::refuse_kdf(
+                format!(
+                    "{} MiB of memory (scrypt N={n}, r={r})",
+                    crypto::mib(memory)
+                ),
+                format!("Aegis writes {} MiB", crypto::mib(AEGIS_MEMORY)),
+            ),
+        ));
+    }
+    let work = n.saturating_mul(r).saturating_mul(p);
+    if work > MAX_SCRYPT_WORK {
+        return Err(FormatError::Unsupported(
+            ID,
+            crypto::refuse_kdf(
+                format!(
+                    "{}× the work Aegis uses (scrypt N={n}, r={r}, p={p})",
+                    work / (AEGIS_N * AEGIS_R)
+                ),
+                format!("Aegis writes N={AEGIS_N}, r={AEGIS_R}, p=1"),
+            ),
+        ));
+    }
+    Ok((n.trailing_zeros() as u8, r as u32, p as u32))
+}
+
 fn decrypt(file: &Value, password: &str) -> Result<Value, FormatError> {
     let header = &file["header"];
     let slots = header["slots"]
         .as_array()
         .ok_or_else(|| FormatError::Damaged(ID, "the key slots are missing".into()))?;
+    // Every password slot's parameters are checked before any key is derived.
+    let password_slots: Vec<&Value> = slots
+        .iter()
+        .filter(|s| u64_of(s, "type") == Some(1))
+        .collect();
+    if password_slots.is_empty() {
+        return Err(FormatError::Unsupported(
+            ID,
+            "the vault has no password slot (only biometric ones)".into(),
+        ));
+    }
+    if password_slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(FormatError::Unsupported(
+            ID,
+            format!(
+                "the vault has {} password slots, each a key derivation to try; Aegis writes at \
+                 most two (the password and a backup password); refusing",
+                password_slots.len()
+            ),
+        ));
+    }
+    let mut derivations = Vec::with_capacity(password_slots.len());
+    for slot in &password_slots {
+        derivations.push(scrypt_params(slot)?);
+    }
     let mut master = None;
-    let mut any_password_slot = false;
-    for slot in slots.iter().filter(|s| u64_of(s, "type") == Some(1)) {
-        any_password_slot = true;
-        let n = u64_of(slot, "n").unwrap_or(0);
-        let (r, p) = (
-            u64_of(slot, "r").unwrap_or(0),
-            u64_of(slot, "p").unwrap_or(0),
-        );
-        if !n.is_power_of_two()
-            || !(2..=1 << 22).contains(&n)
-            || !(1..=64).contains(&r)
-            || !(1..=64).contains(&p)
-        {
-            return Err(FormatError::Damaged(
-                ID,
-                "the key slot's scrypt parameters are invalid".into(),
-            ));
-        }
+    for (slot, (log_n, r, p)) in password_slots.into_iter().zip(derivations) {
         let salt = hex_field(slot, "salt")?;
-        let key = crypto::scrypt(
-            password.as_bytes(),
-            &salt,
-            n.trailing_zeros() as u8,
-            r as u32,
-            p as u32,
-        )
-        .ok_or_else(|| FormatError::Damaged(ID, "the key slot cannot be derived".into()))?;
+        let key = crypto::scrypt(password.as_bytes(), &salt, log_n, r, p)
+            .ok_or_else(|| FormatError::Damaged(ID, "the key slot cannot be derived".into()))?;
         let kp = &slot["key_params"];
         let mut wrapped = hex_field(slot, "key")?;
         wrapped.extend(hex_field(kp, "tag")?);
@@ -97,12 +156,6 @@ fn decrypt(file: &Value, password: &str) -> Result<Value, FormatError> {
             master = Some(m);
             break;
         }
-    }
-    if !any_password_slot {
-        return Err(FormatError::Unsupported(
-            ID,
-            "the vault has no password slot (only biometric ones)".into(),
-        ));
     }
     let master = master.ok_or(FormatError::WrongPassword(ID))?;
     let params = &header["params"];

@@ -10,6 +10,16 @@ use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto
 
 pub struct AndOtp;
 
+/// andOTP picks its PBKDF2-HMAC-SHA1 iteration count at random in this range for each backup.
+const WRITTEN_MIN: u32 = 140_000;
+const WRITTEN_MAX: u32 = 160_000;
+/// Most iterations derived: 16× the most andOTP writes, a second or two. Past it, the count is
+/// not spent (it is work a stranger's file would make Ninsho do before any check).
+const MAX_ITERATIONS: u32 = 16 * WRITTEN_MAX;
+/// Counts up to this are reported as refused; above it the four bytes are taken for an old
+/// backup's random nonce (an old file falls in the refused window one time in 430).
+const PLAUSIBLE_ITERATIONS: u32 = 10_000_000;
+
 const ID: FormatId = AndOtp::ID;
 
 fn is_andotp(v: &Value) -> bool {
@@ -58,19 +68,36 @@ impl Importer for AndOtp {
             return Err(FormatError::Damaged(ID, "the file is too short".into()));
         }
         // Current format first; its iteration count is part of the file.
+        let mut refused = None;
         if b.len() >= 4 + 12 + 12 + 16 {
             let iterations = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-            if (1..=10_000_000).contains(&iterations) {
+            if (1..=MAX_ITERATIONS).contains(&iterations) {
                 let key = crypto::pbkdf2_sha1(password.as_bytes(), &b[4..16], iterations);
                 if let Some(plain) = crypto::aes_gcm_open(key.as_ref(), &b[16..28], &b[28..], &[]) {
                     return parse_plain(&plain, false);
                 }
+            } else if iterations <= PLAUSIBLE_ITERATIONS {
+                refused = Some(iterations);
             }
         }
+        // The old format has no count: its first four bytes are the nonce's, random.
         let key = crypto::sha256(password.as_bytes());
-        match crypto::aes_gcm_open(key.as_ref(), &b[..12], &b[12..], &[]) {
-            Some(plain) => parse_plain(&plain, true),
-            None => Err(FormatError::WrongPassword(ID)),
+        match (
+            crypto::aes_gcm_open(key.as_ref(), &b[..12], &b[12..], &[]),
+            refused,
+        ) {
+            (Some(plain), _) => parse_plain(&plain, true),
+            (None, Some(iterations)) => Err(FormatError::Unsupported(
+                ID,
+                crypto::refuse_kdf(
+                    format!("{iterations} PBKDF2 rounds"),
+                    format!(
+                        "andOTP writes {WRITTEN_MIN} to {WRITTEN_MAX} (if this is a backup from \
+                         before andOTP 0.6.3, the password is wrong)"
+                    ),
+                ),
+            )),
+            (None, None) => Err(FormatError::WrongPassword(ID)),
         }
     }
 }

@@ -13,6 +13,10 @@ pub struct Authy;
 
 const ID: FormatId = Authy::ID;
 const KEY: &str = "com.authy.storage.tokens.authenticator.key";
+/// Most tokens of an encrypted list: each one is a PBKDF2 derivation (1,000 rounds) of its
+/// own, so a file of hundreds of thousands of tiny tokens would be minutes of work. Ten
+/// thousand is far more accounts than anyone keeps, and a fraction of a second.
+const MAX_ENCRYPTED_TOKENS: usize = 10_000;
 
 impl Importer for Authy {
     fn detect(&self, input: &Input) -> u8 {
@@ -35,6 +39,16 @@ impl Importer for Authy {
             .as_array()
             .ok_or_else(|| FormatError::Damaged(ID, "the token list is not a list".into()))?;
         let encrypted = tokens.iter().any(|t| t.get("encryptedSecret").is_some());
+        if encrypted && tokens.len() > MAX_ENCRYPTED_TOKENS {
+            return Err(FormatError::Unsupported(
+                ID,
+                format!(
+                    "the list has {} encrypted tokens, each a key derivation of its own; Ninsho \
+                     reads at most {MAX_ENCRYPTED_TOKENS}",
+                    tokens.len()
+                ),
+            ));
+        }
         if encrypted && password.is_none() {
             return Err(FormatError::PasswordRequired(ID));
         }

@@ -32,6 +32,17 @@ pub fn sha256(data: &[u8]) -> Key {
     key
 }
 
+/// The error for a key derivation that asks for far more than the app that writes the format
+/// ever does: the work (or memory) would be spent before the password could even be checked.
+pub fn refuse_kdf(asks: impl std::fmt::Display, writes: impl std::fmt::Display) -> String {
+    format!("this backup asks for {asks} to derive its key; {writes}; refusing")
+}
+
+/// Mebibytes, rounded up, for messages.
+pub fn mib(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
+}
+
 pub fn scrypt(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32) -> Option<Key> {
     let params = scrypt::Params::new(log_n, r, p, 32).ok()?;
     let mut key = Zeroizing::new([0u8; 32]);
@@ -113,92 +124,103 @@ pub fn random<const N: usize>() -> Option<[u8; N]> {
 }
 
 /// libsodium's `crypto_secretstream_xchacha20poly1305`, pull side, for a stream of one or
-/// more messages (Ente Auth's encrypted export). Built from RustCrypto's HChaCha20, ChaCha20
-/// and Poly1305 following libsodium's construction; returns None when a tag does not verify.
+/// more messages of `chunk` bytes each (Ente Auth's encrypted export), through the
+/// `crypto_secretstream` crate (libsodium's construction, MAC quirk included). Returns None
+/// when a message does not verify, the stream asks for a rekey (Ente never does), or it ends
+/// without its final message.
 pub fn secretstream_open(
     key: &[u8],
     header: &[u8],
     stream: &[u8],
     chunk: usize,
 ) -> Option<Zeroizing<Vec<u8>>> {
-    use chacha20::cipher::{KeyIvInit as _, StreamCipher, StreamCipherSeek};
-    use poly1305::universal_hash::KeyInit as _;
+    use crypto_secretstream::{Header, Key, PullStream, Stream, Tag};
 
-    if key.len() != 32 || header.len() != 24 {
-        return None;
-    }
-    let mut subkey = Zeroizing::new([0u8; 32]);
-    subkey.copy_from_slice(&chacha20::hchacha::<chacha20::cipher::consts::U10>(
-        chacha20::Key::from_slice(key),
-        chacha20::cipher::generic_array::GenericArray::from_slice(&header[..16]),
-    ));
-    let mut nonce = [0u8; 12];
-    nonce[0] = 1; // the counter starts at 1
-    nonce[4..].copy_from_slice(&header[16..24]);
+    let key = Key::try_from(key).ok()?;
+    let header = Header::try_from(header).ok()?;
+    let mut pull = PullStream::init(header, &key);
     let mut out = Zeroizing::new(Vec::with_capacity(stream.len()));
-    let abytes = 17; // tag byte + MAC
+    let mut message = Zeroizing::new(Vec::with_capacity(stream.len().min(chunk + Stream::ABYTES)));
     let mut rest = stream;
     loop {
-        let take = rest.len().min(chunk + abytes);
-        if take < abytes {
-            return None;
-        }
-        let (message, tail) = rest.split_at(take);
-        rest = tail;
-        let mlen = message.len() - abytes;
-        let mut cipher = chacha20::ChaCha20::new(subkey.as_ref().into(), (&nonce).into());
-        let mut block = Zeroizing::new([0u8; 64]);
-        cipher.apply_keystream(block.as_mut());
-        let mac = poly1305::Poly1305::new(poly1305::Key::from_slice(&block[..32]));
-        // libsodium's MAC input: the tag block, the ciphertext, then `mlen % 16` zero bytes
-        // (not the usual pad to 16: libsodium keeps this quirk for compatibility), then the
-        // additional-data length (none) and 64 + mlen, little-endian.
-        block.fill(0);
-        block[0] = message[0];
-        cipher.seek(64u64);
-        cipher.apply_keystream(block.as_mut());
-        let tag = block[0];
-        block[0] = message[0];
-        let c = &message[1..1 + mlen];
-        let mut authenticated = Vec::with_capacity(64 + mlen + 16 + 16);
-        authenticated.extend_from_slice(block.as_ref());
-        authenticated.extend_from_slice(c);
-        authenticated.resize(authenticated.len() + mlen % 16, 0);
-        authenticated.extend_from_slice(&0u64.to_le_bytes());
-        authenticated.extend_from_slice(&(64 + mlen as u64).to_le_bytes());
-        let expected = mac.compute_unpadded(&authenticated);
-        let stored = &message[1 + mlen..];
-        if expected.as_slice().len() != stored.len()
-            || expected
-                .as_slice()
-                .iter()
-                .zip(stored)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                != 0
-        {
-            return None;
-        }
-        let start = out.len();
-        out.extend_from_slice(c);
-        cipher.seek(128u64);
-        cipher.apply_keystream(&mut out[start..]);
-        // Advance the state as libsodium does after each message: mix the MAC into the inner
-        // nonce and count. (Ente never asks for a rekey; a stream that does is refused.)
-        for (byte, m) in nonce[4..].iter_mut().zip(stored) {
-            *byte ^= m;
-        }
-        let counter = u32::from_le_bytes(nonce[..4].try_into().ok()?).wrapping_add(1);
-        nonce[..4].copy_from_slice(&counter.to_le_bytes());
-        const TAG_REKEY: u8 = 2;
-        const TAG_FINAL: u8 = 3;
-        if tag & TAG_REKEY != 0 && tag != TAG_FINAL || counter == 0 {
-            return None;
-        }
-        if tag == TAG_FINAL {
-            return rest.is_empty().then_some(out);
-        }
-        if rest.is_empty() {
+        let take = rest.len().min(chunk.saturating_add(Stream::ABYTES));
+        if take < Stream::ABYTES {
             return None; // truncated: the final message is missing
         }
+        let (sealed, tail) = rest.split_at(take);
+        rest = tail;
+        message.clear();
+        message.extend_from_slice(sealed);
+        let tag = pull.pull(&mut *message, &[]).ok()?;
+        out.extend_from_slice(&message);
+        match tag {
+            Tag::Final => return rest.is_empty().then_some(out),
+            Tag::Rekey => return None,
+            Tag::Message | Tag::Push => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        crate::formats::common::hex(s).unwrap()
+    }
+
+    /// Streams written by libsodium (PyNaCl), key 0x42 × 32, plaintext 0, 1, 2, … : one final
+    /// message of each length, and a 20-byte message followed by a final one.
+    #[test]
+    fn secret_streams_written_by_libsodium_open() {
+        let key = [0x42u8; 32];
+        let cases = [
+            (
+                0,
+                "65286a7541d98ff187ded9f93f5151d44142bc7f7a35dcca",
+                "3eeb988a9719c56b8d93d7d24209998ae5",
+            ),
+            (
+                1,
+                "ac112a66fa55966c91be94133ce19c2b682b932f45ff5f44",
+                "a4f9da0eea4c1427531715d91266a9bd20d0",
+            ),
+            (
+                15,
+                "724d2c1caefb800e66fc0889f17545bcb049b73515063e4e",
+                "3e06af7070670734a79f9f26cf2cadda65cafd7b2efad664c0cf1d183dcbd5e3",
+            ),
+            (
+                16,
+                "cefb453d2b3daa439bf726bdc14f85c8a49c78dc45cc10e7",
+                "db24538cb38a535814a3c270d2f8a9836e6c734301ea14279df8a9f9d11df13bbf",
+            ),
+            (
+                17,
+                "5d5f6a183a6415e847de4576e62f98b41c8c077f1a41285d",
+                "5e800991de5e0fcf808fa1515851ae85e3791bad42377354da20f05f1d338543bd89",
+            ),
+        ];
+        for (n, header, sealed) in cases {
+            let sealed = hex(sealed);
+            let plain = secretstream_open(&key, &hex(header), &sealed, sealed.len() - 17)
+                .unwrap_or_else(|| panic!("length {n}"));
+            assert_eq!(*plain, (0..n).collect::<Vec<u8>>());
+            // Any flipped bit fails, and so does a wrong key.
+            let mut bad = sealed.clone();
+            bad[0] ^= 1;
+            assert!(secretstream_open(&key, &hex(header), &bad, bad.len() - 17).is_none());
+            assert!(
+                secretstream_open(&[0; 32], &hex(header), &sealed, sealed.len() - 17).is_none()
+            );
+        }
+        let header = hex("bc92fa0476bcd3a661875af842e57c9f263d2d8be9431210");
+        let sealed = hex(
+            "c5665d8d2cdc06069c159c39bc828526491726a0b9ff877be077578c6e897a1fc4ebd1e08d7376f88647de92389cf894c2d550b07e9b4ad7fc19cfdf59ae35c07e408aee5c34f9c76827",
+        );
+        let plain = secretstream_open(&key, &header, &sealed, 20).unwrap();
+        assert_eq!(*plain, (0..40).collect::<Vec<u8>>());
+        // Without its final message the stream is refused.
+        assert!(secretstream_open(&key, &header, &sealed[..37], 20).is_none());
     }
 }

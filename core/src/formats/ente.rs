@@ -12,6 +12,20 @@ use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto
 
 pub struct Ente;
 
+/// libsodium's smallest memory limit (crypto_pwhash_MEMLIMIT_MIN), in bytes.
+const MIN_MEMORY: u64 = 8192;
+/// Ente derives the export key with libsodium's "sensitive" level: 1 GiB of memory and 4
+/// passes (crypto_pwhash_MEMLIMIT/OPSLIMIT_SENSITIVE). Where that fails (a low-memory phone)
+/// it halves the memory and doubles the passes, keeping memory × passes the same; so 1 GiB is
+/// the most memory an Ente export asks for, and the most Ninsho allocates for one.
+const MAX_MEMORY: u64 = 1 << 30;
+const ENTE_OPS: u64 = 4;
+/// Memory × passes of every Ente export (bytes × passes).
+const ENTE_WORK: u64 = MAX_MEMORY * ENTE_OPS;
+/// Most work derived: 4× Ente's (tens of seconds at most): a low-memory export with many
+/// passes still reads, an export asking for hours of Argon2 does not.
+const MAX_WORK: u64 = 4 * ENTE_WORK;
+
 const ID: FormatId = Ente::ID;
 
 fn is_encrypted(v: &Value) -> bool {
@@ -76,10 +90,36 @@ impl Importer for Ente {
         };
         let mem = u64_of(kdf, "memLimit").unwrap_or(0);
         let ops = u64_of(kdf, "opsLimit").unwrap_or(0);
-        if !(8192..=4 << 30).contains(&mem) || !(1..=20).contains(&ops) {
+        if mem < MIN_MEMORY || ops == 0 || ops > u64::from(u32::MAX) {
             return Err(FormatError::Damaged(
                 ID,
                 "the key derivation parameters are out of range".into(),
+            ));
+        }
+        if mem > MAX_MEMORY {
+            return Err(FormatError::Unsupported(
+                ID,
+                crypto::refuse_kdf(
+                    format!("{} MiB of memory (Argon2id)", crypto::mib(mem)),
+                    format!("Ente writes {} MiB at most", crypto::mib(MAX_MEMORY)),
+                ),
+            ));
+        }
+        if mem.saturating_mul(ops) > MAX_WORK {
+            return Err(FormatError::Unsupported(
+                ID,
+                crypto::refuse_kdf(
+                    format!(
+                        "{ops} Argon2id passes over {} MiB ({}× the work Ente uses)",
+                        crypto::mib(mem),
+                        mem.saturating_mul(ops) / ENTE_WORK
+                    ),
+                    format!(
+                        "Ente writes {} passes over {} MiB, or the same work with less memory",
+                        ENTE_OPS,
+                        crypto::mib(MAX_MEMORY)
+                    ),
+                ),
             ));
         }
         let key = crypto::argon2id(

@@ -4,6 +4,8 @@
 //! under that master key (the GCM nonce sits in DER-encoded parameters; the AAD is the key's
 //! algorithm name).
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_java_bytes, str_of, u64_of};
@@ -11,6 +13,11 @@ use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto
 use crate::otp::Secret;
 
 pub struct FreeOtp;
+
+/// The PBKDF2 iteration count FreeOTP 2 writes for its master key (every version seen).
+const WRITTEN_ITERATIONS: u64 = 100_000;
+/// Most iterations derived: 16× FreeOTP's, a second or two with HMAC-SHA512.
+const MAX_ITERATIONS: u64 = 16 * WRITTEN_ITERATIONS;
 
 const ID: FormatId = FreeOtp::ID;
 
@@ -129,26 +136,37 @@ impl Importer for FreeOtp {
         }
         let map =
             javaser::hashmap_of_strings(input.bytes).map_err(|e| FormatError::Damaged(ID, e))?;
-        let get = |k: &str| {
-            map.iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
+        // Tokens are matched to their keys by name: a table, so a store of many tokens is
+        // read in linear time (the map's size is bounded by `javaser`).
+        let mut by_key: HashMap<&str, &str> = HashMap::with_capacity(map.len());
+        for (k, v) in &map {
+            by_key.entry(k).or_insert(v);
+        }
+        let get = |k: &str| by_key.get(k).copied();
         let master: Value = get("masterKey")
             .and_then(|m| serde_json::from_str(m).ok())
             .ok_or_else(|| FormatError::Damaged(ID, "the master key is missing".into()))?;
         let password = password.ok_or(FormatError::PasswordRequired(ID))?;
         let salt = java_bytes(&master["mSalt"])
             .ok_or_else(|| FormatError::Damaged(ID, "the salt is missing".into()))?;
-        let iterations = u64_of(&master, "mIterations")
-            .filter(|i| (1..=10_000_000).contains(i))
-            .unwrap_or(0) as u32;
-        if iterations == 0 {
-            return Err(FormatError::Damaged(
-                ID,
-                "the iteration count is invalid".into(),
-            ));
-        }
+        let iterations = match u64_of(&master, "mIterations") {
+            Some(i @ 1..=MAX_ITERATIONS) => i as u32,
+            Some(i) if i > MAX_ITERATIONS => {
+                return Err(FormatError::Unsupported(
+                    ID,
+                    crypto::refuse_kdf(
+                        format!("{i} PBKDF2 rounds"),
+                        format!("FreeOTP writes {WRITTEN_ITERATIONS}"),
+                    ),
+                ));
+            }
+            _ => {
+                return Err(FormatError::Damaged(
+                    ID,
+                    "the iteration count is invalid".into(),
+                ));
+            }
+        };
         let key = match str_of(&master, "mAlgorithm") {
             "PBKDF2withHmacSHA1" => crypto::pbkdf2_sha1(password.as_bytes(), &salt, iterations),
             "PBKDF2withHmacSHA512" => crypto::pbkdf2_sha512(password.as_bytes(), &salt, iterations),
@@ -164,7 +182,7 @@ impl Importer for FreeOtp {
         let mut out = Collector::default();
         for (i, (k, v)) in map
             .iter()
-            .filter(|(k, _)| !k.ends_with("-token") && k != "masterKey")
+            .filter(|(k, _)| !k.ends_with("-token") && &**k != "masterKey")
             .enumerate()
         {
             let token_json: Option<Value> =

@@ -16,10 +16,10 @@ impl Importer for GoogleAuthenticator {
     fn import(&self, input: &Input, _: Option<&str>) -> Result<Imported, FormatError> {
         let rows = sqlite::rows(
             input.bytes,
-            "SELECT email, secret, counter, type, issuer FROM accounts",
-            5,
+            "accounts",
+            &["email", "secret", "counter", "type", "issuer"],
         )
-        .map_err(|e| FormatError::NotThisFormat(ID, e))?;
+        .map_err(|e| e.for_format(ID))?;
         let mut out = Collector::default();
         for (i, r) in rows.iter().enumerate() {
             let email = r[0].as_str();

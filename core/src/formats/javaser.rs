@@ -1,8 +1,29 @@
 //! Just enough of Java's object serialization to read a `java.util.HashMap<String, String>`,
 //! the form FreeOTP 2 writes its token store in (`0xACED 0005 …`). Anything else is refused.
+//!
+//! A stream can name a string once and refer back to it any number of times (five bytes a
+//! reference). Back-references share the one decoded string (`Rc<str>`), and the map's total
+//! size, counting every reference at the full length of its string, is bounded by the file's
+//! size: a file cannot make the reader, or whoever walks the map, do more than linear work.
+
+use std::rc::Rc;
+
+/// Most entries a map may have: FreeOTP writes two per token (the key and `…-token`) and one
+/// master key, so this is 50,000 tokens, far more than anyone keeps.
+pub const MAX_ENTRIES: usize = 100_000;
+
+/// How many times the file's size the map's strings may add up to, counting each
+/// back-reference at its string's full length. Java writes a repeated `String` object as a
+/// reference, and FreeOTP's store hardly repeats one (each value is a distinct JSON object),
+/// so a real store stays under 1×; 4× leaves room for any sharing while keeping the work of
+/// reading the map (FreeOTP parses every value as JSON) linear in the file.
+pub const MAX_EXPANSION: usize = 4;
+
+/// A map's entries, in stream order; back-references share their string.
+pub type Entries = Vec<(Rc<str>, Rc<str>)>;
 
 /// Reads a serialized `HashMap<String, String>` into key/value pairs, in stream order.
-pub fn hashmap_of_strings(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
+pub fn hashmap_of_strings(bytes: &[u8]) -> Result<Entries, String> {
     let mut r = Reader {
         b: bytes,
         at: 0,
@@ -16,7 +37,7 @@ pub fn hashmap_of_strings(bytes: &[u8]) -> Result<Vec<(String, String)>, String>
     }
     let (class, field_bytes) = r.class_desc()?;
     // The object itself takes the handle after its class description.
-    r.handles.push(String::new());
+    r.handles.push(None);
     if class != "java.util.HashMap" {
         return Err(format!("the stream holds a {class}, not a HashMap"));
     }
@@ -31,13 +52,29 @@ pub fn hashmap_of_strings(bytes: &[u8]) -> Result<Vec<(String, String)>, String>
     r.skip(4)?;
     let size = r.u32()? as usize;
     r.skip(usize::from(len) - 8)?;
-    if size > 100_000 {
-        return Err("the map is implausibly large".into());
+    if size > MAX_ENTRIES {
+        return Err(format!(
+            "the map claims {size} entries, more than FreeOTP writes ({MAX_ENTRIES} at most)"
+        ));
     }
+    // Each entry takes at least two bytes of the stream (two null references): a claim the
+    // rest of the file cannot hold is refused before anything is reserved for it.
+    if size > (bytes.len() - r.at) / 2 {
+        return Err("the map claims more entries than the stream holds".into());
+    }
+    let budget = bytes.len().saturating_mul(MAX_EXPANSION);
+    let mut total = 0usize;
     let mut out = Vec::with_capacity(size);
     for _ in 0..size {
         let key = r.string()?;
         let value = r.string()?;
+        total = total.saturating_add(key.len()).saturating_add(value.len());
+        if total > budget {
+            return Err(format!(
+                "the map's strings add up to more than {MAX_EXPANSION} times the file's size \
+                 (a stream repeating one string by reference, not a FreeOTP store)"
+            ));
+        }
         out.push((key, value));
     }
     Ok(out)
@@ -46,8 +83,9 @@ pub fn hashmap_of_strings(bytes: &[u8]) -> Result<Vec<(String, String)>, String>
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
-    /// Strings by handle (class descriptors take a handle too, recorded as empty).
-    handles: Vec<String>,
+    /// Strings by handle, shared with every reference to them (class descriptions and the
+    /// map object take a handle too, recorded as None). At most one handle per byte read.
+    handles: Vec<Option<Rc<str>>>,
 }
 
 impl Reader<'_> {
@@ -76,7 +114,9 @@ impl Reader<'_> {
         Ok(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
     }
     fn utf(&mut self, len: usize) -> Result<String, String> {
-        // Modified UTF-8 differs from UTF-8 only for NUL and supplementary characters.
+        // Modified UTF-8 differs from UTF-8 only for NUL and supplementary characters. The
+        // bytes are in the file (`take` checks), so the string is at most 3× them (each
+        // invalid byte becoming U+FFFD).
         Ok(String::from_utf8_lossy(self.take(len)?).into_owned())
     }
     /// The class name and the size of its primitive field values.
@@ -88,7 +128,7 @@ impl Reader<'_> {
         let len = self.u16()? as usize;
         let name = self.utf(len)?;
         self.skip(8)?; // serialVersionUID
-        self.handles.push(String::new());
+        self.handles.push(None);
         let _flags = self.u8()?;
         let fields = self.u16()?;
         let mut field_bytes = 0;
@@ -114,12 +154,12 @@ impl Reader<'_> {
         }
         Ok((name, field_bytes))
     }
-    fn string(&mut self) -> Result<String, String> {
+    fn string(&mut self) -> Result<Rc<str>, String> {
         match self.u8()? {
             0x74 => {
                 let len = self.u16()? as usize;
-                let s = self.utf(len)?;
-                self.handles.push(s.clone());
+                let s: Rc<str> = self.utf(len)?.into();
+                self.handles.push(Some(Rc::clone(&s)));
                 Ok(s)
             }
             0x7C => {
@@ -127,18 +167,19 @@ impl Reader<'_> {
                     self.take(8)?.try_into().map_err(|_| "bad length")?,
                 ))
                 .map_err(|_| "string too long")?;
-                let s = self.utf(len)?;
-                self.handles.push(s.clone());
+                let s: Rc<str> = self.utf(len)?.into();
+                self.handles.push(Some(Rc::clone(&s)));
                 Ok(s)
             }
             0x71 => {
                 let handle = self.u32()?.checked_sub(0x7E_0000).ok_or("bad reference")? as usize;
-                self.handles
-                    .get(handle)
-                    .cloned()
-                    .ok_or_else(|| "a reference to nothing".into())
+                match self.handles.get(handle) {
+                    Some(Some(s)) => Ok(Rc::clone(s)),
+                    Some(None) => Err("a reference to an object where a string belongs".into()),
+                    None => Err("a reference to nothing".into()),
+                }
             }
-            0x70 => Ok(String::new()),
+            0x70 => Ok(Rc::from("")),
             other => Err(format!(
                 "unexpected element 0x{other:02x} where a string belongs"
             )),
@@ -181,6 +222,8 @@ mod tests {
             map,
             vec![("a".into(), "1".into()), ("b".into(), "1".into())]
         );
+        // The reference shares the string it names.
+        assert!(Rc::ptr_eq(&map[0].1, &map[1].1));
     }
 
     #[test]

@@ -16,10 +16,10 @@ impl Importer for MicrosoftAuthenticator {
     fn import(&self, input: &Input, _: Option<&str>) -> Result<Imported, FormatError> {
         let rows = sqlite::rows(
             input.bytes,
-            "SELECT name, username, oath_secret_key, account_type FROM accounts",
-            4,
+            "accounts",
+            &["name", "username", "oath_secret_key", "account_type"],
         )
-        .map_err(|e| FormatError::NotThisFormat(ID, e))?;
+        .map_err(|e| e.for_format(ID))?;
         let mut out = Collector::default();
         for (i, r) in rows.iter().enumerate() {
             let (issuer, name) = (r[0].as_str(), r[1].as_str());

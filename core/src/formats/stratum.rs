@@ -110,8 +110,21 @@ impl Importer for Stratum {
         }
         let b = input.bytes;
         if input.is_sqlite() {
-            let rows = sqlite::rows(b, "SELECT type, issuer, username, secret, algorithm, digits, period, counter FROM authenticator", 8)
-                .map_err(|e| FormatError::NotThisFormat(ID, e))?;
+            let rows = sqlite::rows(
+                b,
+                "authenticator",
+                &[
+                    "type",
+                    "issuer",
+                    "username",
+                    "secret",
+                    "algorithm",
+                    "digits",
+                    "period",
+                    "counter",
+                ],
+            )
+            .map_err(|e| e.for_format(ID))?;
             let mut out = Collector::default();
             for (i, r) in rows.iter().enumerate() {
                 let n = |k: usize| r[k].parse::<u64>().ok();

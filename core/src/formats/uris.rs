@@ -92,6 +92,102 @@ impl Importer for WinAuth {
     }
 }
 
+/// Largest `Accounts.txt` read out of an archive: a URI is about 100 bytes, so 8 MiB is tens
+/// of thousands of accounts; a zip bomb (a few kilobytes inflating to gigabytes) stops here.
+pub const MAX_ZIPPED_LIST_BYTES: u64 = 8 << 20;
+
+/// Most end-of-archive records (and files in each) an archive may claim. Authenticator Plus
+/// writes one record listing one or two files. The ZIP reader tries every end record it finds,
+/// scanning the file again for each, and reserves room for the files a record claims: a file
+/// of many records, or of one claiming millions of files, would cost minutes or gigabytes.
+const MAX_ZIP_END_RECORDS: usize = 16;
+const MAX_ZIP_FILES: u16 = 256;
+
+/// Checks the archive's end records before the ZIP reader sees them (see
+/// [`MAX_ZIP_END_RECORDS`]).
+fn check_zip_shape(bytes: &[u8]) -> Result<(), String> {
+    const END: &[u8] = b"PK\x05\x06";
+    let mut records = 0;
+    for at in (0..bytes.len().saturating_sub(3)).filter(|&i| &bytes[i..i + 4] == END) {
+        let Some(record) = bytes.get(at..at + 22) else {
+            continue;
+        };
+        let u16_at = |i: usize| u16::from_le_bytes([record[i], record[i + 1]]);
+        let comment = usize::from(u16_at(20));
+        if at + 22 + comment > bytes.len() {
+            continue; // not a record the ZIP reader would take
+        }
+        records += 1;
+        if records > MAX_ZIP_END_RECORDS {
+            return Err(format!(
+                "the archive has more than {MAX_ZIP_END_RECORDS} end-of-archive records"
+            ));
+        }
+        let files = u16_at(10).max(u16_at(8));
+        // Any field at its maximum sends the reader to a ZIP64 record, with 64-bit counts.
+        let zip64 = files == 0xFFFF
+            || record[12..16] == [0xFF; 4]
+            || record[16..20] == [0xFF; 4]
+            || u16_at(4) == 0xFFFF
+            || u16_at(6) == 0xFFFF;
+        if zip64 {
+            return Err("it is a ZIP64 archive, which Authenticator Plus does not write".into());
+        }
+        if files > MAX_ZIP_FILES {
+            return Err(format!(
+                "the archive lists {files} files; an Authenticator Plus backup holds a few \
+                 (at most {MAX_ZIP_FILES} are read)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn open_zip(bytes: &[u8]) -> Result<zip::ZipArchive<std::io::Cursor<&[u8]>>, String> {
+    check_zip_shape(bytes)?;
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("it is not a ZIP archive ({e})"))
+}
+
+/// Reads a zipped text file, at most [`MAX_ZIPPED_LIST_BYTES`] of it: the size the archive
+/// declares is checked first, and the reading stops past the cap whatever it declared (a bomb
+/// lies about its size).
+fn read_capped(file: &mut impl Read, declared: u64, text: &mut String) -> Result<(), ZipReadError> {
+    if declared > MAX_ZIPPED_LIST_BYTES {
+        return Err(ZipReadError::TooLarge(Some(declared)));
+    }
+    // Reserve what it declares (within the cap), not more.
+    text.reserve(declared as usize);
+    let read = file
+        .take(MAX_ZIPPED_LIST_BYTES + 1)
+        .read_to_string(text)
+        .map_err(ZipReadError::Io)?;
+    if read as u64 > MAX_ZIPPED_LIST_BYTES {
+        return Err(ZipReadError::TooLarge(None));
+    }
+    Ok(())
+}
+
+enum ZipReadError {
+    TooLarge(Option<u64>),
+    Io(std::io::Error),
+}
+
+/// The error for a list past the cap: its declared size, or None when it inflated past the cap
+/// whatever it declared.
+fn too_large(declared: Option<u64>) -> String {
+    match declared {
+        Some(size) => format!(
+            "Accounts.txt inflates to {size} bytes, more than the {MAX_ZIPPED_LIST_BYTES} bytes \
+             (8 MiB) Ninsho reads from an archive"
+        ),
+        None => format!(
+            "Accounts.txt inflates to more than the {MAX_ZIPPED_LIST_BYTES} bytes (8 MiB) Ninsho \
+             reads from an archive (more than it declares: a ZIP bomb?)"
+        ),
+    }
+}
+
 /// Authenticator Plus: a ZIP encrypted with the backup password, holding `Accounts.txt`.
 pub struct AuthenticatorPlus;
 
@@ -100,7 +196,7 @@ impl Importer for AuthenticatorPlus {
         if !input.bytes.starts_with(b"PK\x03\x04") {
             return 0;
         }
-        let Ok(zip) = zip::ZipArchive::new(std::io::Cursor::new(input.bytes)) else {
+        let Ok(zip) = open_zip(input.bytes) else {
             return 0;
         };
         if zip
@@ -114,9 +210,7 @@ impl Importer for AuthenticatorPlus {
     }
     fn import(&self, input: &Input, password: Option<&str>) -> Result<Imported, FormatError> {
         let id = Self::ID;
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(input.bytes)).map_err(|e| {
-            FormatError::NotThisFormat(id, format!("it is not a ZIP archive ({e})"))
-        })?;
+        let mut zip = open_zip(input.bytes).map_err(|e| FormatError::NotThisFormat(id, e))?;
         let index = (0..zip.len())
             .find(|&i| {
                 zip.name_for_index(i)
@@ -125,10 +219,14 @@ impl Importer for AuthenticatorPlus {
             .ok_or_else(|| {
                 FormatError::NotThisFormat(id, "the archive holds no Accounts.txt".into())
             })?;
-        let encrypted = zip
+        let (encrypted, size) = zip
             .by_index_raw(index)
-            .map(|f| f.encrypted())
-            .unwrap_or(true);
+            .map(|f| (f.encrypted(), f.size()))
+            .map_err(|e| FormatError::Damaged(id, e.to_string()))?;
+        // The size the archive declares, refused before anything is inflated.
+        if size > MAX_ZIPPED_LIST_BYTES {
+            return Err(FormatError::Unsupported(id, too_large(Some(size))));
+        }
         let mut text = zeroize::Zeroizing::new(String::new());
         if encrypted {
             let password = password.ok_or(FormatError::PasswordRequired(id))?;
@@ -140,14 +238,18 @@ impl Importer for AuthenticatorPlus {
                     })?;
             // ZipCrypto's password check is one byte: a wrong password can pass it and then fail
             // the CRC or produce garbage.
-            file.read_to_string(&mut text)
-                .map_err(|_| FormatError::WrongPassword(id))?;
+            read_capped(&mut file, size, &mut text).map_err(|e| match e {
+                ZipReadError::TooLarge(size) => FormatError::Unsupported(id, too_large(size)),
+                ZipReadError::Io(_) => FormatError::WrongPassword(id),
+            })?;
         } else {
             let mut file = zip
                 .by_index(index)
                 .map_err(|e| FormatError::Damaged(id, e.to_string()))?;
-            file.read_to_string(&mut text)
-                .map_err(|e| FormatError::Damaged(id, e.to_string()))?;
+            read_capped(&mut file, size, &mut text).map_err(|e| match e {
+                ZipReadError::TooLarge(size) => FormatError::Unsupported(id, too_large(size)),
+                ZipReadError::Io(e) => FormatError::Damaged(id, e.to_string()),
+            })?;
         }
         Ok(read_list(&text, |_| {}))
     }
