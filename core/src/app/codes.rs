@@ -44,7 +44,7 @@ mod tests {
         let totp =
             uri::parse("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A&period=60").unwrap();
         let hotp =
-            uri::parse("otpauth://hotp/B:b?secret=JBSWY3DPEHPK3PXP&issuer=B&counter=5").unwrap();
+            uri::parse("otpauth://hotp/B:b?secret=MFRGGZDFMZTWQ2LK&issuer=B&counter=5").unwrap();
         let t = vault.add(&totp, false).unwrap();
         let h = vault.add(&hotp, false).unwrap();
         let time = 1_700_000_000;
