@@ -66,6 +66,8 @@ pub enum ErrorCode {
     PasswordEmpty,
     ExportWrite,
     ExportFailed,
+    /// A Google QR image file of the export is already there; nothing was written.
+    ExportExists,
     Qr,
     // The desktop.
     Clipboard,
@@ -75,6 +77,9 @@ pub enum ErrorCode {
     Trash,
     PreviewExpired,
     SettingsSave,
+    /// The person cancelled the native dialog that asks before a secret is shown. Not a
+    /// failure: the UI says nothing.
+    RevealDeclined,
     /// A request the backend could not take (Tauri's own answer to malformed arguments, which
     /// reaches the UI as plain text).
     InvalidRequest,
@@ -244,6 +249,14 @@ impl From<ExportFailure> for AppError {
         let code = match &e {
             ExportFailure::Empty => ErrorCode::ExportEmpty,
             ExportFailure::NoneReadable(_) => ErrorCode::SecretMissing,
+            ExportFailure::Exists(path) => {
+                return AppError::sentence(ErrorCode::ExportExists, &e).with_detail(
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    ),
+                );
+            }
             ExportFailure::Export(ExportError::EmptyPassword) => ErrorCode::PasswordEmpty,
             ExportFailure::Export(ExportError::Write { .. }) => ErrorCode::ExportWrite,
             ExportFailure::Export(ExportError::Qr(_)) => ErrorCode::Qr,
@@ -288,6 +301,17 @@ mod tests {
         let e = AppError::from(&FormatError::WrongPassword(FormatId::Ente));
         assert_eq!(e.code, ErrorCode::WrongPassword);
         assert_eq!(e.message, "Wrong password for this Ente Auth backup.");
+    }
+
+    #[test]
+    fn an_existing_export_file_is_named() {
+        let e = AppError::from(ExportFailure::Exists("/home/mika/phone-2-of-2.png".into()));
+        assert_eq!(e.code, ErrorCode::ExportExists);
+        assert_eq!(e.detail.as_deref(), Some("phone-2-of-2.png"));
+        assert!(
+            e.message
+                .starts_with("/home/mika/phone-2-of-2.png already exists")
+        );
     }
 
     #[test]

@@ -7,10 +7,13 @@
 //! - [`state`], [`tokens`]: what the running app holds.
 //! - `preview`, `drop`, `capture`, `clipboard`: turning what a person shows Ninsho into a
 //!   preview, and the system services the commands use.
+//! - [`confirm`]: the native dialog that asks the person before a secret is shown.
+//! - [`window`]: the main window, which never leaves the app's own pages.
 
 mod capture;
 mod clipboard;
 pub mod commands;
+pub mod confirm;
 mod drop;
 pub mod error;
 pub mod events;
@@ -18,8 +21,9 @@ mod preview;
 pub mod state;
 pub mod tokens;
 pub mod views;
+pub mod window;
 
-use tauri::{DragDropEvent, Manager, WindowEvent};
+use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
 use crate::commands::{accounts, adding, backups, settings};
 use crate::state::AppState;
@@ -39,6 +43,12 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
+        // The main window is made here, not from tauri.conf.json alone: it needs a navigation
+        // guard, which only the builder takes.
+        .setup(|app| {
+            window::create(app.handle())?;
+            Ok(())
+        })
         .on_window_event(|window, event| {
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
                 drop::dropped(window.app_handle(), paths.clone());
@@ -78,7 +88,12 @@ pub fn run() {
         ])
         .build(tauri::generate_context!());
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|app, event| {
+            if let RunEvent::Exit = event {
+                // A code Ninsho copied does not outlive it on the clipboard.
+                clipboard::clear_on_exit(app);
+            }
+        }),
         Err(e) => {
             eprintln!("Ninsho could not start: {e}");
             std::process::exit(1);

@@ -1,10 +1,10 @@
 //! What the running app holds: the open vault, what waits behind tokens (scans until they are
 //! confirmed, encrypted backups until their password is typed), the Google export parts seen
-//! this session, the clipboard guard and the settings.
+//! this session, the clipboard guard, the reveal guard and the settings.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
 use ninsho_core::app::settings::Settings;
@@ -43,6 +43,11 @@ pub struct AppState {
     pub batches: Mutex<BatchCollector>,
     /// Bumped on every copy, so an older copy's clear timer leaves a newer code alone.
     pub clipboard_generation: AtomicU64,
+    /// The last code Ninsho put on the clipboard while it may still be there (cleared on
+    /// quit if the clipboard still holds it).
+    pub clipboard_code: Mutex<Option<Zeroizing<String>>>,
+    /// A reveal's confirmation dialog is open (one at a time).
+    pub revealing: AtomicBool,
     pub settings: Mutex<Settings>,
 }
 
@@ -59,6 +64,8 @@ impl AppState {
             backups: TokenStore::new(TOKEN_TTL),
             batches: Mutex::new(BatchCollector::new()),
             clipboard_generation: AtomicU64::new(0),
+            clipboard_code: Mutex::new(None),
+            revealing: AtomicBool::new(false),
             settings: Mutex::new(Settings::load(&dir)),
             dir,
         }

@@ -323,7 +323,9 @@ pub struct ManualPreview {
     pub error: Option<AppError>,
     /// Which field the error is about.
     pub field: Option<ManualField>,
-    /// The code the entry produces now (so the person can compare with the site).
+    /// The code the entry produces now (so the person can compare with the site). Never for a
+    /// HOTP account: its next code is the one the first copy gives, and showing it here too
+    /// would show one code twice.
     pub code: Option<String>,
     pub duplicate_of: Option<String>,
 }

@@ -72,7 +72,8 @@ pub struct Session {
     pub client: Client,
     driver: Child,
     pub data: tempfile::TempDir,
-    /// Secrets (base32) that must never appear in an IPC response.
+    /// Secrets (base32) that must never appear in an IPC response or an event, spelled in
+    /// base32, hex or base64.
     pub secrets: Vec<String>,
 }
 
@@ -93,32 +94,85 @@ pub async fn save_in_file_dialog(title: &str, path: &Path) -> Result {
     type_into_file_dialog(title, path, true).await
 }
 
-async fn type_into_file_dialog(title: &str, path: &Path, replace: bool) -> Result {
+/// The ids of the mapped windows whose title matches `title` (an xdotool regular expression).
+fn windows_titled(title: &str) -> Result<Vec<String>> {
+    let found = std::process::Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", title])
+        .output()
+        .map_err(|e| format!("xdotool: {e} (make test-e2e installs it)"))?;
+    Ok(String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// Waits for a native window titled `title` (an xdotool regular expression) and returns its
+/// id.
+pub async fn wait_for_window(title: &str) -> Result<String> {
     let start = Instant::now();
-    let window = loop {
-        let found = std::process::Command::new("xdotool")
-            .args(["search", "--name", title])
-            .output()
-            .map_err(|e| format!("xdotool: {e} (make test-e2e installs it)"))?;
-        let ids = String::from_utf8_lossy(&found.stdout);
-        if let Some(id) = ids.lines().next() {
-            break id.trim().to_owned();
+    loop {
+        if let Some(id) = windows_titled(title)?.into_iter().next() {
+            return Ok(id);
         }
         if start.elapsed() > Duration::from_secs(15) {
             return Err(format!("no window titled {title:?} appeared").into());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    }
+}
+
+fn xdotool(args: &[&str]) -> Result {
+    let status = std::process::Command::new("xdotool").args(args).status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("xdotool {args:?} failed").into())
+    }
+}
+
+/// Answers the native message dialog titled `title` from the keyboard, as a person would:
+/// `Escape` cancels, `Return` confirms. With `screenshot`, the whole screen is saved first to
+/// target/e2e-screens/NAME.png. Returns once the dialog is gone.
+pub async fn answer_dialog(title: &str, key: &str, screenshot: Option<&str>) -> Result {
+    let window = wait_for_window(title).await?;
+    // The dialog maps, then GTK draws it and settles its focus.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    xdotool(&["windowfocus", "--sync", &window])?;
+    if let Some(name) = screenshot {
+        screenshot_screen(name)?;
+    }
+    xdotool(&["key", key])?;
+    let start = Instant::now();
+    while !windows_titled(title)?.is_empty() {
+        if start.elapsed() > Duration::from_secs(10) {
+            return Err(format!("the dialog {title:?} did not close on {key}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// Saves the whole X screen (native dialogs included) to target/e2e-screens/NAME.png.
+pub fn screenshot_screen(name: &str) -> Result<PathBuf> {
+    let dir = root().join("target/e2e-screens");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .map_err(|e| format!("import (ImageMagick): {e}"))?;
+    if !status.success() {
+        return Err("import -window root failed".into());
+    }
+    Ok(path)
+}
+
+async fn type_into_file_dialog(title: &str, path: &Path, replace: bool) -> Result {
+    let window = wait_for_window(title).await?;
     // The dialog maps, then GTK builds its contents; give it a moment before typing.
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let xdotool = |args: &[&str]| -> Result {
-        let status = std::process::Command::new("xdotool").args(args).status()?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("xdotool {args:?} failed").into())
-        }
-    };
     xdotool(&["windowfocus", "--sync", &window])?;
     if replace {
         xdotool(&["key", "ctrl+a"])?;
@@ -203,29 +257,55 @@ impl Session {
         Ok(session)
     }
 
-    /// Records every IPC response the webview receives, as raw text, for
+    /// Records every IPC response and every event the webview receives, as raw text, for
     /// [`Session::assert_no_secret_in_ipc`]. Tauri's `invoke` is read-only, but on Linux its
-    /// responses arrive through `fetch("ipc://localhost/<command>")`, which can be wrapped.
+    /// responses arrive through `fetch("ipc://localhost/<command>")`, which can be wrapped; and
+    /// everything Rust sends the page (events such as `drop-preview` or `accounts-changed`,
+    /// answers to `invoke`) reaches it through the callbacks in
+    /// `__TAURI_INTERNALS__.callbacks`, whose entries — those already listening and those added
+    /// later — are wrapped here.
     async fn record_ipc(&self) -> Result {
-        self.client
+        let hooked = self
+            .client
             .execute(
                 r#"
                 if (!window.__ninshoIpcLog) {
-                  window.__ninshoIpcLog = [];
+                  const log = (window.__ninshoIpcLog = []);
                   const inner = window.fetch;
                   window.fetch = async (...args) => {
                     const response = await inner(...args);
                     const url = String(args[0] && args[0].url ? args[0].url : args[0]);
                     if (url.startsWith("ipc:") || url.includes("ipc.localhost")) {
-                      window.__ninshoIpcLog.push(url + " " + (await response.clone().text()));
+                      log.push(url + " " + (await response.clone().text()));
                     }
                     return response;
                   };
+                  const callbacks = window.__TAURI_INTERNALS__ && window.__TAURI_INTERNALS__.callbacks;
+                  if (!(callbacks instanceof Map)) return false;
+                  const wrap = (f) => {
+                    if (typeof f !== "function" || f.__ninshoRecorded) return f;
+                    const recorded = (data) => {
+                      let text;
+                      try { text = JSON.stringify(data); } catch (e) { text = String(data); }
+                      log.push("callback " + text);
+                      return f(data);
+                    };
+                    recorded.__ninshoRecorded = true;
+                    return recorded;
+                  };
+                  const set = Map.prototype.set;
+                  for (const [id, f] of callbacks) set.call(callbacks, id, wrap(f));
+                  callbacks.set = function (id, f) { return set.call(this, id, wrap(f)); };
                 }
                 return true;"#,
                 vec![],
             )
             .await?;
+        if hooked != Value::Bool(true) {
+            return Err(
+                "window.__TAURI_INTERNALS__.callbacks is gone: events cannot be recorded".into(),
+            );
+        }
         Ok(())
     }
 
@@ -240,6 +320,24 @@ impl Session {
             )
             .await?;
         Ok(value)
+    }
+
+    /// Calls a command that raises a native confirmation dialog titled `title`, and answers
+    /// that dialog with `key` (see [`answer_dialog`]); returns what the call gave the page.
+    pub async fn invoke_answering(
+        &self,
+        cmd: &str,
+        args: Value,
+        title: &str,
+        key: &str,
+        screenshot: Option<&str>,
+    ) -> Result<Value> {
+        let (value, answered) = tokio::join!(
+            self.invoke(cmd, args),
+            answer_dialog(title, key, screenshot)
+        );
+        answered?;
+        value
     }
 
     pub async fn ipc_log(&self) -> Result<Vec<String>> {
@@ -257,7 +355,8 @@ impl Session {
             .unwrap_or_default())
     }
 
-    /// No recorded IPC response contains any of the session's secrets (base32, any case).
+    /// No recorded IPC response or event contains any of the session's secrets, in base32 or
+    /// hex (any case) or base64 (standard or URL-safe alphabet).
     pub async fn assert_no_secret_in_ipc(&self) -> Result<usize> {
         // What the page loaded before recording started is asked again, so it is checked too.
         for cmd in ["app_status", "list_accounts", "get_codes", "get_settings"] {
@@ -265,12 +364,22 @@ impl Session {
         }
         let log = self.ipc_log().await?;
         assert!(!log.is_empty(), "no IPC traffic was recorded");
+        assert!(
+            log.iter().any(|e| e.starts_with("callback ")),
+            "no callback (event or answer) was recorded"
+        );
+        let spellings: Vec<Spelling> = self.secrets.iter().flat_map(|s| spellings(s)).collect();
         for entry in &log {
             let upper = entry.to_uppercase();
-            for secret in &self.secrets {
+            for spelling in &spellings {
+                let found = match spelling {
+                    Spelling::AnyCase(text) => upper.contains(text.as_str()),
+                    Spelling::Exact(text) => entry.contains(text.as_str()),
+                };
                 assert!(
-                    !upper.contains(&secret.to_uppercase()),
-                    "a secret crossed the IPC boundary in: {entry}"
+                    !found,
+                    "a secret crossed the IPC boundary ({}) in: {entry}",
+                    spelling.name()
                 );
             }
         }
@@ -442,6 +551,65 @@ pub fn reference_codes(uri: &str) -> Vec<String> {
         .collect()
 }
 
+/// One way a secret can be written down.
+pub enum Spelling {
+    /// Compared without regard to case (base32, hex); held in upper case.
+    AnyCase(String),
+    /// Compared as is (base64).
+    Exact(String),
+}
+
+impl Spelling {
+    fn name(&self) -> &'static str {
+        match self {
+            Spelling::AnyCase(t) if t.chars().all(|c| c.is_ascii_hexdigit()) => "hex or base32",
+            Spelling::AnyCase(_) => "base32",
+            Spelling::Exact(_) => "base64",
+        }
+    }
+}
+
+/// A secret (base32) as base32, hex, and base64 in both alphabets. The base64 spellings stop
+/// at the last whole 3-byte group, so they are found at the start of a longer encoding too.
+pub fn spellings(base32: &str) -> Vec<Spelling> {
+    let secret = ninsho_core::otp::Secret::from_base32(base32).expect("a base32 secret");
+    let bytes = secret.as_bytes();
+    let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    let whole = &bytes[..bytes.len() / 3 * 3];
+    let standard = base64(whole, b"+/");
+    let url_safe = base64(whole, b"-_");
+    let mut out = vec![
+        Spelling::AnyCase(base32.trim_end_matches('=').to_uppercase()),
+        Spelling::AnyCase(hex),
+        Spelling::Exact(standard.clone()),
+    ];
+    if url_safe != standard {
+        out.push(Spelling::Exact(url_safe));
+    }
+    out
+}
+
+/// Base64 of `bytes` (a multiple of 3 long: no padding) with `extra` as the last two symbols.
+fn base64(bytes: &[u8], extra: &[u8; 2]) -> String {
+    let symbol = |v: u32| -> char {
+        let v = (v & 63) as u8;
+        match v {
+            0..=25 => (b'A' + v) as char,
+            26..=51 => (b'a' + v - 26) as char,
+            52..=61 => (b'0' + v - 52) as char,
+            62 => extra[0] as char,
+            _ => extra[1] as char,
+        }
+    };
+    bytes
+        .chunks_exact(3)
+        .flat_map(|c| {
+            let n = (u32::from(c[0]) << 16) | (u32::from(c[1]) << 8) | u32::from(c[2]);
+            [symbol(n >> 18), symbol(n >> 12), symbol(n >> 6), symbol(n)]
+        })
+        .collect()
+}
+
 pub fn secret_of(uri: &str) -> String {
     ninsho_core::uri::parse(uri)
         .expect("URI")
@@ -510,4 +678,30 @@ pub fn set_clipboard(content: ClipboardContent<'_>) {
 pub enum ClipboardContent<'a> {
     Text(&'a str),
     Png(&'a Path),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_is_looked_for_in_base32_hex_and_base64() {
+        // "Hello!" then 0xDEADBEEF.
+        let found: Vec<String> = spellings("JBSWY3DPEHPK3PXP")
+            .into_iter()
+            .map(|s| match s {
+                Spelling::AnyCase(t) => format!("any:{t}"),
+                Spelling::Exact(t) => format!("exact:{t}"),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "any:JBSWY3DPEHPK3PXP",
+                "any:48656C6C6F21DEADBEEF",
+                "exact:SGVsbG8h3q2+",
+                "exact:SGVsbG8h3q2-",
+            ]
+        );
+    }
 }

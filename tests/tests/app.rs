@@ -364,9 +364,10 @@ async fn import_encrypted_backup_through_the_window() -> Result {
     s.wait_for("[data-action=export]").await?.click().await?;
     s.wait_for_text("QR codes for Google Authenticator").await?;
     s.click("input[value=google-qr]").await?;
-    s.wait_for_text("I understand").await?;
-    s.click(".check input[type=checkbox]").await?;
+    s.wait_for_text("Show them only to your own phone").await?;
     s.click_button("Show QR codes").await?;
+    // Rust asks before the codes reach the page; the SHA-512 HOTP account is not counted.
+    answer_dialog("Show QR codes holding 1 account", "Return", None).await?;
     s.wait_for("[data-testid=google-qr] svg").await?;
     s.wait_for_text("Not exported — VPN (mika)").await?;
     let png = s.screenshot("export-google").await?;
@@ -385,5 +386,122 @@ async fn import_encrypted_backup_through_the_window() -> Result {
 
     let n = s.assert_no_secret_in_ipc().await?;
     println!("(g) imported; code {shown} matches; exported; {n} IPC responses checked");
+    s.stop().await
+}
+
+/// (h) Reveals need the person, not just the webview: a script in the page that calls a
+/// command showing a secret gets nothing until someone answers Ninsho's native dialog (Escape
+/// declines, Return shows); the window cannot be sent to another site.
+#[tokio::test(flavor = "multi_thread")]
+async fn reveals_wait_for_the_person() -> Result {
+    let data = new_data_dir();
+    assert!(cli(data.path(), &["add", "--yes", GITHUB]).status.success());
+    let codes = data.path().join("codes.txt");
+    std::fs::write(&codes, "aaaa-1111\nbbbb-2222\n")?;
+    let set = cli(
+        data.path(),
+        &[
+            "recovery",
+            "--set-file",
+            &codes.display().to_string(),
+            "GitHub",
+        ],
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    std::fs::remove_file(&codes)?;
+    let mut s = Session::start(Options {
+        data_dir: Some(data),
+        settings: Some(json!({"theme": "light", "language": "en", "clipboard_clear_seconds": 30, "show_next_code": true, "hide_codes": false})),
+        ..Default::default()
+    })
+    .await?;
+    s.secrets.push(secret_of(GITHUB));
+    s.code_of("GitHub").await?;
+    let list = s.invoke("list_accounts", json!({})).await?;
+    let id = list["ok"][0]["id"]
+        .as_str()
+        .ok_or("an account id")?
+        .to_owned();
+
+    // Called from the page and declined with Escape: an error, and nothing else (the declined
+    // export answers before any save dialog opens).
+    for (cmd, args, title) in [
+        (
+            "transfer_qr",
+            json!({ "id": id }),
+            "Show the QR code of GitHub",
+        ),
+        (
+            "get_recovery_codes",
+            json!({ "id": id }),
+            "Show the recovery codes of GitHub",
+        ),
+        (
+            "google_qr_codes",
+            json!({}),
+            "Show QR codes holding 1 account",
+        ),
+        (
+            "export_vault",
+            json!({ "format": "uris", "password": null }),
+            "Export 1 account",
+        ),
+    ] {
+        let answer = s.invoke_answering(cmd, args, title, "Escape", None).await?;
+        assert_eq!(answer["err"]["code"], "reveal_declined", "{cmd}: {answer}");
+        assert!(answer.get("ok").is_none(), "{cmd}: {answer}");
+    }
+    // Confirmed with Return: the script gets the codes.
+    let answer = s
+        .invoke_answering(
+            "get_recovery_codes",
+            json!({ "id": id }),
+            "Show the recovery codes of GitHub",
+            "Return",
+            None,
+        )
+        .await?;
+    assert_eq!(answer["ok"], json!(["aaaa-1111", "bbbb-2222"]), "{answer}");
+
+    // Through the window: the page says where to look, the native dialog asks, Return shows
+    // the QR code.
+    s.wait_for("button[aria-label='Actions for GitHub (alice@example.com)']")
+        .await?
+        .click()
+        .await?;
+    s.click_button("Show QR for a phone").await?;
+    s.wait_for_text("Confirm in the dialog Ninsho opened")
+        .await?;
+    answer_dialog(
+        "Show the QR code of GitHub",
+        "Return",
+        Some("reveal-confirm"),
+    )
+    .await?;
+    s.wait_for("[data-testid=transfer-qr] svg").await?;
+    s.wait_for_text("Hidden in").await?;
+
+    // Navigation away from the app is refused: the page stays Ninsho's.
+    s.client
+        .execute(
+            "setTimeout(() => { window.location.href = 'https://example.com/'; }, 0); return true;",
+            vec![],
+        )
+        .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let here = s.client.execute("return location.href;", vec![]).await?;
+    assert!(
+        here.as_str()
+            .is_some_and(|u| u.starts_with("tauri://localhost")),
+        "the window left the app: {here}"
+    );
+    s.wait_for(".bar").await?;
+
+    let n = s.assert_no_secret_in_ipc().await?;
+    println!("(h) 4 reveals declined, 2 confirmed, navigation refused; {n} IPC records checked");
     s.stop().await
 }

@@ -302,10 +302,28 @@ describe("adding", () => {
     await until(() => expect(calls.some((c) => c.cmd === "add_manual")).toBe(true));
     void secret;
   });
+
+  it("manual entry of a HOTP account shows no code, only when it will appear", async () => {
+    await renderApp({
+      preview_manual: (a) => {
+        const entry = a.entry as { kind: string };
+        return { error: null, field: null, code: entry.kind === "hotp" ? null : "492039", duplicate_of: null };
+      },
+    });
+    await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
+    await until(() => expect(screen.getByText("Enter manually")).toBeTruthy());
+    await fireEvent.click(screen.getByText("Enter manually"));
+    await until(() => screen.getByLabelText("Secret key"));
+    await fireEvent.input(screen.getByLabelText("Secret key"), { target: { value: "JBSWY3DPEHPK3PXP" } });
+    await until(() => expect(screen.getByText("Code now: 492039")).toBeTruthy(), 3000);
+    await fireEvent.change(screen.getByLabelText("Type"), { target: { value: "hotp" } });
+    await until(() => expect(screen.getByText(/A counter-based code is shown once/)).toBeTruthy(), 3000);
+    expect(screen.queryByText(/Code now/)).toBeNull();
+  });
 });
 
 describe("account actions", () => {
-  it("edit, pin, delete with confirmation, and the transfer QR only after a warning", async () => {
+  it("edit, pin, delete with confirmation, and the transfer QR (Rust asks the person first)", async () => {
     const { calls } = await renderApp({
       list_accounts: () => two,
       get_codes: codesFor(["a1", "a2"]),
@@ -329,10 +347,9 @@ describe("account actions", () => {
 
     await fireEvent.click(menuOf("GitHub (alice@example.com)"));
     await fireEvent.click(screen.getByText("Show QR for a phone"));
-    await until(() => expect(screen.getByText(/Anyone who sees this QR code/)).toBeTruthy());
-    expect(calls.some((c) => c.cmd === "transfer_qr")).toBe(false);
-    await fireEvent.click(screen.getByText("Show the QR code"));
+    // No in-page warning step: the native dialog Rust raises carries it.
     await until(() => expect(document.querySelector("[data-qr]")).toBeTruthy());
+    expect(calls.filter((c) => c.cmd === "transfer_qr")).toEqual([{ cmd: "transfer_qr", args: { id: "a1" } }]);
     expect(screen.getByText("Hidden in 60 s")).toBeTruthy();
     await fireEvent.click(screen.getAllByText("Close").find((e) => e.tagName === "BUTTON")!);
 
@@ -361,6 +378,41 @@ describe("account actions", () => {
     await fireEvent.click(screen.getByText("Save"));
     await until(() => expect(screen.getByText("Saved 3 recovery codes")).toBeTruthy());
     expect(calls.find((c) => c.cmd === "set_recovery_codes")?.args.codes).toEqual(["aaaa-1111", "bbbb-2222", "cccc-3333"]);
+  });
+});
+
+describe("reveals declined in the native dialog", () => {
+  const declined = () => {
+    throw { code: "reveal_declined", message: "Nothing was shown.", detail: null };
+  };
+
+  it("the transfer QR: the dialog closes, with no error", async () => {
+    const { calls } = await renderApp({ list_accounts: () => two, get_codes: codesFor(["a1", "a2"]), transfer_qr: declined });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    await fireEvent.click(screen.getByLabelText("Actions for GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByText("Show QR for a phone"));
+    await until(() => expect(calls.some((c) => c.cmd === "transfer_qr")).toBe(true));
+    await until(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(document.querySelector("[data-qr]")).toBeNull();
+  });
+
+  it("recovery codes: the dialog closes, with no error; other errors still show", async () => {
+    let answer: () => unknown = declined;
+    await renderApp({ list_accounts: () => two, get_codes: codesFor(["a1", "a2"]), get_recovery_codes: () => answer() });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
+    await fireEvent.click(screen.getByLabelText("Actions for GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByText("Recovery codes"));
+    await until(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.queryByRole("alert")).toBeNull();
+
+    answer = () => {
+      throw { code: "keychain_locked", message: "locked", detail: null };
+    };
+    await fireEvent.click(screen.getByLabelText("Actions for GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByText("Recovery codes"));
+    await until(() => expect(screen.getByRole("alert")).toBeTruthy());
+    await until(() => expect(screen.queryByRole("dialog")).toBeNull());
   });
 });
 

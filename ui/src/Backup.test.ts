@@ -121,19 +121,43 @@ describe("export", () => {
     expect(calls.find((c) => c.cmd === "export_vault")?.args).toEqual({ format: "aegis", password: "long enough pass" });
   });
 
-  it("plain-text formats warn and need an explicit acknowledgement; no password is sent", async () => {
-    const { dialog, calls } = await openExport({
-      export_vault: () => ({ files: ["/tmp/ninsho-otpauth.txt"], exported: 2, skipped: [] }),
-    });
+  it("plain-text formats warn; Rust's native dialog confirms them; no password is sent", async () => {
+    let answer: () => unknown = () => {
+      throw { code: "reveal_declined", message: "Nothing was shown.", detail: null };
+    };
+    const { dialog, calls } = await openExport({ export_vault: () => answer() });
     await fireEvent.click(within(dialog).getByLabelText(/otpauth link list/));
-    await until(() => expect(within(dialog).getByRole("alert").textContent).toMatch(/unencrypted/));
+    await until(() => expect(dialog.querySelector(".warning")?.textContent).toMatch(/unencrypted/));
+    expect(within(dialog).queryByRole("checkbox")).toBeNull();
     const save = within(dialog).getByText("Save…") as HTMLButtonElement;
-    expect(save.disabled).toBe(true);
-    await fireEvent.click(within(dialog).getByLabelText("I understand"));
-    await until(() => expect(save.disabled).toBe(false));
+    expect(save.disabled).toBe(false);
+    // Declined in the native dialog: nothing happens, no error, the dialog stays.
     await fireEvent.click(save);
     await until(() => expect(calls.some((c) => c.cmd === "export_vault")).toBe(true));
     expect(calls.find((c) => c.cmd === "export_vault")?.args).toEqual({ format: "uris", password: null });
+    await until(() => expect(save.disabled).toBe(false));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByRole("dialog", { name: "Export accounts" })).toBeTruthy();
+
+    answer = () => ({ files: ["/tmp/ninsho-otpauth.txt"], exported: 2, skipped: [] });
+    await fireEvent.click(save);
+    await until(() => expect(screen.getByText("Exported 2 account(s) to /tmp/ninsho-otpauth.txt")).toBeTruthy());
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("a Google QR image already there is named, and nothing is written", async () => {
+    const { dialog } = await openExport({
+      export_vault: () => {
+        throw { code: "export_exists", message: "/tmp/phone-2-of-2.png already exists; nothing was exported", detail: "phone-2-of-2.png" };
+      },
+    });
+    await fireEvent.click(within(dialog).getByLabelText(/QR codes for Google Authenticator/));
+    await fireEvent.click(within(dialog).getByText("Save as images…"));
+    await until(() =>
+      expect(screen.getByRole("alert").textContent).toBe(
+        "phone-2-of-2.png is already there; nothing was exported. Choose another name or an empty folder.",
+      ),
+    );
   });
 
   it("Google Authenticator QR codes are shown one at a time, with what cannot be exported", async () => {
@@ -142,7 +166,6 @@ describe("export", () => {
       google_qr_codes: () => ({ svgs: [svg(1), svg(2)], exported: 12, skipped: ["Steam (mika): Steam codes cannot be exported"] }),
     });
     await fireEvent.click(within(dialog).getByLabelText(/QR codes for Google Authenticator/));
-    await fireEvent.click(within(dialog).getByLabelText("I understand"));
     await fireEvent.click(within(dialog).getByText("Show QR codes"));
     await until(() => expect(within(dialog).getByText("QR code 1 of 2 (12 account(s) in all)")).toBeTruthy());
     expect(dialog.querySelector("[data-testid=google-qr] svg")?.getAttribute("data-page")).toBe("1");

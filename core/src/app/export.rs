@@ -105,6 +105,12 @@ pub enum ExportFailure {
     Export(#[from] ExportError),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    /// A numbered Google QR file is already there: nothing was written, nothing replaced.
+    #[error(
+        "{} already exists; nothing was exported (choose another name or an empty folder)",
+        .0.display()
+    )]
+    Exists(PathBuf),
 }
 
 /// An account a format cannot hold, and why.
@@ -221,9 +227,7 @@ pub fn write(
         ExportFormat::GoogleQr => {
             let qr = export::google_qr(accounts)?;
             let files = google_qr_paths(dest, qr.images.len());
-            for (png, path) in qr.images.iter().zip(&files) {
-                export::write_private(path, png)?;
-            }
+            write_new_files(&files, &qr.images)?;
             let skipped = skipped(accounts, qr.skipped);
             Ok(Exported {
                 files,
@@ -232,6 +236,59 @@ pub fn write(
             })
         }
     }
+}
+
+/// Writes each of `files` (owner-only) with its bytes, never replacing anything: if any of them
+/// exists, nothing is written; one that appears meanwhile stops the export and removes the
+/// files this call created.
+fn write_new_files(files: &[PathBuf], contents: &[Vec<u8>]) -> Result<(), ExportFailure> {
+    if let Some(taken) = files.iter().find(|p| p.symlink_metadata().is_ok()) {
+        return Err(ExportFailure::Exists(taken.clone()));
+    }
+    let mut created: Vec<&Path> = Vec::new();
+    let undo = |created: &[&Path]| {
+        for path in created {
+            let _ = std::fs::remove_file(path);
+        }
+    };
+    for (path, bytes) in files.iter().zip(contents) {
+        match write_new(path, bytes) {
+            Ok(()) => created.push(path),
+            Err(e) => {
+                undo(&created);
+                return Err(if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    ExportFailure::Exists(path.clone())
+                } else {
+                    ExportError::Write {
+                        path: path.clone(),
+                        source: e,
+                    }
+                    .into()
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates `path` (it must not exist: create-new, so a file or link put there is never
+/// followed or replaced), owner-only, with `bytes`; a half-written file is removed.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if written.is_err() {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+    }
+    written
 }
 
 /// Google Authenticator export QR codes as SVG, to show one by one to a phone.
@@ -382,5 +439,61 @@ mod tests {
             vec![folder.join("ninsho-google-export-1-of-1.png")]
         );
         assert!(done.files[0].exists());
+    }
+
+    #[test]
+    fn google_images_never_replace_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // Enough accounts for two images (10 per code).
+        let many: Vec<Account> = (0..12)
+            .map(|i| {
+                uri::parse(&format!(
+                    "otpauth://totp/Site{i}:mika?secret=JBSWY3DPEHPK3PXP&issuer=Site{i}"
+                ))
+                .unwrap()
+            })
+            .collect();
+        let dest = dir.path().join("phone.png");
+        let first = dir.path().join("phone-1-of-2.png");
+        let second = dir.path().join("phone-2-of-2.png");
+        std::fs::write(&second, b"someone else's file").unwrap();
+        let e = write(ExportFormat::GoogleQr, &dest, &many, None).unwrap_err();
+        assert!(
+            matches!(&e, ExportFailure::Exists(p) if *p == second),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("phone-2-of-2.png"), "{e}");
+        assert!(!first.exists(), "nothing is written when one file exists");
+        assert_eq!(std::fs::read(&second).unwrap(), b"someone else's file");
+
+        // A dangling link is not followed either.
+        std::fs::remove_file(&second).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("elsewhere.png"), &first).unwrap();
+            let e = write(ExportFormat::GoogleQr, &dest, &many, None).unwrap_err();
+            assert!(
+                matches!(&e, ExportFailure::Exists(p) if *p == first),
+                "{e:?}"
+            );
+            assert!(!dir.path().join("elsewhere.png").exists());
+            std::fs::remove_file(&first).unwrap();
+        }
+
+        let done = write(ExportFormat::GoogleQr, &dest, &many, None).unwrap();
+        assert_eq!(done.files, vec![first.clone(), second.clone()]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&first).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // The same export again finds its own files there and leaves them alone.
+        let before = std::fs::read(&first).unwrap();
+        assert!(matches!(
+            write(ExportFormat::GoogleQr, &dest, &many, None),
+            Err(ExportFailure::Exists(_))
+        ));
+        assert_eq!(std::fs::read(&first).unwrap(), before);
     }
 }

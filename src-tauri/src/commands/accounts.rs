@@ -8,6 +8,7 @@ use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
 use super::{Result, changed, id};
+use crate::confirm::{self, Reveal};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::views::{
@@ -223,16 +224,24 @@ pub async fn delete_account<R: Runtime>(
     Ok(())
 }
 
-/// The account's recovery codes: shown because the person asked to see them.
+/// The account's recovery codes, once the person confirmed in a native dialog (none stored:
+/// nothing to show, nothing to ask).
 #[tauri::command]
-pub async fn get_recovery_codes(state: State<'_, AppState>, id: String) -> Result<Vec<String>> {
+pub async fn get_recovery_codes<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<String>> {
     let id = self::id(&id)?;
-    state.with_vault(|v| {
-        Ok(v.recovery_codes(id)?
-            .iter()
-            .map(|c| c.to_string())
-            .collect())
-    })
+    let (label, codes) = state.with_vault(|v| {
+        let codes = v.recovery_codes(id)?;
+        Ok((v.get(id)?.label(), codes))
+    })?;
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    confirm::ask(&app, &Reveal::RecoveryCodes { label })?;
+    Ok(codes.iter().map(|c| c.as_str().to_owned()).collect())
 }
 
 #[tauri::command]
@@ -252,12 +261,22 @@ pub async fn set_recovery_codes(
     })
 }
 
-/// The account as an otpauth QR code for a phone to scan. The UI asks for confirmation first
-/// and hides it after a minute.
+/// The account as an otpauth QR code for a phone to scan, once the person confirmed in a
+/// native dialog. The UI hides it after a minute.
 #[tauri::command]
-pub async fn transfer_qr(state: State<'_, AppState>, id: String) -> Result<TransferQr> {
+pub async fn transfer_qr<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<TransferQr> {
     let id = self::id(&id)?;
     let account = state.with_vault(|v| Ok(v.account(id)?))?;
+    confirm::ask(
+        &app,
+        &Reveal::TransferQr {
+            label: account.label(),
+        },
+    )?;
     let uri = Zeroizing::new(ninsho_core::uri::format(&account));
     let svg = ninsho_core::formats::export::qr_svg(&uri, 240).map_err(|e| {
         AppError::new(

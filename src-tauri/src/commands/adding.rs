@@ -3,7 +3,7 @@
 
 use ninsho_core::app::add::{self, AddReport};
 use ninsho_core::app::manual::ManualEntry;
-use ninsho_core::otp::{self, Account, Generator};
+use ninsho_core::otp::{self, Account, Generator, OtpType};
 use tauri::image::Image;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -99,7 +99,8 @@ pub async fn open_image<R: Runtime>(
     )))
 }
 
-/// Checks the manual-entry form as it is typed and shows the code it would produce.
+/// Checks the manual-entry form as it is typed and shows the code it would produce (a
+/// time-based one: a HOTP code is shown once, when it is first copied).
 #[tauri::command]
 pub async fn preview_manual(
     state: State<'_, AppState>,
@@ -116,9 +117,7 @@ pub async fn preview_manual(
             });
         }
     };
-    let generator = Generator::new(&account.params, &account.secret)
-        .map_err(|e| AppError::new(ErrorCode::InvalidAccount, e.to_string()))?;
-    let code = generator.code_at(otp::now()).value;
+    let code = shown_code(&account, otp::now())?;
     let duplicate_of = state
         .with_vault(|v| Ok(v.find_duplicate(&account).ok().flatten()))
         .ok()
@@ -127,9 +126,17 @@ pub async fn preview_manual(
     Ok(ManualPreview {
         error: None,
         field: None,
-        code: Some(code),
+        code,
         duplicate_of,
     })
+}
+
+/// The code the manual form shows for `account` at `now`: a time-based account's current
+/// code; none for HOTP, whose code for the counter typed is the one its first copy gives.
+fn shown_code(account: &Account, now: u64) -> Result<Option<String>> {
+    let generator = Generator::new(&account.params, &account.secret)
+        .map_err(|e| AppError::new(ErrorCode::InvalidAccount, e.to_string()))?;
+    Ok((account.params.otp_type != OtpType::Hotp).then(|| generator.code_at(now).value))
 }
 
 #[tauri::command]
@@ -234,4 +241,33 @@ pub async fn trash_source(state: State<'_, AppState>, token: String) -> Result<(
     })?;
     state.imports.take(&token);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ninsho_core::otp::Algorithm;
+
+    fn entry(kind: OtpType) -> ManualEntry {
+        ManualEntry {
+            issuer: "Example".into(),
+            name: "mika".into(),
+            // RFC 4226's key, "12345678901234567890".
+            secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+            kind,
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            period: 30,
+            counter: 0,
+        }
+    }
+
+    #[test]
+    fn the_manual_form_shows_a_totp_code_and_no_hotp_code() {
+        let totp = entry(OtpType::Totp).account().unwrap();
+        // RFC 6238's SHA-1 vector at T = 59 s: 94287082 (8 digits), 287082 in 6.
+        assert_eq!(shown_code(&totp, 59).unwrap().as_deref(), Some("287082"));
+        let hotp = entry(OtpType::Hotp).account().unwrap();
+        assert_eq!(shown_code(&hotp, 59).unwrap(), None);
+    }
 }

@@ -11,6 +11,7 @@ use tauri_plugin_dialog::DialogExt;
 use zeroize::Zeroizing;
 
 use super::Result;
+use crate::confirm::{self, Reveal};
 use crate::error::{AppError, ErrorCode};
 use crate::preview;
 use crate::state::{AppState, LockedBackup};
@@ -114,8 +115,9 @@ pub async fn discard_backup(state: State<'_, AppState>, token: String) -> Result
     Ok(())
 }
 
-/// Exports every account: asks where (in Rust), then writes the file owner-only and
-/// atomically. `password` is needed for the encrypted Aegis vault only.
+/// Exports every account: a format anyone can read first needs the person's yes in a native
+/// dialog; then asks where (in Rust), and writes the file owner-only and atomically.
+/// `password` is needed for the encrypted Aegis vault only.
 #[tauri::command]
 pub async fn export_vault<R: Runtime>(
     app: AppHandle<R>,
@@ -127,6 +129,14 @@ pub async fn export_vault<R: Runtime>(
     let password = password.as_deref().map(String::as_str);
     export::check(format, password)?;
     let accounts = state.with_vault(|v| Ok(export::accounts(v)?))?;
+    if !format.is_encrypted() {
+        confirm::ask(
+            &app,
+            &Reveal::PlainExport {
+                accounts: accounts.accounts.len(),
+            },
+        )?;
+    }
     let picked = app
         .dialog()
         .file()
@@ -141,10 +151,23 @@ pub async fn export_vault<R: Runtime>(
     ))
 }
 
-/// Google Authenticator export QR codes to show one by one for a phone to scan. The UI asks
-/// for confirmation first; these codes hold every secret.
+/// Google Authenticator export QR codes to show one by one for a phone to scan. These codes
+/// hold every secret: they leave Rust only once the person confirmed in a native dialog.
 #[tauri::command]
-pub async fn google_qr_codes(state: State<'_, AppState>) -> Result<GoogleQrCodes> {
+pub async fn google_qr_codes<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<GoogleQrCodes> {
     let accounts = state.with_vault(|v| Ok(export::accounts(v)?))?;
-    Ok(export::google_qr_svgs(&accounts, GOOGLE_QR_SIZE)?.into())
+    let shown = export::google_qr_svgs(&accounts, GOOGLE_QR_SIZE)?;
+    // No code to show (no account fits Google's format): only the list of what was skipped.
+    if !shown.svgs.is_empty() {
+        confirm::ask(
+            &app,
+            &Reveal::GoogleQr {
+                accounts: shown.exported,
+            },
+        )?;
+    }
+    Ok(shown.into())
 }

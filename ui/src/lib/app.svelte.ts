@@ -84,7 +84,7 @@ class AppModel {
   });
 
   t = (key: Key, vars: Record<string, string | number> = {}) => translate(this.lang, key, vars);
-  errorText = (e: Pick<AppError, "code">) => errorText(this.lang, e);
+  errorText = (e: Pick<AppError, "code"> & Partial<Pick<AppError, "detail">>) => errorText(this.lang, e);
 
   async start() {
     try {
@@ -167,8 +167,11 @@ class AppModel {
     setTimeout(() => (this.toasts = this.toasts.filter((t) => t.id !== id)), kind === "error" ? 7000 : 3500);
   }
 
+  /** Says what went wrong; a reveal the person declined in Ninsho's own dialog is no error. */
   fail(e: unknown) {
-    this.toast(this.errorText(asAppError(e)), "error");
+    const error = asAppError(e);
+    if (isDeclined(error)) return;
+    this.toast(this.errorText(error), "error");
   }
 
   async copy(account: AccountView, next = false) {
@@ -242,6 +245,11 @@ class AppModel {
     if (this.settings.theme === "light" || this.settings.theme === "dark") return this.settings.theme;
     return prefersDark ? "dark" : "light";
   }
+}
+
+/** The person said no in the native dialog that asks before a secret is shown. */
+export function isDeclined(e: unknown): boolean {
+  return asAppError(e).code === "reveal_declined";
 }
 
 export const app = new AppModel();

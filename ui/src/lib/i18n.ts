@@ -68,9 +68,11 @@ const en = {
   "recovery.empty": "No recovery codes stored yet.",
   "recovery.saved": "Saved {n} recovery codes",
   "transfer.title": "Move {label} to a phone",
-  "transfer.warning": "Anyone who sees this QR code can generate your login codes. Show it only to scan it with your own phone, where nobody can look or take a picture.",
-  "transfer.show": "Show the QR code",
+  "transfer.hint": "Scan it with your own phone, where nobody can look or take a picture.",
   "transfer.hides": "Hidden in {s} s",
+  "transfer.hidden": "The QR code is hidden.",
+  "transfer.again": "Show again",
+  "reveal.waiting": "Confirm in the dialog Ninsho opened to show it.",
   "preview.title": "Add accounts",
   "preview.found": "Found {n} account(s)",
   "preview.duplicate": "Already in Ninsho as {label}",
@@ -126,7 +128,6 @@ const en = {
   "export.mismatch": "The passwords differ.",
   "export.plain.warning": "This file holds your secret keys unencrypted: anyone who gets it can produce your login codes. Keep it offline and delete it when you are done.",
   "export.google.warning": "These QR codes hold your secret keys: anyone who sees or photographs them can produce your login codes. Show them only to your own phone.",
-  "export.understood": "I understand",
   "export.save": "Save…",
   "export.google.save": "Save as images…",
   "export.google.show": "Show QR codes",
@@ -144,6 +145,7 @@ const en = {
   "manual.secret": "Secret key",
   "manual.secret.hint": "Letters A–Z and digits 2–7; spaces and dashes are fine",
   "manual.preview": "Code now: {code}",
+  "manual.preview.hotp": "A counter-based code is shown once: when you copy it after adding the account.",
   "manual.advanced": "Advanced",
   "manual.kind": "Type",
   "manual.kind.totp": "Time-based (TOTP)",
@@ -248,9 +250,11 @@ const ja: Record<Key, string> = {
   "recovery.empty": "リカバリーコードはまだ保存されていません。",
   "recovery.saved": "リカバリーコードを {n} 件保存しました",
   "transfer.title": "{label} をスマートフォンに移す",
-  "transfer.warning": "この QR コードを見た人は誰でもあなたのログインコードを作れます。誰にも見られず撮影もされない場所で、自分のスマートフォンで読み取るときだけ表示してください。",
-  "transfer.show": "QR コードを表示",
+  "transfer.hint": "誰にも見られず撮影もされない場所で、自分のスマートフォンで読み取ってください。",
   "transfer.hides": "{s} 秒後に非表示",
+  "transfer.hidden": "QR コードを非表示にしました。",
+  "transfer.again": "もう一度表示",
+  "reveal.waiting": "表示するには、Ninsho が開いたダイアログで確認してください。",
   "preview.title": "アカウントを追加",
   "preview.found": "{n} 件のアカウントが見つかりました",
   "preview.duplicate": "{label} として登録済み",
@@ -306,7 +310,6 @@ const ja: Record<Key, string> = {
   "export.mismatch": "パスワードが一致しません。",
   "export.plain.warning": "このファイルには秘密鍵が暗号化されずに含まれます。手に入れた人は誰でもログインコードを作れます。オフラインで保管し、用が済んだら削除してください。",
   "export.google.warning": "この QR コードには秘密鍵が含まれます。見たり撮影したりした人は誰でもログインコードを作れます。自分のスマートフォンにだけ見せてください。",
-  "export.understood": "理解しました",
   "export.save": "保存…",
   "export.google.save": "画像として保存…",
   "export.google.show": "QR コードを表示",
@@ -324,6 +327,7 @@ const ja: Record<Key, string> = {
   "manual.secret": "秘密鍵",
   "manual.secret.hint": "英字 A〜Z と数字 2〜7。スペースやハイフンは入っていても構いません",
   "manual.preview": "現在のコード：{code}",
+  "manual.preview.hotp": "カウンターベースのコードは、追加したあとにコピーしたときに一度だけ表示されます。",
   "manual.advanced": "詳細設定",
   "manual.kind": "種類",
   "manual.kind.totp": "時間ベース（TOTP）",
@@ -403,6 +407,7 @@ const enErrors: Record<ErrorCode, string> = {
   export_empty: "There is no account to export.",
   password_empty: "Choose a password: it protects the file.",
   export_write: "The export could not be written there. Choose another folder.",
+  export_exists: "{detail} is already there; nothing was exported. Choose another name or an empty folder.",
   export_failed: "The export failed; nothing was written.",
   qr: "The account could not be drawn as a QR code.",
   clipboard: "The clipboard could not be used.",
@@ -413,6 +418,7 @@ const enErrors: Record<ErrorCode, string> = {
   preview_expired: "This preview has expired; scan the code again.",
   settings_save: "The settings could not be saved.",
   invalid_request: "Something went wrong.",
+  reveal_declined: "Nothing was shown.",
 };
 
 const jaErrors: Record<ErrorCode, string> = {
@@ -453,6 +459,7 @@ const jaErrors: Record<ErrorCode, string> = {
   export_empty: "書き出すアカウントがありません。",
   password_empty: "ファイルを保護するパスワードを決めてください。",
   export_write: "そこには書き出せませんでした。別のフォルダーを選んでください。",
+  export_exists: "{detail} がすでにあるため、何も書き出していません。別の名前か空のフォルダーを選んでください。",
   export_failed: "書き出しに失敗しました。何も書き込まれていません。",
   qr: "アカウントを QR コードとして描けませんでした。",
   clipboard: "クリップボードを使えませんでした。",
@@ -463,6 +470,7 @@ const jaErrors: Record<ErrorCode, string> = {
   preview_expired: "このプレビューは期限切れです。もう一度スキャンしてください。",
   settings_save: "設定を保存できませんでした。",
   invalid_request: "問題が発生しました。",
+  reveal_declined: "何も表示していません。",
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, ja };
@@ -486,9 +494,10 @@ export function translate(lang: Lang, key: Key, vars: Record<string, string | nu
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ""));
 }
 
-/** What an error from Rust says, in the person's language. */
-export function errorText(lang: Lang, error: { code: ErrorCode }): string {
-  return errorTables[lang][error.code];
+/** What an error from Rust says, in the person's language ({detail}: the error's detail, such as
+ * the name of a file that is in the way). */
+export function errorText(lang: Lang, error: { code: ErrorCode; detail?: string | null }): string {
+  return errorTables[lang][error.code].replace("{detail}", error.detail ?? "");
 }
 
 export const allKeys = Object.keys(en) as Key[];

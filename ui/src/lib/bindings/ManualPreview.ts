@@ -12,6 +12,8 @@ error: AppError | null,
  */
 field: ManualField | null, 
 /**
- * The code the entry produces now (so the person can compare with the site).
+ * The code the entry produces now (so the person can compare with the site). Never for a
+ * HOTP account: its next code is the one the first copy gives, and showing it here too
+ * would show one code twice.
  */
 code: string | null, duplicate_of: string | null, };
