@@ -844,6 +844,34 @@ fn newer_vault_is_refused_and_untouched() {
 }
 
 #[test]
+fn a_backup_that_cannot_be_refreshed_is_reported() {
+    let (dir, _store, mut vault) = setup();
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    // Where the backup is staged, a folder that cannot be removed nor written over.
+    let blocker = dir.path().join("vault.json.bak.tmp");
+    std::fs::create_dir(&blocker).unwrap();
+    std::fs::write(blocker.join("keep"), b"x").unwrap();
+    vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    assert!(
+        vault
+            .notices()
+            .iter()
+            .any(|n| matches!(n, Notice::BackupNotRefreshed { .. })),
+        "{:?}",
+        vault.notices()
+    );
+    // The vault itself was saved.
+    assert_eq!(listed_in_file(&dir), 2);
+}
+
+fn listed_in_file(dir: &tempfile::TempDir) -> usize {
+    Metadata::parse(file_text(dir).as_bytes())
+        .unwrap()
+        .accounts
+        .len()
+}
+
+#[test]
 fn failed_save_leaves_the_previous_file() {
     let (dir, _store, mut vault) = setup();
     vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
