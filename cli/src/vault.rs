@@ -260,11 +260,21 @@ pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<
 
 /// Reads every secret so that accounts whose keychain item is missing or damaged can be named.
 /// A keychain that cannot be used at all is said once; the list is shown all the same.
+/// Items that no listed account owns are named too (they are never deleted on their own).
 fn check_items(vault: &mut Vault) {
     if let Err(e) = vault.unlock_all() {
         eprintln!(
             "ninsho-cli: note: the keychain cannot be read now, so accounts are listed unchecked: {e}"
         );
+        return;
+    }
+    if let Ok(orphans) = vault.orphans()
+        && !orphans.is_empty()
+    {
+        let notice = ninsho_core::vault::Notice::Orphans {
+            count: orphans.len(),
+        };
+        eprintln!("ninsho-cli: note: {notice} (see `ninsho-cli orphans`)");
     }
 }
 

@@ -212,13 +212,9 @@ impl Vault {
                 Err(e) => return Err(e),
             }
         }
-        if let Ok(orphans) = vault.orphans()
-            && !orphans.is_empty()
-        {
-            vault.notices.push(Notice::Orphans {
-                count: orphans.len(),
-            });
-        }
+        // Orphans are not looked for here: opening touches the keychain only to finish
+        // interrupted changes, so a slow or locked keychain never delays opening. `orphans`
+        // is asked where the keychain is read anyway (listing, the app's status).
         Ok(vault)
     }
 
