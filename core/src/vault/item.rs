@@ -153,9 +153,21 @@ impl Item {
             created: account.created,
             folder: self.folder.as_deref(),
         };
-        // JSON escapes can make the text longer than its parts; leave room so the buffer is
-        // never reallocated (which would leave a copy of the key behind).
-        let mut out = Zeroizing::new(Vec::with_capacity(4 * MAX_ITEM_BYTES));
+        // Parts that alone exceed the limit are refused before any text is made. The rest
+        // become at most six bytes of JSON per byte (`\u0000`) plus the field names, so a
+        // buffer of that size is never reallocated (which would leave a copy of the key).
+        let parts = self.owner.len()
+            + secret.len()
+            + self.recovery_codes.iter().map(|c| c.len()).sum::<usize>()
+            + account.issuer.as_ref().map_or(0, String::len)
+            + account.name.len()
+            + self.folder.as_ref().map_or(0, String::len);
+        if parts > MAX_ITEM_BYTES {
+            return Err(ItemError::TooLarge { size: parts });
+        }
+        let mut out = Zeroizing::new(Vec::with_capacity(
+            6 * parts + 512 + 4 * self.recovery_codes.len(),
+        ));
         serde_json::to_writer(&mut *out, &record).map_err(|_| ItemError::Damaged)?;
         if out.len() > MAX_ITEM_BYTES {
             return Err(ItemError::TooLarge { size: out.len() });

@@ -270,29 +270,48 @@ impl Vault {
     fn reload(&mut self) -> Result<(), VaultError> {
         let (meta, notices) = self.files.load()?;
         self.notices.extend(notices);
-        let meta = match meta {
-            Some(meta) => Some(meta),
-            None if self.fresh => {
-                rebuild_into(&self.files, self.store.as_ref()).map(|(meta, notices)| {
-                    self.notices.extend(notices);
-                    meta
-                })
-            }
-            None => None,
-        };
         if let Some(meta) = meta {
-            self.fresh = false;
-            if meta.vault_id != self.meta.vault_id {
-                self.cache.clear();
-                self.problems.clear();
-            }
-            self.meta = meta;
-            let known: std::collections::HashSet<Uuid> =
-                self.meta.accounts.iter().map(|a| a.id).collect();
-            self.cache.retain(|id, _| known.contains(id));
-            self.problems.retain(|id, _| known.contains(id));
+            self.adopt(meta);
         }
         Ok(())
+    }
+
+    /// Takes `meta` (just read or rebuilt) as the vault's state.
+    fn adopt(&mut self, meta: Metadata) {
+        self.fresh = false;
+        if meta.vault_id != self.meta.vault_id {
+            self.cache.clear();
+            self.problems.clear();
+        }
+        self.meta = meta;
+        let known: std::collections::HashSet<Uuid> =
+            self.meta.accounts.iter().map(|a| a.id).collect();
+        self.cache.retain(|id, _| known.contains(id));
+        self.problems.retain(|id, _| known.contains(id));
+    }
+
+    /// Before the first account of a folder without a vault file is saved under a new vault
+    /// id: the keychain may know this folder's vault after all (it was locked when the vault
+    /// opened), and then that vault is rebuilt and added to instead. Only here, not on every
+    /// re-read, so a locked or slow keychain never delays reading the list.
+    fn rebuild_if_fresh(&mut self) {
+        if !self.fresh || self.files.path().exists() {
+            return;
+        }
+        if let Some((meta, notices)) = rebuild_into(&self.files, self.store.as_ref()) {
+            self.notices.extend(notices);
+            self.adopt(meta);
+        }
+    }
+
+    /// The order after every listed account.
+    fn next_order(&self) -> u64 {
+        self.meta
+            .accounts
+            .iter()
+            .map(|a| a.order + 1)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Applies `change` to a fresh copy of the metadata and saves it atomically; the vault in
@@ -383,14 +402,9 @@ impl Vault {
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
         let mut results = Vec::with_capacity(accounts.len());
         let mut new: Vec<NewAccount> = Vec::new();
+        self.rebuild_if_fresh();
         let created = now();
-        let mut order = self
-            .meta
-            .accounts
-            .iter()
-            .map(|a| a.order + 1)
-            .max()
-            .unwrap_or(0);
+        let mut order = self.next_order();
         for account in accounts {
             if let Err(e) = account.params.validate() {
                 results.push(Err(e.into()));

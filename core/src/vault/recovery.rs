@@ -190,13 +190,7 @@ impl Vault {
             if orphans.is_empty() {
                 return Ok(0);
             }
-            let order = v
-                .meta
-                .accounts
-                .iter()
-                .map(|a| a.order + 1)
-                .max()
-                .unwrap_or(0);
+            let order = v.next_order();
             v.update(|m| {
                 for (i, o) in orphans.iter().enumerate() {
                     m.accounts

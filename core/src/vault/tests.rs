@@ -636,6 +636,35 @@ fn the_keychain_alone_rebuilds_a_lost_vault() {
 }
 
 #[test]
+fn a_vault_lost_while_the_keychain_was_locked_is_rebuilt_before_the_next_add() {
+    let (dir, store, mut vault) = setup();
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let vault_id = vault.vault_id();
+    drop(vault);
+    std::fs::remove_file(dir.path().join(FILE)).unwrap();
+    std::fs::remove_file(dir.path().join(BACKUP)).unwrap();
+    store.locked.store(true, Ordering::SeqCst);
+    let mut vault = reopen(&dir, &store);
+    assert!(
+        vault.accounts().is_empty(),
+        "nothing to rebuild from while locked"
+    );
+    store.locked.store(false, Ordering::SeqCst);
+    // Reading the list does not touch the keychain; the first add rebuilds, then adds.
+    vault.refresh().unwrap();
+    assert!(vault.accounts().is_empty());
+    vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    assert_eq!(
+        vault.vault_id(),
+        vault_id,
+        "the folder's vault, not a new one"
+    );
+    let labels: Vec<String> = vault.accounts().iter().map(AccountMeta::label).collect();
+    assert_eq!(labels, ["A (a)", "B (b)"]);
+    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 1 }));
+}
+
+#[test]
 fn a_restored_older_vault_offers_the_newer_accounts_back() {
     let (dir, store, mut vault) = setup();
     vault
