@@ -184,7 +184,11 @@ fn convert(content: &Value) -> Result<Imported, FormatError> {
     let mut out = Collector::default();
     for (i, e) in entries.iter().enumerate() {
         let (issuer, name) = (str_of(e, "issuer"), str_of(e, "name"));
-        out.push(|| label(issuer, name, i), entry(e, issuer, name));
+        out.push_id(
+            || label(issuer, name, i),
+            str_of(e, "uuid"),
+            entry(e, issuer, name),
+        );
     }
     Ok(out.done())
 }

@@ -19,12 +19,29 @@ pub struct EntryError {
 pub struct Collector {
     pub accounts: Vec<Account>,
     pub errors: Vec<EntryError>,
+    /// The source's own id of each account, in the same order (`None` where it has none).
+    ids: Vec<Option<String>>,
 }
 
 impl Collector {
     pub fn push(&mut self, entry: impl FnOnce() -> String, result: Result<Account, String>) {
+        self.push_id(entry, "", result);
+    }
+
+    /// [`Collector::push`] for a format whose entries carry their own id (Aegis's `uuid`):
+    /// a backup written again later names the same entry the same way. An empty id is none.
+    pub fn push_id(
+        &mut self,
+        entry: impl FnOnce() -> String,
+        id: &str,
+        result: Result<Account, String>,
+    ) {
         match result {
-            Ok(a) => self.accounts.push(a),
+            Ok(a) => {
+                self.accounts.push(a);
+                let id = id.trim();
+                self.ids.push((!id.is_empty()).then(|| id.to_owned()));
+            }
             Err(message) => self.errors.push(EntryError {
                 entry: entry(),
                 message,
@@ -36,6 +53,7 @@ impl Collector {
         super::Imported {
             accounts: self.accounts,
             errors: self.errors,
+            ids: self.ids,
         }
     }
 }

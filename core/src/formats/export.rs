@@ -38,11 +38,10 @@ fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// Aegis vault content (version 3) for these accounts.
-fn aegis_content(accounts: &[Account]) -> Value {
+/// Aegis vault content (version 3) for these accounts, each with its entry uuid.
+fn aegis_content<'a>(accounts: impl Iterator<Item = (String, &'a Account)>) -> Value {
     let entries: Vec<Value> = accounts
-        .iter()
-        .map(|a| {
+        .map(|(id, a)| {
             let p = &a.params;
             let mut info = json!({
                 "secret": a.secret.to_base32().as_str(),
@@ -55,7 +54,7 @@ fn aegis_content(accounts: &[Account]) -> Value {
             }
             json!({
                 "type": p.otp_type.as_str(),
-                "uuid": uuid(),
+                "uuid": id,
                 "name": a.name,
                 "issuer": a.issuer.clone().unwrap_or_default(),
                 "note": "",
@@ -73,12 +72,32 @@ fn pretty(v: &Value) -> Zeroizing<String> {
     Zeroizing::new(serde_json::to_string_pretty(v).unwrap_or_default())
 }
 
+/// Fresh entry uuids, as a new export has.
+fn fresh_ids(accounts: &[Account]) -> impl Iterator<Item = (String, &Account)> {
+    accounts.iter().map(|a| (uuid(), a))
+}
+
+/// Entry uuids that stay the same from one file to the next, as Aegis's automatic backups
+/// keep them.
+fn kept_ids(entries: &[(uuid::Uuid, Account)]) -> impl Iterator<Item = (String, &Account)> {
+    entries.iter().map(|(id, a)| (id.to_string(), a))
+}
+
 /// An unencrypted Aegis vault (`aegis-export-plain.json`).
 pub fn aegis_plain(accounts: &[Account]) -> Zeroizing<String> {
+    aegis_plain_file(aegis_content(fresh_ids(accounts)))
+}
+
+/// [`aegis_plain`] with each entry's uuid given, as successive Aegis backups keep them.
+pub fn aegis_plain_with_ids(entries: &[(uuid::Uuid, Account)]) -> Zeroizing<String> {
+    aegis_plain_file(aegis_content(kept_ids(entries)))
+}
+
+fn aegis_plain_file(content: Value) -> Zeroizing<String> {
     pretty(&json!({
         "version": 1,
         "header": { "slots": null, "params": null },
-        "db": aegis_content(accounts),
+        "db": content,
     }))
 }
 
@@ -92,6 +111,18 @@ pub fn aegis_encrypted(
     accounts: &[Account],
     password: &str,
 ) -> Result<Zeroizing<String>, ExportError> {
+    aegis_encrypted_file(aegis_content(fresh_ids(accounts)), password)
+}
+
+/// [`aegis_encrypted`] with each entry's uuid given, as successive Aegis backups keep them.
+pub fn aegis_encrypted_with_ids(
+    entries: &[(uuid::Uuid, Account)],
+    password: &str,
+) -> Result<Zeroizing<String>, ExportError> {
+    aegis_encrypted_file(aegis_content(kept_ids(entries)), password)
+}
+
+fn aegis_encrypted_file(content: Value, password: &str) -> Result<Zeroizing<String>, ExportError> {
     if password.is_empty() {
         return Err(ExportError::EmptyPassword);
     }
@@ -104,7 +135,7 @@ pub fn aegis_encrypted(
     let wrapped = crypto::aes_gcm_seal(slot_key.as_ref(), &key_nonce, master.as_ref())
         .ok_or(ExportError::Crypto)?;
     let (wrapped_key, key_tag) = wrapped.split_at(wrapped.len() - 16);
-    let content = Zeroizing::new(serde_json::to_vec(&aegis_content(accounts)).unwrap_or_default());
+    let content = Zeroizing::new(serde_json::to_vec(&content).unwrap_or_default());
     let sealed =
         crypto::aes_gcm_seal(master.as_ref(), &db_nonce, &content).ok_or(ExportError::Crypto)?;
     let (db, db_tag) = sealed.split_at(sealed.len() - 16);

@@ -228,6 +228,8 @@ impl<'a> Input<'a> {
 pub struct Imported {
     pub accounts: Vec<Account>,
     pub errors: Vec<EntryError>,
+    /// The source's own id of each account, where the format has one (see [`Import::id`]).
+    pub ids: Vec<Option<String>>,
 }
 
 /// One foreign format. Its [`FormatId`] comes from the `formats!` table.
@@ -263,6 +265,15 @@ pub struct Import {
     pub format: FormatId,
     pub accounts: Vec<Account>,
     pub errors: Vec<EntryError>,
+    ids: Vec<Option<String>>,
+}
+
+impl Import {
+    /// The backup's own id of `accounts[index]` (Aegis's entry `uuid`), which stays the same
+    /// from one backup to the next; `None` where the format has no ids.
+    pub fn id(&self, index: usize) -> Option<&str> {
+        self.ids.get(index).and_then(|id| id.as_deref())
+    }
 }
 
 /// Reads a backup: the format is detected from the content unless `format` names it.
@@ -284,6 +295,7 @@ pub fn import(
         format,
         accounts: imported.accounts,
         errors: imported.errors,
+        ids: imported.ids,
     })
 }
 

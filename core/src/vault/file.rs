@@ -168,22 +168,10 @@ impl VaultFiles {
 
     pub fn lock(&self) -> Result<LockGuard, VaultError> {
         let lock_path = self.dir.join(LOCK);
-        let handle = self
-            .lock
-            .try_clone()
-            .map_err(io_error(&lock_path, "lock the vault"))?;
-        let start = Instant::now();
-        loop {
-            match handle.try_lock() {
-                Ok(()) => return Ok(LockGuard(handle)),
-                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
-                    std::thread::sleep(Duration::from_millis(15));
-                }
-                Err(std::fs::TryLockError::WouldBlock) => return Err(VaultError::Busy),
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(io_error(&lock_path, "lock the vault")(e));
-                }
-            }
+        match lock_waiting(&self.lock, LOCK_WAIT) {
+            Ok(handle) => Ok(LockGuard(handle)),
+            Err(LockWait::Busy) => Err(VaultError::Busy),
+            Err(LockWait::Io(e)) => Err(io_error(&lock_path, "lock the vault")(e)),
         }
     }
 
@@ -283,6 +271,30 @@ impl VaultFiles {
         }
         sync_dir(&self.dir);
         Ok(notices)
+    }
+}
+
+/// Why a lock could not be taken.
+pub(crate) enum LockWait {
+    /// Another process held it for the whole wait.
+    Busy,
+    Io(std::io::Error),
+}
+
+/// Takes the exclusive lock on `file` through a handle of its own (the same open file, so the
+/// same lock), waiting up to `wait` for another process to let it go. The caller unlocks it.
+pub(crate) fn lock_waiting(file: &File, wait: Duration) -> Result<File, LockWait> {
+    let handle = file.try_clone().map_err(LockWait::Io)?;
+    let start = Instant::now();
+    loop {
+        match handle.try_lock() {
+            Ok(()) => return Ok(handle),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(Duration::from_millis(15));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(LockWait::Busy),
+            Err(std::fs::TryLockError::Error(e)) => return Err(LockWait::Io(e)),
+        }
     }
 }
 

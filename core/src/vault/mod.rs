@@ -22,7 +22,7 @@
 
 mod codes;
 mod duplicates;
-mod file;
+pub(crate) mod file;
 pub mod item;
 mod journal;
 pub mod keychain;
@@ -225,6 +225,11 @@ impl Vault {
 
     pub fn dir(&self) -> &Path {
         self.files.dir()
+    }
+
+    /// The keychain this vault keeps its secrets in (followed folders keep theirs there too).
+    pub(crate) fn store(&self) -> Arc<dyn SecretStore> {
+        self.store.clone()
     }
 
     /// The metadata file.
