@@ -60,7 +60,7 @@ impl std::fmt::Display for OutputFormat {
 }
 
 /// Reads a password from a file (first line), or asks on the terminal.
-fn password(
+pub(crate) fn password(
     file: Option<&Path>,
     prompt: &str,
     confirm: bool,

@@ -74,6 +74,8 @@ pub struct VaultAccountJson<'a> {
     pub last_used: Option<u64>,
     /// `missing` or `damaged` when the account's keychain item cannot be used; else null.
     pub problem: Option<ninsho_core::vault::ItemProblem>,
+    /// The followed folder the account came from (see `ninsho-cli follow`); else null.
+    pub source: Option<ninsho_core::follow::Source>,
     /// Only with `--show-secret` (show): the account as an otpauth:// URI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<zeroize::Zeroizing<String>>,
@@ -99,12 +101,18 @@ impl<'a> VaultAccountJson<'a> {
             created: meta.created,
             last_used: meta.last_used,
             problem: None,
+            source: None,
             uri: None,
         }
     }
 
     pub fn with_problem(mut self, problem: Option<ninsho_core::vault::ItemProblem>) -> Self {
         self.problem = problem;
+        self
+    }
+
+    pub fn with_source(mut self, source: Option<ninsho_core::follow::Source>) -> Self {
+        self.source = source;
         self
     }
 }

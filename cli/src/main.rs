@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 bad input or a failed operation (the message on stderr names the
 //! problem), 2 usage, 3 the OS keychain cannot be used (missing, locked or refusing).
 
+mod follow;
 mod interop;
 mod json;
 mod scan;
@@ -211,10 +212,69 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Follow a folder another authenticator backs up into (Aegis's automatic backups,
+    /// synced from a phone): its newest backup's accounts are added and kept up to date.
+    Follow {
+        #[command(subcommand)]
+        command: FollowCommand,
+    },
     /// Where the vault is, how many accounts it holds, and whether the keychain can be used.
     Status {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FollowCommand {
+    /// Start following a folder: the app is recognised from its newest backup, the backup's
+    /// password (asked on the terminal, or read from --password-file) is kept in the keychain,
+    /// and its accounts are added.
+    Add {
+        dir: PathBuf,
+        /// Read the backups' password from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The followed folders and their state.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the newest backup of every followed folder (or of DIR) now.
+    ///
+    /// New entries are added, changed ones updated; an entry gone from the backup is never
+    /// deleted: its account is marked removed (`follow keep` keeps it, `rm` deletes it).
+    /// Exit code 1 when a folder needs attention (a password, a confirmation, a missing folder).
+    Now {
+        /// A followed folder (its path or id); default every one.
+        dir: Option<String>,
+        /// Apply a newest backup that holds no entries (marks every account from it removed).
+        #[arg(long)]
+        accept_empty: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enter a folder's new password (after it was changed in the app that writes the backups).
+    Password {
+        /// The followed folder (its path or id).
+        dir: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep an account that is no longer in its folder's backup, as an account of this computer.
+    Keep {
+        /// Issuer, name or id.
+        query: String,
+    },
+    /// Stop following a folder; every account that came from it stays.
+    Remove {
+        /// The followed folder (its path or id).
+        dir: String,
     },
 }
 
@@ -332,6 +392,26 @@ fn main() -> ExitCode {
             yes,
         } => interop::export(format.0, &output, password_file.as_deref(), yes),
         Command::Status { json } => vault::status(json),
+        Command::Follow { command } => match command {
+            FollowCommand::Add {
+                dir,
+                password_file,
+                json,
+            } => follow::add(&dir, password_file.as_deref(), json),
+            FollowCommand::List { json } => follow::list(json),
+            FollowCommand::Now {
+                dir,
+                accept_empty,
+                json,
+            } => follow::now(dir.as_deref(), accept_empty, json),
+            FollowCommand::Password {
+                dir,
+                password_file,
+                json,
+            } => follow::password(&dir, password_file.as_deref(), json),
+            FollowCommand::Keep { query } => follow::keep(&query),
+            FollowCommand::Remove { dir } => follow::remove(&dir),
+        },
         Command::Orphans {
             restore,
             delete,

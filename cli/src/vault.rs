@@ -25,7 +25,7 @@ pub(crate) fn open() -> Result<Vault, Failure> {
 }
 
 /// The one account a query names; several matches are listed and refused.
-fn one(vault: &Vault, query: &str) -> Result<AccountMeta, Failure> {
+pub(crate) fn one(vault: &Vault, query: &str) -> Result<AccountMeta, Failure> {
     let mut matches = vault.find(query);
     match matches.len() {
         0 => Err(Failure::input(format!(
@@ -282,11 +282,16 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
     let mut vault = open()?;
     check_items(&mut vault);
     let accounts = vault.accounts();
+    let mut sources = sources(&vault);
     if as_json {
         json::print(
             &accounts
                 .iter()
-                .map(|a| VaultAccountJson::new(a).with_problem(vault.problem(a.id)))
+                .map(|a| {
+                    VaultAccountJson::new(a)
+                        .with_problem(vault.problem(a.id))
+                        .with_source(sources.remove(&a.id))
+                })
                 .collect::<Vec<_>>(),
         );
         return Ok(ExitCode::SUCCESS);
@@ -306,14 +311,39 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
             .problem(a.id)
             .map(|p| format!("  ! {}", p.advice()))
             .unwrap_or_default();
+        let source = sources.get(&a.id).map(source_text).unwrap_or_default();
         println!(
-            "{}  {}{}  [{kind}]{problem}",
+            "{}  {}{}  [{kind}]{source}{problem}",
             &a.id.to_string()[..8],
             if a.pinned { "★ " } else { "" },
             a.label()
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where each account from a followed folder came from. The list is still printed when the
+/// followed folders' file cannot be read (said on stderr).
+fn sources(vault: &Vault) -> std::collections::HashMap<Uuid, ninsho_core::follow::Source> {
+    match ninsho_core::follow::Follows::open(vault).and_then(|f| f.sources(vault)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ninsho-cli: note: {e}");
+            Default::default()
+        }
+    }
+}
+
+fn source_text(s: &ninsho_core::follow::Source) -> String {
+    let mut text = format!("  (from {}", s.app);
+    if s.removed.is_some() {
+        text.push_str(", removed from the backup: `follow keep` or `rm`");
+    }
+    if s.edited_here {
+        text.push_str(", edited here");
+    }
+    text.push(')');
+    text
 }
 
 pub fn code(query: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<ExitCode, Failure> {
@@ -342,7 +372,9 @@ pub fn show(query: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, F
         None
     };
     check_items(&mut vault);
-    let mut view = VaultAccountJson::new(&meta).with_problem(vault.problem(meta.id));
+    let mut view = VaultAccountJson::new(&meta)
+        .with_problem(vault.problem(meta.id))
+        .with_source(sources(&vault).remove(&meta.id));
     if let Some(account) = &full {
         view.account.secret = Some(account.secret.to_base32());
         view.uri = Some(uri::format(account));
@@ -359,6 +391,17 @@ pub fn show(query: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, F
     println!("pinned:    {}", if view.pinned { "yes" } else { "no" });
     if let Some(problem) = view.problem {
         println!("problem:   {}", problem.advice());
+    }
+    if let Some(source) = &view.source {
+        println!("from:      {} backups in {}", source.app, source.path);
+        if source.removed.is_some() {
+            println!(
+                "           no longer in the backup: `ninsho-cli follow keep` keeps it, `ninsho-cli rm` deletes it"
+            );
+        }
+        if source.edited_here {
+            println!("           edited here: the backup's changes to its name are not applied");
+        }
     }
     if let Some(uri) = &view.uri {
         println!("uri:       {}", uri.as_str());

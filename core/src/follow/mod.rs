@@ -162,19 +162,34 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What one look at a folder did. Labels are the accounts' labels as listed.
+/// An account a look changed, with its label as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Changed {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub id: Uuid,
+    pub label: String,
+}
+
+impl PartialEq<&str> for Changed {
+    fn eq(&self, other: &&str) -> bool {
+        self.label == *other
+    }
+}
+
+/// What one look at a folder did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Report {
     pub folder: FolderInfo,
     /// The backup applied by this look (`None`: nothing new, or nothing could be applied).
     pub file: Option<String>,
-    pub added: Vec<String>,
-    pub updated: Vec<String>,
-    pub removed: Vec<String>,
-    pub returned: Vec<String>,
+    pub added: Vec<Changed>,
+    pub updated: Vec<Changed>,
+    pub removed: Vec<Changed>,
+    pub returned: Vec<Changed>,
     /// Changed in the backup, kept as edited in Ninsho.
-    pub kept_local: Vec<String>,
+    pub kept_local: Vec<Changed>,
     pub skipped: Vec<Skipped>,
     /// Entries that could not be used (the entry and why).
     pub failed: Vec<Skipped>,
@@ -659,6 +674,10 @@ fn apply(
     };
     let plan = plan::plan(&folder.entries, &entries, local, now());
     let label = |vault: &Vault, id: Uuid| vault.get(id).map(|m| m.label()).unwrap_or_default();
+    let changed = |vault: &Vault, id: Uuid| Changed {
+        id,
+        label: label(vault, id),
+    };
     for (id, i) in &plan.update {
         let a = entries[*i].account;
         let mut params = a.params;
@@ -673,7 +692,10 @@ fn apply(
             ..AccountEdit::default()
         };
         match vault.edit(*id, &edit) {
-            Ok(m) => report.updated.push(m.label()),
+            Ok(m) => report.updated.push(Changed {
+                id: *id,
+                label: m.label(),
+            }),
             Err(e) => report.failed.push(Skipped {
                 file: a.label(),
                 reason: e.to_string(),
@@ -721,7 +743,10 @@ fn apply(
         match result {
             Ok(id) => {
                 if let Ok(m) = vault.get(id) {
-                    report.added.push(m.label());
+                    report.added.push(Changed {
+                        id,
+                        label: m.label(),
+                    });
                     tracked.push(new_entry(id, e, m.clone()));
                     taken.insert(id);
                 }
@@ -757,7 +782,10 @@ fn apply(
             let e = &entries[*i];
             match result.map(|id| (id, vault.get(id).cloned())) {
                 Ok((id, Ok(m))) => {
-                    report.added.push(m.label());
+                    report.added.push(Changed {
+                        id,
+                        label: m.label(),
+                    });
                     tracked.push(new_entry(id, e, m));
                 }
                 Ok((_, Err(err))) | Err(err) => report.failed.push(Skipped {
@@ -767,9 +795,13 @@ fn apply(
             }
         }
     }
-    report.removed = plan.removed.iter().map(|id| label(vault, *id)).collect();
-    report.returned = plan.returned.iter().map(|id| label(vault, *id)).collect();
-    report.kept_local = plan.kept_local.iter().map(|id| label(vault, *id)).collect();
+    report.removed = plan.removed.iter().map(|id| changed(vault, *id)).collect();
+    report.returned = plan.returned.iter().map(|id| changed(vault, *id)).collect();
+    report.kept_local = plan
+        .kept_local
+        .iter()
+        .map(|id| changed(vault, *id))
+        .collect();
     folder.entries = tracked;
     Ok(())
 }

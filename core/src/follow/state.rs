@@ -51,6 +51,31 @@ pub enum FolderState {
     KeychainUnavailable,
 }
 
+impl FolderState {
+    /// What the state means, in words (the app has its own, translated).
+    pub fn describe(&self) -> String {
+        match self {
+            FolderState::New => "not looked at yet".into(),
+            FolderState::Ok => "up to date".into(),
+            FolderState::NeedsPassword => "the backups' password is needed (it may have been \
+                changed in the app that writes them); nothing changes until it is entered"
+                .into(),
+            FolderState::Missing => "the folder is missing or cannot be read; nothing changed, \
+                and it is looked at again later"
+                .into(),
+            FolderState::NoBackup => "no complete backup is in the folder yet".into(),
+            FolderState::Empty { file, accounts } => format!(
+                "the newest backup, {file}, has no entries; nothing was changed. If the other \
+                 app really has no accounts now, confirm it, and the {accounts} accounts from \
+                 this folder are marked removed (not deleted)"
+            ),
+            FolderState::KeychainUnavailable => {
+                "the keychain cannot be used now; nothing changed".into()
+            }
+        }
+    }
+}
+
 /// One entry of the folder's backups that Ninsho applied, and the account it became.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tracked {
