@@ -159,9 +159,8 @@ fn print_reports(vault: &mut Vault, reports: &[Report], as_json: bool) {
     }
     for r in reports {
         print_folder(&r.folder);
-        if r.file.is_none() && !matches!(r.folder.state, FolderState::Ok) {
-            // The state line says why nothing was applied.
-        } else if r.file.is_none() {
+        // When nothing was applied for another reason, the state line says why.
+        if r.file.is_none() && r.folder.state == FolderState::Ok {
             println!("  nothing new");
         }
         for a in &r.added {
