@@ -32,6 +32,14 @@ const COMMANDS: &[&str] = &[
     "discard_backup",
     "export_vault",
     "google_qr_codes",
+    "followed_folders",
+    "follow_folder",
+    "follow_unlock",
+    "discard_follow",
+    "follow_password",
+    "follow_check",
+    "unfollow",
+    "resolve_removed",
 ];
 
 fn main() {

@@ -75,7 +75,7 @@ pub struct VaultAccountJson<'a> {
     /// `missing` or `damaged` when the account's keychain item cannot be used; else null.
     pub problem: Option<ninsho_core::vault::ItemProblem>,
     /// The followed folder the account came from (see `ninsho-cli follow`); else null.
-    pub source: Option<ninsho_core::follow::Source>,
+    pub source: Option<ninsho_core::follow::Origin>,
     /// Only with `--show-secret` (show): the account as an otpauth:// URI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<zeroize::Zeroizing<String>>,
@@ -111,7 +111,7 @@ impl<'a> VaultAccountJson<'a> {
         self
     }
 
-    pub fn with_source(mut self, source: Option<ninsho_core::follow::Source>) -> Self {
+    pub fn with_source(mut self, source: Option<ninsho_core::follow::Origin>) -> Self {
         self.source = source;
         self
     }

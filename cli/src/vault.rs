@@ -324,7 +324,7 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
 
 /// Where each account from a followed folder came from. The list is still printed when the
 /// followed folders' file cannot be read (said on stderr).
-fn sources(vault: &Vault) -> std::collections::HashMap<Uuid, ninsho_core::follow::Source> {
+fn sources(vault: &Vault) -> std::collections::HashMap<Uuid, ninsho_core::follow::Origin> {
     match ninsho_core::follow::Follows::open(vault).and_then(|f| f.sources(vault)) {
         Ok(s) => s,
         Err(e) => {
@@ -334,7 +334,7 @@ fn sources(vault: &Vault) -> std::collections::HashMap<Uuid, ninsho_core::follow
     }
 }
 
-fn source_text(s: &ninsho_core::follow::Source) -> String {
+fn source_text(s: &ninsho_core::follow::Origin) -> String {
     let mut text = format!("  (from {}", s.app);
     if s.removed.is_some() {
         text.push_str(", removed from the backup: `follow keep` or `rm`");

@@ -9,6 +9,7 @@ use ninsho_core::app::export::ExportFailure;
 use ninsho_core::app::manual::ManualError;
 use ninsho_core::app::read::ReadError;
 use ninsho_core::app::settings::SaveError;
+use ninsho_core::follow::FollowError;
 use ninsho_core::formats::FormatError;
 use ninsho_core::formats::export::ExportError;
 use ninsho_core::otp::SecretError;
@@ -69,6 +70,17 @@ pub enum ErrorCode {
     /// A Google QR image file of the export is already there; nothing was written.
     ExportExists,
     Qr,
+    // Followed backup folders.
+    FollowNotAFolder,
+    FollowNoBackup,
+    FollowAlready,
+    FollowUnknown,
+    /// The account is not marked removed in a followed folder's backup (any more).
+    FollowNotMarked,
+    FollowState,
+    FollowStateNewer,
+    FollowPasswordTooLong,
+    FollowFailed,
     // The desktop.
     Clipboard,
     ClipboardEmpty,
@@ -276,6 +288,32 @@ impl From<ManualError> for AppError {
             ManualError::Secret(SecretError::TooLong) => ErrorCode::SecretTooLong,
             ManualError::Params(_) => ErrorCode::InvalidAccount,
             ManualError::NameRequired => ErrorCode::NameRequired,
+        };
+        AppError::sentence(code, &e)
+    }
+}
+
+impl From<FollowError> for AppError {
+    fn from(e: FollowError) -> Self {
+        let e = match e {
+            FollowError::Vault(v) => return v.into(),
+            FollowError::Keychain(k) => return k.into(),
+            other => other,
+        };
+        let code = match &e {
+            FollowError::Vault(_) | FollowError::Keychain(_) => ErrorCode::FollowFailed,
+            FollowError::NotAFolder(_) => ErrorCode::FollowNotAFolder,
+            FollowError::NoBackup(_) => ErrorCode::FollowNoBackup,
+            FollowError::PasswordRequired(_) => ErrorCode::PasswordRequired,
+            FollowError::WrongPassword(_) => ErrorCode::WrongPassword,
+            FollowError::PasswordTooLong => ErrorCode::FollowPasswordTooLong,
+            FollowError::AlreadyFollowed(_) => ErrorCode::FollowAlready,
+            FollowError::NotFollowed(_) | FollowError::Ambiguous(_) => ErrorCode::FollowUnknown,
+            FollowError::NotMarked => ErrorCode::FollowNotMarked,
+            FollowError::State { .. } | FollowError::StateDamaged { .. } => ErrorCode::FollowState,
+            FollowError::StateNewer(_) => ErrorCode::FollowStateNewer,
+            FollowError::Busy => ErrorCode::VaultBusy,
+            FollowError::Random => ErrorCode::FollowFailed,
         };
         AppError::sentence(code, &e)
     }

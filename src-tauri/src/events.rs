@@ -15,6 +15,8 @@ pub enum AppEvent {
     DropPreview,
     /// A backup file was dropped on the window: a `BackupStep`.
     DropBackup,
+    /// A followed folder was looked at (its state may have changed). No payload.
+    FollowChanged,
 }
 
 impl AppEvent {
@@ -23,6 +25,7 @@ impl AppEvent {
             AppEvent::AccountsChanged => "accounts-changed",
             AppEvent::DropPreview => "drop-preview",
             AppEvent::DropBackup => "drop-backup",
+            AppEvent::FollowChanged => "follow-changed",
         }
     }
 }
@@ -43,6 +46,7 @@ mod tests {
             AppEvent::AccountsChanged,
             AppEvent::DropPreview,
             AppEvent::DropBackup,
+            AppEvent::FollowChanged,
         ] {
             assert_eq!(
                 serde_json::to_value(event).unwrap(),

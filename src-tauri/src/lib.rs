@@ -7,6 +7,7 @@
 //! - [`state`], [`tokens`]: what the running app holds.
 //! - `preview`, `drop`, `capture`, `clipboard`: turning what a person shows Ninsho into a
 //!   preview, and the system services the commands use.
+//! - `following`: looking at followed backup folders when they change.
 //! - [`confirm`]: the native dialog that asks the person before a secret is shown.
 //! - [`window`]: the main window, which never leaves the app's own pages.
 
@@ -17,6 +18,7 @@ pub mod confirm;
 mod drop;
 pub mod error;
 pub mod events;
+mod following;
 mod preview;
 pub mod state;
 pub mod tokens;
@@ -25,7 +27,7 @@ pub mod window;
 
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
-use crate::commands::{accounts, adding, backups, settings};
+use crate::commands::{accounts, adding, backups, following as follow, settings};
 use crate::state::AppState;
 
 /// Builds and runs the app.
@@ -47,6 +49,7 @@ pub fn run() {
         // guard, which only the builder takes.
         .setup(|app| {
             window::create(app.handle())?;
+            following::start(app.handle());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -83,6 +86,14 @@ pub fn run() {
             backups::discard_backup,
             backups::export_vault,
             backups::google_qr_codes,
+            follow::followed_folders,
+            follow::follow_folder,
+            follow::follow_unlock,
+            follow::discard_follow,
+            follow::follow_password,
+            follow::follow_check,
+            follow::unfollow,
+            follow::resolve_removed,
             settings::get_settings,
             settings::set_settings,
         ])

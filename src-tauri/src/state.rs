@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
 use ninsho_core::app::settings::Settings;
+use ninsho_core::follow::watch::Watcher;
 use ninsho_core::formats::FormatId;
 use ninsho_core::otp::Account;
 use ninsho_core::uri::migration::BatchCollector;
@@ -49,6 +50,10 @@ pub struct AppState {
     /// A reveal's confirmation dialog is open (one at a time).
     pub revealing: AtomicBool,
     pub settings: Mutex<Settings>,
+    /// A folder chosen to follow, waiting for its backups' password. Never sent to the UI.
+    pub follow_pending: TokenStore<PathBuf>,
+    /// Watches the followed folders (see `following`).
+    pub watcher: Mutex<Option<Watcher>>,
 }
 
 fn open_vault(dir: &Path) -> Result<Vault, AppError> {
@@ -67,6 +72,8 @@ impl AppState {
             clipboard_code: Mutex::new(None),
             revealing: AtomicBool::new(false),
             settings: Mutex::new(Settings::load(&dir)),
+            follow_pending: TokenStore::new(TOKEN_TTL),
+            watcher: Mutex::new(None),
             dir,
         }
     }

@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use ninsho_core::app::keychain::KeychainStatus;
 use ninsho_core::app::manual::ManualField;
+use ninsho_core::follow::Origin;
 use ninsho_core::otp::{Account, OtpType};
 use ninsho_core::scan::OtherKindCode;
 use ninsho_core::vault::{AccountMeta, ItemProblem, KeychainState, Notice, NoticeKind};
@@ -99,6 +100,8 @@ pub struct AccountView {
     pub group: Option<String>,
     /// Icon key chosen by the person; `null`: match the issuer.
     pub icon: Option<String>,
+    /// The followed backup folder it came from (and whether its backup still holds it).
+    pub source: Option<Origin>,
 }
 
 impl From<&AccountMeta> for AccountView {
@@ -113,6 +116,7 @@ impl From<&AccountMeta> for AccountView {
             pinned: a.pinned,
             group: a.group.clone(),
             icon: a.icon.clone(),
+            source: None,
         }
     }
 }

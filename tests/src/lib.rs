@@ -183,6 +183,17 @@ async fn type_into_file_dialog(title: &str, path: &Path, replace: bool) -> Resul
     Ok(())
 }
 
+/// The standard output of a command that must have succeeded (else its output is the failure).
+pub fn ok(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Runs ninsho-cli on a data folder (the same vault the app opens).
 pub fn cli(data: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(cli_binary())

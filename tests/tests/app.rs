@@ -289,7 +289,7 @@ async fn import_encrypted_backup_through_the_window() -> Result {
     )
     .await?;
     s.wait_for_text("is an encrypted Ente Auth backup").await?;
-    let field = s.wait_for("#b-password").await?;
+    let field = s.wait_for("#p-password").await?;
     field.send_keys("not the password").await?;
     s.click_button("Unlock").await?;
     s.wait_for_text("Wrong password").await?;

@@ -43,16 +43,6 @@ fn app_peak_kib() -> Option<u64> {
         .ok()
 }
 
-fn ok(out: std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn vault_id(data: &Path) -> String {
     let text = std::fs::read_to_string(data.join("vault.json")).expect("vault.json");
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");

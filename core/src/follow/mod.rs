@@ -141,7 +141,7 @@ pub struct FolderInfo {
 /// Where an account came from, for the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct Source {
+pub struct Origin {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub folder: Uuid,
     pub path: String,
@@ -259,7 +259,7 @@ impl Follows {
     }
 
     /// Where each account that came from a followed folder came from.
-    pub fn sources(&self, vault: &Vault) -> Result<HashMap<Uuid, Source>, FollowError> {
+    pub fn sources(&self, vault: &Vault) -> Result<HashMap<Uuid, Origin>, FollowError> {
         let guard = self.file.lock()?;
         let state = self.file.load(&guard)?;
         let mut out = HashMap::new();
@@ -270,7 +270,7 @@ impl Follows {
                 };
                 out.insert(
                     t.account,
-                    Source {
+                    Origin {
                         folder: f.id,
                         path: f.path.display().to_string(),
                         app: f.format.title().to_owned(),
@@ -531,6 +531,11 @@ fn recognise(path: &Path, password: Option<&str>) -> Result<Recognised, FollowEr
     Err(FollowError::NoBackup(path.to_path_buf()))
 }
 
+/// Most files one look reads: the newest that are newer than the applied one. Each may cost a
+/// key derivation (Aegis's scrypt), so a folder full of broken or half-synced files costs a
+/// bounded time per look, not minutes.
+const MAX_TRIES: usize = 4;
+
 /// Looks at one folder: finds its newest complete backup and applies it. The folder's state
 /// says what was found; an error is returned only when the vault itself cannot be used.
 fn look(vault: &mut Vault, folder: &mut Folder, accept_empty: bool) -> Result<Report, FollowError> {
@@ -585,7 +590,17 @@ fn look_inner(
     if folder.encrypted && keys.password.is_none() {
         return Ok(FolderState::NeedsPassword);
     }
-    for c in candidates {
+    for (tried, c) in candidates.into_iter().enumerate() {
+        if tried == MAX_TRIES {
+            report.skipped.push(Skipped {
+                file: c.name.clone(),
+                reason: format!(
+                    "not read: the {MAX_TRIES} newer files could not be used; older ones are \
+                     looked at once those are complete or removed"
+                ),
+            });
+            break;
+        }
         if let Some(applied) = &folder.applied
             && c.order() <= applied.order()
         {
@@ -619,7 +634,7 @@ fn look_inner(
             .iter()
             .filter(|t| t.removed.is_none() && vault.get(t.account).is_ok())
             .count();
-        if import.accounts.is_empty() && import.errors.is_empty() && active > 0 && !accept_empty {
+        if import.accounts.is_empty() && active > 0 && !accept_empty {
             return Ok(FolderState::Empty {
                 file: c.name.clone(),
                 accounts: active,

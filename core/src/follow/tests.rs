@@ -377,3 +377,40 @@ fn a_folder_without_backups_or_not_a_folder_is_refused_clearly() {
         Err(FollowError::NotFollowed(_))
     ));
 }
+
+#[test]
+fn a_folder_full_of_unusable_newer_files_costs_a_bounded_look() {
+    let (_data, mut vault) = vault();
+    let mut phone = Phone::new(&[account("GitHub", "me", 1)]);
+    phone.backup();
+    let follows = Follows::open(&vault).unwrap();
+    follows
+        .add(&mut vault, phone.path(), Some(PASSWORD))
+        .unwrap();
+    // Fifty newer "backups" that each cost a key derivation (a valid slot for the password)
+    // before their content fails: without a bound, every look would derive fifty keys.
+    let wrong = export::aegis_encrypted_with_ids(&phone.entries, PASSWORD).unwrap();
+    let mut damaged: serde_json::Value = serde_json::from_str(&wrong).unwrap();
+    damaged["db"] = "AAAA".into();
+    for i in 0..50 {
+        std::fs::write(
+            phone
+                .path()
+                .join(format!("aegis-backup-20261202-{:06}.json", 100000 + i)),
+            damaged.to_string(),
+        )
+        .unwrap();
+    }
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    let read = r
+        .skipped
+        .iter()
+        .filter(|s| !s.reason.starts_with("not read"))
+        .count();
+    assert!(read <= MAX_TRIES, "{read} files read in one look");
+    assert!(
+        r.skipped.iter().any(|s| s.reason.starts_with("not read")),
+        "{r:?}"
+    );
+    assert_eq!(vault.accounts().len(), 1, "nothing changed");
+}

@@ -96,7 +96,20 @@ pub async fn retry_keychain<R: Runtime>(
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountView>> {
-    state.with_vault(|v| Ok(v.accounts().iter().map(AccountView::from).collect()))
+    state.with_vault(|v| {
+        // A followed folders' file that cannot be read leaves the list without sources; the
+        // settings page says what is wrong with it.
+        let mut sources = ninsho_core::follow::Follows::open(v)
+            .and_then(|f| f.sources(v))
+            .unwrap_or_default();
+        Ok(v.accounts()
+            .iter()
+            .map(|a| AccountView {
+                source: sources.remove(&a.id),
+                ..AccountView::from(a)
+            })
+            .collect())
+    })
 }
 
 #[tauri::command]

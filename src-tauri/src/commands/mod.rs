@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod adding;
 pub mod backups;
+pub mod following;
 pub mod settings;
 
 use tauri::{AppHandle, Runtime};

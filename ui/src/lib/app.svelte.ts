@@ -7,6 +7,8 @@ import {
   type AppError,
   type AppStatus,
   type BackupStep,
+  type FolderInfo,
+  type Report,
   type ScanPreview,
   type Settings,
 } from "./ipc";
@@ -33,7 +35,9 @@ export type Dialog =
   | { kind: "settings" }
   | { kind: "password"; token: string; format: string; file: string }
   | { kind: "export" }
-  | { kind: "trash"; token: string; file: string };
+  | { kind: "trash"; token: string; file: string }
+  /** A followed folder's backups' password: a new folder (`token`) or a changed one (`folder`). */
+  | { kind: "follow-password"; token: string | null; folder: string | null; app: string; name: string };
 
 export type Toast = { text: string; kind: "info" | "error"; id: number };
 
@@ -62,6 +66,8 @@ class AppModel {
   loaded = $state(false);
   /** Bumped at every period refresh so countdown animations restart in step. */
   generation = $state(0);
+  /** The followed backup folders, as the settings page shows them. */
+  folders = $state<FolderInfo[]>([]);
 
   #timer: ReturnType<typeof setTimeout> | null = null;
   #toastId = 0;
@@ -221,6 +227,35 @@ class AppModel {
     } finally {
       this.busy = null;
     }
+  }
+
+  async refreshFolders() {
+    try {
+      this.folders = await ipc.followedFolders();
+    } catch {
+      this.folders = [];
+    }
+  }
+
+  /** "Follow a folder…": Rust asks for the folder; encrypted backups then ask for their password. */
+  async followFolder() {
+    this.busy = "follow";
+    try {
+      const step = await ipc.followFolder();
+      if (step?.report) this.followed(step.report, step.folder);
+      else if (step?.password_token)
+        this.dialog = { kind: "follow-password", token: step.password_token, folder: null, app: step.app ?? "", name: step.folder };
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Says what following a folder (or entering its password) did. */
+  followed(report: Report, folder: string) {
+    this.toast(this.t("follow.done", { folder, n: report.added.length }));
+    this.refreshFolders();
   }
 
   async saveSettings(next: Settings) {

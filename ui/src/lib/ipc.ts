@@ -19,6 +19,9 @@ import type { ManualPreview } from "./bindings/ManualPreview";
 import type { ScanPreview } from "./bindings/ScanPreview";
 import type { Settings } from "./bindings/Settings";
 import type { TransferQr } from "./bindings/TransferQr";
+import type { FolderInfo } from "./bindings/FolderInfo";
+import type { FollowStep } from "./bindings/FollowStep";
+import type { Report } from "./bindings/Report";
 
 export type {
   AccountView,
@@ -37,6 +40,9 @@ export type {
   ScanPreview,
   Settings,
   TransferQr,
+  FolderInfo,
+  FollowStep,
+  Report,
 };
 
 /** Whatever was thrown, as an AppError. */
@@ -79,6 +85,15 @@ export const ipc = {
   exportVault: (format: ExportFormat, password: string | null) =>
     invoke<ExportDone | null>("export_vault", { format, password }),
   googleQrCodes: () => invoke<GoogleQrCodes>("google_qr_codes"),
+  followedFolders: () => invoke<FolderInfo[]>("followed_folders"),
+  followFolder: () => invoke<FollowStep | null>("follow_folder"),
+  followUnlock: (token: string, password: string) => invoke<Report>("follow_unlock", { token, password }),
+  discardFollow: (token: string) => invoke<void>("discard_follow", { token }),
+  followPassword: (folder: string, password: string) => invoke<Report>("follow_password", { folder, password }),
+  followCheck: (folder: string | null, acceptEmpty = false) =>
+    invoke<Report[]>("follow_check", { folder, acceptEmpty }),
+  unfollow: (folder: string) => invoke<FolderInfo>("unfollow", { folder }),
+  resolveRemoved: (id: string, keep: boolean) => invoke<void>("resolve_removed", { id, keep }),
 };
 
 /** Listens to an event Rust sends; the names are generated from Rust's AppEvent. */
@@ -90,6 +105,7 @@ export const events = {
   onAccountsChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("accounts-changed", () => handler()),
   onDropPreview: (handler: (preview: ScanPreview) => void): Promise<UnlistenFn> => on("drop-preview", handler),
   onDropBackup: (handler: (step: BackupStep) => void): Promise<UnlistenFn> => on("drop-backup", handler),
+  onFollowChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("follow-changed", () => handler()),
   onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
     Promise.all([
       listen("tauri://drag-enter", () => handler(true)),

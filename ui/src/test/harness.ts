@@ -7,7 +7,7 @@ export type Handler = (args: Record<string, unknown>) => unknown;
 export type Calls = { cmd: string; args: Record<string, unknown> }[];
 
 export const account = (id: string, issuer: string | null, name: string, extra: Record<string, unknown> = {}) => ({
-  id, issuer, name, kind: "totp", digits: 6, period: 30, pinned: false, group: null, icon: null, ...extra,
+  id, issuer, name, kind: "totp", digits: 6, period: 30, pinned: false, group: null, icon: null, source: null, ...extra,
 });
 
 export const available = { state: "available", advice: "The keychain is ready.", detail: null };
@@ -20,6 +20,7 @@ export function defaults(): Record<string, Handler> {
     app_status: () => ({ keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], orphans: [], vault_error: null }),
     list_accounts: () => [],
     get_codes: () => ({ now_ms: now, codes: [] }),
+    followed_folders: () => [],
   };
 }
 
@@ -46,12 +47,11 @@ export async function renderApp(handlers: Record<string, Handler>) {
 }
 
 /** Waits until `check` stops throwing (UI updates are asynchronous). */
-export async function until(check: () => void, timeout = 2000) {
+export async function until<T>(check: () => T, timeout = 2000): Promise<T> {
   const start = Date.now();
   for (;;) {
     try {
-      check();
-      return;
+      return check();
     } catch (e) {
       if (Date.now() - start > timeout) throw e;
       await new Promise((r) => setTimeout(r, 10));

@@ -1,0 +1,60 @@
+//! Followed backup folders while the app runs: looked at once after start, then whenever the
+//! platform reports a change in one of them (see `ninsho_core::follow::watch`). Nothing polls:
+//! a folder nobody writes to costs nothing.
+//!
+//! A look that changed the list tells the window (`accounts-changed`); every look tells the
+//! settings page (`follow-changed`), which shows each folder's state.
+
+use ninsho_core::follow::Follows;
+use ninsho_core::follow::watch::Watcher;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::events::{self, AppEvent};
+use crate::state::AppState;
+
+/// Looks at every followed folder once, off the main thread, and starts watching them.
+pub fn start<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    std::thread::spawn(move || {
+        look_all(&app);
+        rearm(&app);
+    });
+}
+
+/// Watches the folders followed now (after one was added or removed).
+pub fn rearm<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let paths = state
+        .with_vault(|v| Ok(Follows::open(v).and_then(|f| f.paths()).unwrap_or_default()))
+        .unwrap_or_default();
+    let mut slot = state.watcher.lock().unwrap_or_else(|p| p.into_inner());
+    if paths.is_empty() {
+        *slot = None;
+        return;
+    }
+    let handle = app.clone();
+    *slot = Watcher::new(&paths, move || look_all(&handle)).ok();
+}
+
+/// Looks at every followed folder and tells the window what changed.
+fn look_all<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let reports = state.with_vault(|v| {
+        Ok(Follows::open(v)
+            .and_then(|f| f.check(v, None, false))
+            .unwrap_or_default())
+    });
+    let Ok(reports) = reports else { return };
+    if reports.is_empty() {
+        return;
+    }
+    if reports.iter().any(|r| r.changed()) {
+        events::emit(app, AppEvent::AccountsChanged, ());
+    }
+    told(app);
+}
+
+/// Tells the settings page that the followed folders' states may have changed.
+pub fn told<R: Runtime>(app: &AppHandle<R>) {
+    events::emit(app, AppEvent::FollowChanged, ());
+}
