@@ -5,8 +5,10 @@
 //! A look that changed the list tells the window (`accounts-changed`); every look tells the
 //! settings page (`follow-changed`), which shows each folder's state.
 
+use std::path::PathBuf;
+
 use ninsho_core::follow::Follows;
-use ninsho_core::follow::watch::Watcher;
+use ninsho_core::follow::watch::{self, Watcher};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::{self, AppEvent};
@@ -21,19 +23,46 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+fn followed_paths(state: &AppState) -> Vec<PathBuf> {
+    state
+        .with_vault(|v| Ok(Follows::open(v).and_then(|f| f.paths()).unwrap_or_default()))
+        .unwrap_or_default()
+}
+
 /// Watches the folders followed now (after one was added or removed).
 pub fn rearm<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let paths = state
-        .with_vault(|v| Ok(Follows::open(v).and_then(|f| f.paths()).unwrap_or_default()))
-        .unwrap_or_default();
+    let paths = followed_paths(&state);
     let mut slot = state.watcher.lock().unwrap_or_else(|p| p.into_inner());
     if paths.is_empty() {
         *slot = None;
         return;
     }
     let handle = app.clone();
-    *slot = Watcher::new(&paths, move || look_all(&handle)).ok();
+    *slot = Watcher::new(&paths, move || {
+        look_all(&handle);
+        rearm_if_moved(&handle);
+    })
+    .ok();
+}
+
+/// A folder that went away is watched through its parent, and one that came back must be
+/// watched itself: when what should be watched changed, a new watcher replaces the old one
+/// (from another thread: this runs on the old watcher's own).
+fn rearm_if_moved<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let wanted = watch::targets(&followed_paths(&state));
+    let watched = state
+        .watcher
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|w| w.watched().to_vec())
+        .unwrap_or_default();
+    if wanted != watched {
+        let app = app.clone();
+        std::thread::spawn(move || rearm(&app));
+    }
 }
 
 /// Looks at every followed folder and tells the window what changed.

@@ -177,3 +177,48 @@ async fn a_folder_is_chosen_in_the_native_dialog_and_its_password_typed() -> Res
     s.assert_no_secret_in_ipc().await?;
     s.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_that_goes_away_is_reported_and_followed_again_when_it_returns() -> Result {
+    let phone = Phone::new();
+    phone.cli(&["add", "--yes", GITHUB]);
+    phone.backup("20261201-100000");
+    let data = new_data_dir();
+    follow(data.path(), &phone);
+    let s = Session::start(Options {
+        data_dir: Some(data),
+        ..Options::default()
+    })
+    .await?;
+    s.wait_for_text("from Aegis").await?;
+    s.click("button[aria-label='Settings']").await?;
+    s.wait_for_text("Up to date").await?;
+
+    // The sync engine removes the folder (a share disconnected, the folder unshared).
+    let kept = tempfile::tempdir()?;
+    let files: Vec<_> = std::fs::read_dir(phone.folder.path())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    for f in &files {
+        std::fs::copy(f, kept.path().join(f.file_name().expect("name")))?;
+    }
+    std::fs::remove_dir_all(phone.folder.path())?;
+    wait_page(&s, "the missing folder", |t| {
+        t.contains("The folder is missing")
+    })
+    .await?;
+    assert!(s.page_text().await?.contains("GitHub"), "its accounts stay");
+
+    // It is created again (a new folder, not the old one moved back): it is watched again, and
+    // a backup written after that is applied by itself.
+    std::fs::create_dir(phone.folder.path())?;
+    for f in &files {
+        std::fs::copy(kept.path().join(f.file_name().expect("name")), f)?;
+    }
+    wait_page(&s, "the folder back", |t| t.contains("Up to date")).await?;
+    phone.cli(&["add", "--yes", BANK]);
+    phone.backup("20261201-110000");
+    wait_page(&s, "the new account", |t| t.contains("Bank")).await?;
+    s.stop().await
+}

@@ -36,6 +36,18 @@ fn watchable(path: &Path) -> Option<&Path> {
     path.ancestors().find(|p| p.is_dir())
 }
 
+/// The folders a watcher of `folders` would watch now. When this differs from
+/// [`Watcher::watched`] (a folder went away or came back), a new watcher is needed.
+pub fn targets(folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for dir in folders.iter().filter_map(|f| watchable(f)) {
+        if !out.iter().any(|w| w == dir) {
+            out.push(dir.to_path_buf());
+        }
+    }
+    out
+}
+
 impl Watcher {
     /// Calls `changed` (on the watcher's own thread) after files change in any of `folders`.
     /// Folders that cannot be watched are left out (returned in [`Watcher::watched`] as the
@@ -93,6 +105,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(w.watched(), [dir.path().to_path_buf()]);
+        assert_eq!(targets(&[later.clone()]), [dir.path().to_path_buf()]);
         assert!(
             rx.recv_timeout(Duration::from_millis(300)).is_err(),
             "quiet at rest"
@@ -101,5 +114,7 @@ mod tests {
         assert!(rx.recv_timeout(Duration::from_secs(10)).is_ok());
         std::fs::create_dir(&later).unwrap();
         assert!(rx.recv_timeout(Duration::from_secs(10)).is_ok());
+        // Once it exists, a new watcher would watch the folder itself.
+        assert_eq!(targets(&[later.clone()]), [later]);
     }
 }
