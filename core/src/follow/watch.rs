@@ -105,7 +105,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(w.watched(), [dir.path().to_path_buf()]);
-        assert_eq!(targets(&[later.clone()]), [dir.path().to_path_buf()]);
+        assert_eq!(targets(std::slice::from_ref(&later)), [dir.path().to_path_buf()]);
         assert!(
             rx.recv_timeout(Duration::from_millis(300)).is_err(),
             "quiet at rest"
@@ -115,6 +115,6 @@ mod tests {
         std::fs::create_dir(&later).unwrap();
         assert!(rx.recv_timeout(Duration::from_secs(10)).is_ok());
         // Once it exists, a new watcher would watch the folder itself.
-        assert_eq!(targets(&[later.clone()]), [later]);
+        assert_eq!(targets(std::slice::from_ref(&later)), [later]);
     }
 }
