@@ -92,6 +92,8 @@ pub struct AccountView {
     pub id: String,
     pub issuer: Option<String>,
     pub name: String,
+    /// The name as the list shows it (without a leading "Issuer:" that repeats the issuer).
+    pub shown_name: String,
     pub kind: OtpType,
     pub digits: u8,
     /// Seconds per code (time-based codes).
@@ -110,6 +112,7 @@ impl From<&AccountMeta> for AccountView {
             id: a.id.to_string(),
             issuer: a.issuer.clone(),
             name: a.name.clone(),
+            shown_name: ninsho_core::otp::shown_name(a.issuer.as_deref(), &a.name).to_owned(),
             kind: a.otp_type,
             digits: a.digits,
             period: a.params().period_opt(),
@@ -163,6 +166,8 @@ pub struct PreviewItem {
     pub index: u32,
     pub issuer: Option<String>,
     pub name: String,
+    /// The name as shown (see `AccountView::shown_name`).
+    pub shown_name: String,
     pub kind: OtpType,
     pub digits: u8,
     pub period: Option<u32>,
@@ -176,6 +181,8 @@ impl PreviewItem {
             index: index as u32,
             issuer: account.issuer.clone(),
             name: account.name.clone(),
+            shown_name: ninsho_core::otp::shown_name(account.issuer.as_deref(), &account.name)
+                .to_owned(),
             kind: account.params.otp_type,
             digits: account.params.digits,
             period: account.params.period_opt(),

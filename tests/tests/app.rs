@@ -45,7 +45,7 @@ async fn paste_screenshot_preview_confirm_code() -> Result {
     set_clipboard(ClipboardContent::Png(&root().join(SAMPLE)));
     let search = s.wait_for("input.search").await?;
     search.send_keys(&ctrl('v')).await?;
-    s.wait_for_text("Found 1 account(s)").await?;
+    s.wait_for_text("Found 1 account").await?;
     assert!(s.page_text().await?.contains("Müller GmbH"));
     s.screenshot("preview").await?;
     s.click_button("Add 1").await?;
@@ -76,7 +76,7 @@ async fn scan_screen_finds_the_code() -> Result {
     s.wait_for(".bar").await?;
     s.click("button.add").await?;
     s.wait_for("[data-add=screen]").await?.click().await?;
-    let found = s.wait_for_text("Found 1 account(s)").await;
+    let found = s.wait_for_text("Found 1 account").await;
     let _ = viewer.kill();
     found?;
     assert!(s.page_text().await?.contains("Example Bank"));
@@ -301,7 +301,7 @@ async fn import_encrypted_backup_through_the_window() -> Result {
     s.click_button("Unlock").await?;
     s.wait_for_text("Ente Auth backup: ente-encrypted.json")
         .await?;
-    s.wait_for_text("Found 2 account(s)").await?;
+    s.wait_for_text("Found 2 accounts").await?;
     s.screenshot("import-preview").await?;
     s.click_button("Add 2").await?;
     let shown = s.code_of("Codeberg").await?;
@@ -336,7 +336,7 @@ async fn import_encrypted_backup_through_the_window() -> Result {
     s.click_button("Save…").await?;
     let out = s.data.path().join("exported.json");
     save_in_file_dialog("Export Ninsho's accounts", &out).await?;
-    s.wait_for_text("Exported 2 account(s)").await?;
+    s.wait_for_text("Exported 2 accounts").await?;
     std::fs::write(s.data.path().join("pw"), password)?;
     let back = cli(
         s.data.path(),

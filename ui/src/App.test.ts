@@ -114,7 +114,7 @@ describe("list", () => {
       },
     });
     await until(() => expect(screen.getByText("Fastmail (victor)")).toBeTruthy());
-    expect(screen.getByText(/the list was rebuilt from the keyring \(1 accounts\)/)).toBeTruthy();
+    expect(screen.getByText(/the list was rebuilt from the keyring \(1 account\)/)).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Restore" }));
     await until(() => expect(screen.getByText("Restored 1 to the list")).toBeTruthy());
     expect(calls.find((c) => c.cmd === "restore_orphans")?.args).toEqual({ ids: ["o1"] });
@@ -245,8 +245,8 @@ describe("adding", () => {
       open_image: () => ({
         token: "tok-1", source: "file", file_name: "shot.png", codes_found: 1,
         items: [
-          { index: 0, issuer: "GitHub", name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null },
-          { index: 1, issuer: "GitLab", name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)" },
+          { index: 0, issuer: "GitHub", name: "alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null },
+          { index: 1, issuer: "GitLab", name: "bob", shown_name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)" },
         ],
         notes: [], batches: [{ scanned: 2, total: 3, missing: [3] }],
       }),
@@ -256,7 +256,7 @@ describe("adding", () => {
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
     await until(() => expect(screen.getByText("Open image…")).toBeTruthy());
     await fireEvent.click(screen.getByText("Open image…"));
-    await until(() => expect(screen.getByText("Found 2 account(s)")).toBeTruthy());
+    await until(() => expect(screen.getByText("Found 2 accounts")).toBeTruthy());
     expect(screen.getByText("Already in Ninsho as GitLab (bob)")).toBeTruthy();
     expect(screen.getByText("2 of 3 QR codes of this Google Authenticator export — scan the rest (3)")).toBeTruthy();
     const boxes = screen.getAllByRole("checkbox") as HTMLInputElement[];
@@ -274,7 +274,7 @@ describe("adding", () => {
     await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy());
     await emit("drop-preview", {
       token: "t", source: "drop", file_name: "qr.png", codes_found: 1, notes: [], batches: [],
-      items: [{ index: 0, issuer: "Proton", name: "me", kind: "totp", digits: 6, period: 30, duplicate_of: null }],
+      items: [{ index: 0, issuer: "Proton", name: "me", shown_name: "me", kind: "totp", digits: 6, period: 30, duplicate_of: null }],
     });
     await until(() => expect(screen.getByText("Proton")).toBeTruthy());
   });

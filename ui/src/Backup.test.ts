@@ -60,7 +60,7 @@ describe("import from another app", () => {
     const boxes = within(preview).getAllByRole("checkbox") as HTMLInputElement[];
     expect(boxes.map((b) => b.checked)).toEqual([true, false]);
     await fireEvent.click(within(preview).getByText("Add 1"));
-    await until(() => expect(screen.getByText("Added 1 account(s)")).toBeTruthy());
+    await until(() => expect(screen.getByText("Added 1 account")).toBeTruthy());
     expect(calls.find((c) => c.cmd === "confirm_import")?.args).toEqual({ token: "tok-preview", selected: [0], force: false });
     // A backup file is not offered to the trash (a screenshot is).
     expect(screen.queryByText(/Move .* to the trash/)).toBeNull();
@@ -117,7 +117,7 @@ describe("export", () => {
     await fireEvent.input(within(dialog).getByLabelText("Repeat the password"), { target: { value: "long enough pass" } });
     await until(() => expect(save.disabled).toBe(false));
     await fireEvent.click(save);
-    await until(() => expect(screen.getByText("Exported 3 account(s) to /home/mika/ninsho-aegis-encrypted.json")).toBeTruthy());
+    await until(() => expect(screen.getByText("Exported 3 accounts to /home/mika/ninsho-aegis-encrypted.json")).toBeTruthy());
     expect(calls.find((c) => c.cmd === "export_vault")?.args).toEqual({ format: "aegis", password: "long enough pass" });
   });
 
@@ -141,7 +141,7 @@ describe("export", () => {
 
     answer = () => ({ files: ["/tmp/ninsho-otpauth.txt"], exported: 2, skipped: [] });
     await fireEvent.click(save);
-    await until(() => expect(screen.getByText("Exported 2 account(s) to /tmp/ninsho-otpauth.txt")).toBeTruthy());
+    await until(() => expect(screen.getByText("Exported 2 accounts to /tmp/ninsho-otpauth.txt")).toBeTruthy());
     expect(screen.queryByRole("dialog")).toBeNull();
   });
 
@@ -167,7 +167,7 @@ describe("export", () => {
     });
     await fireEvent.click(within(dialog).getByLabelText(/QR codes for Google Authenticator/));
     await fireEvent.click(within(dialog).getByText("Show QR codes"));
-    await until(() => expect(within(dialog).getByText("QR code 1 of 2 (12 account(s) in all)")).toBeTruthy());
+    await until(() => expect(within(dialog).getByText("QR code 1 of 2 (12 accounts in all)")).toBeTruthy());
     expect(dialog.querySelector("[data-testid=google-qr] svg")?.getAttribute("data-page")).toBe("1");
     expect(within(dialog).getByText(/Not exported — Steam \(mika\)/)).toBeTruthy();
     await fireEvent.click(within(dialog).getByText("Next"));

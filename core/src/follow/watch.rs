@@ -105,7 +105,10 @@ mod tests {
         })
         .unwrap();
         assert_eq!(w.watched(), [dir.path().to_path_buf()]);
-        assert_eq!(targets(std::slice::from_ref(&later)), [dir.path().to_path_buf()]);
+        assert_eq!(
+            targets(std::slice::from_ref(&later)),
+            [dir.path().to_path_buf()]
+        );
         assert!(
             rx.recv_timeout(Duration::from_millis(300)).is_err(),
             "quiet at rest"

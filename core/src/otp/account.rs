@@ -218,9 +218,53 @@ pub(crate) fn normalize_issuer(issuer: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The name as a list shows it: without a leading "Issuer:" that repeats the issuer (Google
+/// Authenticator exports and some sites write the label's issuer prefix into the name, so the
+/// list would say "Fastmail" above "Fastmail:victor@example.org"). Case and the spaces around
+/// the colon do not matter. The stored name is unchanged, so exports stay exact; a name that is
+/// nothing but the prefix is shown whole.
+pub fn shown_name<'a>(issuer: Option<&str>, name: &'a str) -> &'a str {
+    let Some(issuer) = issuer.map(str::trim).filter(|i| !i.is_empty()) else {
+        return name;
+    };
+    let trimmed = name.trim_start();
+    let Some(head) = trimmed.get(..issuer.len()) else {
+        return name;
+    };
+    if !head.eq_ignore_ascii_case(issuer) && head.to_lowercase() != issuer.to_lowercase() {
+        return name;
+    }
+    match trimmed[issuer.len()..].trim_start().strip_prefix(':') {
+        Some(rest) if !rest.trim().is_empty() => rest.trim(),
+        _ => name,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_that_repeats_its_issuer_is_shown_without_it() {
+        let cases = [
+            (
+                Some("Fastmail"),
+                "Fastmail:victor.r@corp.example.org",
+                "victor.r@corp.example.org",
+            ),
+            (Some("Fastmail"), "fastmail : victor", "victor"),
+            (Some("Straße"), "STRASSE:x", "STRASSE:x"), // not the same text: left alone
+            (Some("Ünï"), "ünï:x", "x"),
+            (Some("GitHub"), "GitHubber:me", "GitHubber:me"),
+            (Some("GitHub"), "GitHub:", "GitHub:"),
+            (Some("GitHub"), "me", "me"),
+            (None, "GitHub:me", "GitHub:me"),
+            (Some("É"), "e:me", "e:me"),
+        ];
+        for (issuer, name, shown) in cases {
+            assert_eq!(shown_name(issuer, name), shown, "{issuer:?} {name:?}");
+        }
+    }
 
     #[test]
     fn validation_rejects_what_would_panic_or_mislead() {

@@ -282,6 +282,12 @@ class AppModel {
   }
 }
 
+/** "Issuer (name)", "Issuer" or "name", as the list shows the account. */
+export function accountLabel(a: Pick<AccountView, "issuer" | "shown_name">): string {
+  if (!a.issuer) return a.shown_name;
+  return a.shown_name ? `${a.issuer} (${a.shown_name})` : a.issuer;
+}
+
 /** The person said no in the native dialog that asks before a secret is shown. */
 export function isDeclined(e: unknown): boolean {
   return asAppError(e).code === "reveal_declined";

@@ -24,6 +24,16 @@ describe("i18n", () => {
     }
   });
 
+  it("counts with the language's plural forms, never “(s)”", () => {
+    expect(translate("en", "preview.found", { n: 1 })).toBe("Found 1 account");
+    expect(translate("en", "preview.found", { n: 2 })).toBe("Found 2 accounts");
+    expect(translate("en", "preview.found", { n: 0 })).toBe("Found 0 accounts");
+    expect(translate("en", "added", { n: 1 })).toBe("Added 1 account");
+    expect(translate("en", "export.google.page", { i: 1, n: 2, count: 1 })).toBe("QR code 1 of 2 (1 account in all)");
+    expect(translate("ja", "preview.found", { n: 1 })).toBe("1 件のアカウントが見つかりました");
+    for (const key of allKeys) expect(english[key], key).not.toMatch(/\(s\)/);
+  });
+
   it("follows the system language, English otherwise", () => {
     expect(systemLang(["ja-JP", "en-US"])).toBe("ja");
     expect(systemLang(["de-DE", "en-GB"])).toBe("en");

@@ -74,13 +74,14 @@ const en = {
   "transfer.again": "Show again",
   "reveal.waiting": "Confirm in the dialog Ninsho opened to show it.",
   "preview.title": "Add accounts",
-  "preview.found": "Found {n} account(s)",
+  "preview.found": "Found {n} accounts",
   "preview.duplicate": "Already in Ninsho as {label}",
   "preview.add": "Add {n}",
   "preview.add_duplicates": "Add duplicates too",
   "preview.nothing": "Nothing to add",
   "preview.batch": "{scanned} of {total} QR codes of this Google Authenticator export — scan the rest ({missing})",
   "preview.batch_done": "All {total} QR codes of this Google Authenticator export are scanned",
+  "preview.no_qr": "No QR code was found in this image.",
   "preview.tips": "Tips: zoom in so the code is larger, make sure the whole code is visible, and try again.",
   "preview.not_login.web_link": "This QR code is a link to {detail}, not a login code.",
   "preview.not_login.web_link_nohost": "This QR code is a web link, not a login code.",
@@ -131,13 +132,13 @@ const en = {
   "export.save": "Save…",
   "export.google.save": "Save as images…",
   "export.google.show": "Show QR codes",
-  "export.google.page": "QR code {i} of {n} ({accounts} account(s) in all)",
+  "export.google.page": "QR code {i} of {n} ({count} accounts in all)",
   "export.previous": "Previous",
   "export.next": "Next",
-  "export.done": "Exported {n} account(s) to {file}",
+  "export.done": "Exported {n} accounts to {file}",
   "export.files": "{n} files",
   "export.skipped": "Not exported — {what}",
-  "added": "Added {n} account(s)",
+  "added": "Added {n} accounts",
   "added.skipped": "Added {n}; skipped {k} already in Ninsho",
   "manual.title": "Enter manually",
   "manual.issuer": "Issuer (site or service)",
@@ -293,6 +294,7 @@ const ja: Record<Key, string> = {
   "preview.nothing": "追加できるものはありません",
   "preview.batch": "Google Authenticator のエクスポート QR コード {total} 枚中 {scanned} 枚 — 残り（{missing}）もスキャンしてください",
   "preview.batch_done": "Google Authenticator のエクスポート QR コード {total} 枚すべてをスキャンしました",
+  "preview.no_qr": "この画像には QR コードが見つかりませんでした。",
   "preview.tips": "ヒント：コードが大きく写るように拡大し、コード全体が見えるようにしてから、もう一度試してください。",
   "preview.not_login.web_link": "この QR コードは {detail} へのリンクで、ログインコードではありません。",
   "preview.not_login.web_link_nohost": "この QR コードはウェブのリンクで、ログインコードではありません。",
@@ -343,7 +345,7 @@ const ja: Record<Key, string> = {
   "export.save": "保存…",
   "export.google.save": "画像として保存…",
   "export.google.show": "QR コードを表示",
-  "export.google.page": "QR コード {i} / {n}（合計 {accounts} 件）",
+  "export.google.page": "QR コード {i} / {n}（合計 {count} 件）",
   "export.previous": "前へ",
   "export.next": "次へ",
   "export.done": "{n} 件のアカウントを {file} に書き出しました",
@@ -567,8 +569,30 @@ export function resolveLang(setting: Language): Lang {
   return setting === "ja" || setting === "en" ? setting : systemLang();
 }
 
+/**
+ * The singular forms of English strings that count something (the base strings are the plural
+ * "other" form). Japanese has one form. Chosen by `Intl.PluralRules` from `count`, else `n`.
+ */
+const englishOne: Partial<Record<Key, string>> = {
+  "keychain.accounts": "Your account is safe; its code appears once the keyring can be used.",
+  "recovery.saved": "Saved {n} recovery code",
+  "preview.found": "Found {n} account",
+  "export.google.page": "QR code {i} of {n} ({count} account in all)",
+  "export.done": "Exported {n} account to {file}",
+  "export.files": "{n} file",
+  "added": "Added {n} account",
+  "notice.rebuilt": "The vault file was missing or damaged: the list was rebuilt from the keyring ({n} account). Order, groups and pins were reset.",
+};
+
+const pluralForms: Record<Lang, Partial<Record<Intl.LDMLPluralRule, Partial<Record<Key, string>>>>> = {
+  en: { one: englishOne },
+  ja: {},
+};
+
 export function translate(lang: Lang, key: Key, vars: Record<string, string | number> = {}): string {
-  const text = dictionaries[lang][key] ?? en[key];
+  const count = vars.count ?? vars.n;
+  const form = typeof count === "number" ? pluralForms[lang][new Intl.PluralRules(lang).select(count)]?.[key] : undefined;
+  const text = form ?? dictionaries[lang][key] ?? en[key];
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ""));
 }
 

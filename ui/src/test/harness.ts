@@ -7,7 +7,7 @@ export type Handler = (args: Record<string, unknown>) => unknown;
 export type Calls = { cmd: string; args: Record<string, unknown> }[];
 
 export const account = (id: string, issuer: string | null, name: string, extra: Record<string, unknown> = {}) => ({
-  id, issuer, name, kind: "totp", digits: 6, period: 30, pinned: false, group: null, icon: null, source: null, ...extra,
+  id, issuer, name, shown_name: name, kind: "totp", digits: 6, period: 30, pinned: false, group: null, icon: null, source: null, ...extra,
 });
 
 export const available = { state: "available", advice: "The keychain is ready.", detail: null };

@@ -5,7 +5,11 @@ import type { OtpType } from "./OtpType";
 /**
  * An account as the list shows it.
  */
-export type AccountView = { id: string, issuer: string | null, name: string, kind: OtpType, digits: number, 
+export type AccountView = { id: string, issuer: string | null, name: string, 
+/**
+ * The name as the list shows it (without a leading "Issuer:" that repeats the issuer).
+ */
+shown_name: string, kind: OtpType, digits: number, 
 /**
  * Seconds per code (time-based codes).
  */

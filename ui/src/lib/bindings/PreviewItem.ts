@@ -4,7 +4,11 @@ import type { OtpType } from "./OtpType";
 /**
  * One account found by a scan, paste or form, before it is added.
  */
-export type PreviewItem = { index: number, issuer: string | null, name: string, kind: OtpType, digits: number, period: number | null, 
+export type PreviewItem = { index: number, issuer: string | null, name: string, 
+/**
+ * The name as shown (see `AccountView::shown_name`).
+ */
+shown_name: string, kind: OtpType, digits: number, period: number | null, 
 /**
  * The existing account this one duplicates, if any.
  */
