@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "delete_orphan",
     "get_settings",
     "set_settings",
+    "check_clock",
     "open_backup",
     "unlock_backup",
     "discard_backup",

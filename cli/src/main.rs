@@ -218,6 +218,18 @@ enum Command {
         #[command(subcommand)]
         command: FollowCommand,
     },
+    /// Check this computer's clock against a time server (one SNTP request; the only network
+    /// access Ninsho makes). A clock more than 15 s off makes sites refuse codes.
+    ///
+    /// Exit code 0 when the clock is right, 1 when it is off (what to do is printed) or the
+    /// server cannot be reached.
+    Clock {
+        /// The time server (host or address, optionally :port).
+        #[arg(long, default_value = ninsho_core::clock::DEFAULT_SERVER)]
+        server: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Where the vault is, how many accounts it holds, and whether the keychain can be used.
     Status {
         #[arg(long)]
@@ -392,6 +404,7 @@ fn main() -> ExitCode {
             yes,
         } => interop::export(format.0, &output, password_file.as_deref(), yes),
         Command::Status { json } => vault::status(json),
+        Command::Clock { server, json } => clock(&server, json),
         Command::Follow { command } => match command {
             FollowCommand::Add {
                 dir,
@@ -494,6 +507,21 @@ fn parse(arg: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, Failur
         json::print_account_text(&view);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn clock(server: &str, as_json: bool) -> Result<ExitCode, Failure> {
+    let check = ninsho_core::clock::check(server, ninsho_core::clock::TIMEOUT)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    if as_json {
+        json::print(&check);
+    } else {
+        println!("{}", check.describe());
+    }
+    Ok(if check.wrong {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn code(arg: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<ExitCode, Failure> {

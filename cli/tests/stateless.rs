@@ -319,3 +319,40 @@ fn a_hostile_export_qr_code_is_refused_in_bounded_memory() {
     assert!(stderr(&out).contains("made to mislead"), "{}", stderr(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn clock_reports_the_offset_of_a_local_time_server_and_what_to_do() {
+    use ninsho_core::clock::test_server::TimeServer;
+    let right = TimeServer::start(2.0).unwrap();
+    let out = cli(&["clock", "--server", &right.address(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let offset = v["offset_ms"].as_i64().unwrap();
+    assert!((1500..2500).contains(&offset), "{v}");
+    assert_eq!(v["wrong"], false);
+
+    let behind = TimeServer::start(95.0).unwrap();
+    let out = cli(&["clock", "--server", &behind.address()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("s behind"), "{text}");
+    assert!(text.contains("timedatectl set-ntp true"), "{text}");
+
+    // Nobody answers: said plainly, exit 1.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = format!("127.0.0.1:{}", silent.local_addr().unwrap().port());
+    let out = cli(&["clock", "--server", &address]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("could not reach the time server"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cli(&["clock", "--server", "http://pool.ntp.org"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not a time server's name"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -9,6 +9,7 @@ use ninsho_core::app::export::ExportFailure;
 use ninsho_core::app::manual::ManualError;
 use ninsho_core::app::read::ReadError;
 use ninsho_core::app::settings::SaveError;
+use ninsho_core::clock::ClockError;
 use ninsho_core::follow::FollowError;
 use ninsho_core::formats::FormatError;
 use ninsho_core::formats::export::ExportError;
@@ -81,6 +82,10 @@ pub enum ErrorCode {
     FollowStateNewer,
     FollowPasswordTooLong,
     FollowFailed,
+    // The clock check.
+    ClockInvalidServer,
+    ClockUnreachable,
+    ClockBadReply,
     // The desktop.
     Clipboard,
     ClipboardEmpty,
@@ -316,6 +321,25 @@ impl From<FollowError> for AppError {
             FollowError::Random => ErrorCode::FollowFailed,
         };
         AppError::sentence(code, &e)
+    }
+}
+
+impl From<ClockError> for AppError {
+    fn from(e: ClockError) -> Self {
+        let code = match &e {
+            ClockError::InvalidServer(_) => ErrorCode::ClockInvalidServer,
+            ClockError::Unreachable { .. } => ErrorCode::ClockUnreachable,
+            ClockError::BadReply { .. } => ErrorCode::ClockBadReply,
+        };
+        let detail = match &e {
+            ClockError::Unreachable { reason, .. } | ClockError::BadReply { reason, .. } => {
+                Some(reason.clone())
+            }
+            ClockError::InvalidServer(_) => None,
+        };
+        let mut error = AppError::sentence(code, &e);
+        error.detail = detail;
+        error
     }
 }
 

@@ -17,6 +17,8 @@ pub enum AppEvent {
     DropBackup,
     /// A followed folder was looked at (its state may have changed). No payload.
     FollowChanged,
+    /// The weekly clock check found the clock wrong: a `ClockCheck`.
+    ClockWrong,
 }
 
 impl AppEvent {
@@ -26,6 +28,7 @@ impl AppEvent {
             AppEvent::DropPreview => "drop-preview",
             AppEvent::DropBackup => "drop-backup",
             AppEvent::FollowChanged => "follow-changed",
+            AppEvent::ClockWrong => "clock-wrong",
         }
     }
 }
@@ -47,6 +50,7 @@ mod tests {
             AppEvent::DropPreview,
             AppEvent::DropBackup,
             AppEvent::FollowChanged,
+            AppEvent::ClockWrong,
         ] {
             assert_eq!(
                 serde_json::to_value(event).unwrap(),

@@ -50,6 +50,7 @@ pub fn run() {
         .setup(|app| {
             window::create(app.handle())?;
             following::start(app.handle());
+            settings::weekly(app.handle());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -96,6 +97,7 @@ pub fn run() {
             follow::resolve_removed,
             settings::get_settings,
             settings::set_settings,
+            settings::check_clock,
         ])
         .build(tauri::generate_context!());
     match app {

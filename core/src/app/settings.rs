@@ -46,6 +46,21 @@ pub struct Settings {
     pub clipboard_clear_seconds: u32,
     pub show_next_code: bool,
     pub hide_codes: bool,
+    /// The time server the clock check asks (see `clock`).
+    #[serde(default = "default_clock_server")]
+    pub clock_server: String,
+    /// Check the clock once a week, on start (off unless the person turns it on: it is a
+    /// network request).
+    #[serde(default)]
+    pub clock_weekly: bool,
+    /// When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub clock_checked_at: Option<u64>,
+}
+
+fn default_clock_server() -> String {
+    crate::clock::DEFAULT_SERVER.to_owned()
 }
 
 impl Default for Settings {
@@ -56,9 +71,15 @@ impl Default for Settings {
             clipboard_clear_seconds: 30,
             show_next_code: true,
             hide_codes: false,
+            clock_server: default_clock_server(),
+            clock_weekly: false,
+            clock_checked_at: None,
         }
     }
 }
+
+/// How often the opt-in clock check runs.
+pub const CLOCK_CHECK_EVERY_SECS: u64 = 7 * 24 * 3600;
 
 #[derive(Debug, Error)]
 #[error("cannot save the settings at {}: {source}", path.display())]
@@ -69,12 +90,23 @@ pub struct SaveError {
 }
 
 impl Settings {
-    /// Keeps numbers inside what the UI offers.
+    /// Keeps numbers inside what the UI offers, and a time server that is a server's name.
     pub fn bounded(mut self) -> Self {
         self.clipboard_clear_seconds = self
             .clipboard_clear_seconds
             .min(MAX_CLIPBOARD_CLEAR_SECONDS);
+        self.clock_server = crate::clock::valid_server(&self.clock_server)
+            .map(str::to_owned)
+            .unwrap_or_else(|_| default_clock_server());
         self
+    }
+
+    /// Whether the weekly clock check is due at `now`.
+    pub fn clock_check_due(&self, now: u64) -> bool {
+        self.clock_weekly
+            && self
+                .clock_checked_at
+                .is_none_or(|t| now.saturating_sub(t) >= CLOCK_CHECK_EVERY_SECS)
     }
 
     /// The settings saved in `dir`, or the defaults.
@@ -122,11 +154,28 @@ mod tests {
             clipboard_clear_seconds: 99_999,
             show_next_code: false,
             hide_codes: true,
+            clock_server: "http://nope".into(),
+            clock_weekly: true,
+            clock_checked_at: Some(5),
         }
         .save(dir.path())
         .unwrap();
         assert_eq!(saved.clipboard_clear_seconds, MAX_CLIPBOARD_CLEAR_SECONDS);
+        assert_eq!(saved.clock_server, crate::clock::DEFAULT_SERVER);
+        assert!(saved.clock_check_due(5 + CLOCK_CHECK_EVERY_SECS));
+        assert!(!saved.clock_check_due(5 + CLOCK_CHECK_EVERY_SECS - 1));
         assert_eq!(Settings::load(dir.path()), saved);
+    }
+
+    #[test]
+    fn a_file_from_before_the_clock_check_keeps_its_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"theme":"dark","language":"ja","clipboard_clear_seconds":45,"show_next_code":true,"hide_codes":false}"#;
+        std::fs::write(dir.path().join(FILE), old).unwrap();
+        let s = Settings::load(dir.path());
+        assert_eq!((s.theme, s.clipboard_clear_seconds), (Theme::Dark, 45));
+        assert_eq!(s.clock_server, crate::clock::DEFAULT_SERVER);
+        assert!(!s.clock_weekly && !s.clock_check_due(u64::MAX));
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! Settings: how the app looks, how long a copied code stays on the clipboard.
+//! Settings: how the app looks, how long a copied code stays on the clipboard, and the clock
+//! check.
 
 use ninsho_core::app::settings::Settings;
-use tauri::State;
+use ninsho_core::clock::{self, ClockCheck};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use super::Result;
+use crate::error::AppError;
+use crate::events::{self, AppEvent};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -13,5 +17,46 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
 
 #[tauri::command]
 pub async fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
-    state.save_settings(settings)
+    // When the clock was last checked is Rust's to know, not the window's.
+    let checked = state.settings().clock_checked_at;
+    state.save_settings(Settings {
+        clock_checked_at: checked,
+        ..settings
+    })
+}
+
+/// Asks the settings' time server how far off this computer's clock is. The one network
+/// request Ninsho makes, and only when asked (or weekly, when the person opted in).
+#[tauri::command]
+pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockCheck> {
+    run_check(&state)
+}
+
+fn run_check(state: &AppState) -> Result<ClockCheck> {
+    let settings = state.settings();
+    let check = clock::check(&settings.clock_server, clock::TIMEOUT).map_err(AppError::from)?;
+    let _ = state.save_settings(Settings {
+        clock_checked_at: Some(ninsho_core::otp::now()),
+        ..state.settings()
+    });
+    Ok(check)
+}
+
+/// The weekly check the person opted in to: on start, off the main thread, when a week has
+/// passed. A wrong clock is told to the window (`clock-wrong`); an unreachable server is not
+/// worth interrupting anyone for and is tried again on the next start.
+pub fn weekly<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    if !state.settings().clock_check_due(ninsho_core::otp::now()) {
+        return;
+    }
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let state = app.state::<AppState>();
+        if let Ok(check) = run_check(&state)
+            && check.wrong
+        {
+            events::emit(&app, AppEvent::ClockWrong, check);
+        }
+    });
 }

@@ -7,6 +7,7 @@ import {
   type AppError,
   type AppStatus,
   type BackupStep,
+  type ClockCheck,
   type FolderInfo,
   type Report,
   type ScanPreview,
@@ -47,6 +48,9 @@ const defaultSettings: Settings = {
   clipboard_clear_seconds: 30,
   show_next_code: true,
   hide_codes: false,
+  clock_server: "pool.ntp.org",
+  clock_weekly: false,
+  clock_checked_at: null,
 };
 
 class AppModel {
@@ -68,6 +72,8 @@ class AppModel {
   generation = $state(0);
   /** The followed backup folders, as the settings page shows them. */
   folders = $state<FolderInfo[]>([]);
+  /** The last clock check's answer (this session). */
+  clock = $state<ClockCheck | null>(null);
 
   #timer: ReturnType<typeof setTimeout> | null = null;
   #toastId = 0;
@@ -256,6 +262,16 @@ class AppModel {
   followed(report: Report, folder: string) {
     this.toast(this.t("follow.done", { folder, n: report.added.length }));
     this.refreshFolders();
+  }
+
+  /** The clock check in words: how far off, and on a wrong clock what to do on this system. */
+  clockText(c: ClockCheck): string {
+    const secs = Math.abs(c.offset_ms) / 1000;
+    const how =
+      secs < 0.05
+        ? this.t("clock.right_on", { server: c.server })
+        : this.t(c.offset_ms > 0 ? "clock.behind" : "clock.ahead", { s: secs.toFixed(1), server: c.server });
+    return c.wrong ? `${how} ${this.t("clock.wrong")} ${this.t(`clock.fix.${c.system}`)}` : `${how} ${this.t("clock.fine")}`;
   }
 
   async saveSettings(next: Settings) {

@@ -215,6 +215,20 @@ const en = {
   "row.removed": "Not in the newest {app} backup",
   "row.removed.keep": "Keep here",
   "row.removed.delete": "Delete…",
+  "clock.title": "Clock",
+  "clock.body": "A code is refused when this computer's clock is wrong. Ninsho can ask a time server how far off it is: the only time it goes on the network: when you ask, or once a week if you turn that on below.",
+  "clock.server": "Time server",
+  "clock.check": "Check the clock",
+  "clock.checking": "Asking the time server…",
+  "clock.weekly": "Check once a week, when Ninsho starts",
+  "clock.right_on": "This computer's clock agrees with {server}.",
+  "clock.behind": "This computer's clock is {s} s behind {server}.",
+  "clock.ahead": "This computer's clock is {s} s ahead of {server}.",
+  "clock.fine": "That is close enough: codes are computed at the right time.",
+  "clock.wrong": "Sites will refuse its codes.",
+  "clock.fix.linux": "Turn on automatic time: in a terminal, timedatectl set-ntp true (systemd-timesyncd), or Settings → Date & Time → Automatic Date & Time.",
+  "clock.fix.macos": "Turn on automatic time: System Settings → General → Date & Time → “Set time and date automatically” (or sudo sntp -sS time.apple.com in a terminal).",
+  "clock.fix.windows": "Turn on automatic time: Settings → Time & language → Date & time → “Set time automatically”, then “Sync now” (or w32tm /resync as administrator).",
 } as const;
 
 export type Key = keyof typeof en;
@@ -428,6 +442,20 @@ const ja: Record<Key, string> = {
   "row.removed": "最新の {app} バックアップにありません",
   "row.removed.keep": "ここに残す",
   "row.removed.delete": "削除…",
+  "clock.title": "時計",
+  "clock.body": "このコンピュータの時計がずれていると、コードは受け付けられません。Ninsho はタイムサーバーにずれを問い合わせられます。Ninsho がネットワークを使うのはこのときだけです（頼まれたとき、または下で有効にした場合は週に一度）。",
+  "clock.server": "タイムサーバー",
+  "clock.check": "時計を確認",
+  "clock.checking": "タイムサーバーに問い合わせています…",
+  "clock.weekly": "週に一度、Ninsho の起動時に確認する",
+  "clock.right_on": "このコンピュータの時計は {server} と一致しています。",
+  "clock.behind": "このコンピュータの時計は {server} より {s} 秒遅れています。",
+  "clock.ahead": "このコンピュータの時計は {server} より {s} 秒進んでいます。",
+  "clock.fine": "この程度なら問題ありません。コードは正しい時刻で計算されます。",
+  "clock.wrong": "サイトはこのコードを受け付けません。",
+  "clock.fix.linux": "時刻の自動設定を有効にしてください：ターミナルで timedatectl set-ntp true（systemd-timesyncd）、または 設定 → 日付と時刻 → 自動設定。",
+  "clock.fix.macos": "時刻の自動設定を有効にしてください：システム設定 → 一般 → 日付と時刻 →「日付と時刻を自動的に設定」（またはターミナルで sudo sntp -sS time.apple.com）。",
+  "clock.fix.windows": "時刻の自動設定を有効にしてください：設定 → 時刻と言語 → 日付と時刻 →「時刻を自動的に設定する」、続けて「今すぐ同期」（または管理者として w32tm /resync）。",
 };
 
 // What each error from Rust says, by its code.
@@ -490,6 +518,9 @@ const enErrors: Record<ErrorCode, string> = {
   follow_state_newer: "The followed folders were set up by a newer Ninsho. Update Ninsho.",
   follow_password_too_long: "That password is too long.",
   follow_failed: "The folder could not be followed.",
+  clock_invalid_server: "That is not a time server's name: a host name or address, optionally with :port.",
+  clock_unreachable: "Could not reach the time server. Nothing was changed; check the network or try another server.",
+  clock_bad_reply: "The time server's answer cannot be used. Try another server.",
 };
 
 const jaErrors: Record<ErrorCode, string> = {
@@ -551,6 +582,9 @@ const jaErrors: Record<ErrorCode, string> = {
   follow_state_newer: "追従フォルダは新しい Ninsho で設定されています。Ninsho を更新してください。",
   follow_password_too_long: "パスワードが長すぎます。",
   follow_failed: "フォルダを追従できませんでした。",
+  clock_invalid_server: "タイムサーバーの名前ではありません。ホスト名かアドレス（:ポート付きも可）を入力してください。",
+  clock_unreachable: "タイムサーバーに接続できませんでした。何も変更していません。ネットワークを確認するか、別のサーバーを試してください。",
+  clock_bad_reply: "タイムサーバーの応答を使えません。別のサーバーを試してください。",
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, ja };

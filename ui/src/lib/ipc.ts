@@ -20,6 +20,7 @@ import type { ScanPreview } from "./bindings/ScanPreview";
 import type { Settings } from "./bindings/Settings";
 import type { TransferQr } from "./bindings/TransferQr";
 import type { FolderInfo } from "./bindings/FolderInfo";
+import type { ClockCheck } from "./bindings/ClockCheck";
 import type { FollowStep } from "./bindings/FollowStep";
 import type { Report } from "./bindings/Report";
 
@@ -41,6 +42,7 @@ export type {
   Settings,
   TransferQr,
   FolderInfo,
+  ClockCheck,
   FollowStep,
   Report,
 };
@@ -79,6 +81,7 @@ export const ipc = {
   deleteOrphan: (id: string) => invoke<void>("delete_orphan", { id }),
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
+  checkClock: () => invoke<ClockCheck>("check_clock"),
   openBackup: () => invoke<BackupStep | null>("open_backup"),
   unlockBackup: (token: string, password: string) => invoke<ScanPreview>("unlock_backup", { token, password }),
   discardBackup: (token: string) => invoke<void>("discard_backup", { token }),
@@ -106,6 +109,7 @@ export const events = {
   onDropPreview: (handler: (preview: ScanPreview) => void): Promise<UnlistenFn> => on("drop-preview", handler),
   onDropBackup: (handler: (step: BackupStep) => void): Promise<UnlistenFn> => on("drop-backup", handler),
   onFollowChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("follow-changed", () => handler()),
+  onClockWrong: (handler: (check: ClockCheck) => void): Promise<UnlistenFn> => on("clock-wrong", handler),
   onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
     Promise.all([
       listen("tauri://drag-enter", () => handler(true)),

@@ -6,4 +6,17 @@ export type Settings = { theme: Theme, language: Language,
 /**
  * 0: never clear.
  */
-clipboard_clear_seconds: number, show_next_code: boolean, hide_codes: boolean, };
+clipboard_clear_seconds: number, show_next_code: boolean, hide_codes: boolean, 
+/**
+ * The time server the clock check asks (see `clock`).
+ */
+clock_server: string, 
+/**
+ * Check the clock once a week, on start (off unless the person turns it on: it is a
+ * network request).
+ */
+clock_weekly: boolean, 
+/**
+ * When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
+ */
+clock_checked_at: number | null, };
