@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_settings",
     "check_clock",
+    "hide_pick",
     "open_backup",
     "unlock_backup",
     "discard_backup",

@@ -19,6 +19,8 @@ pub enum AppEvent {
     FollowChanged,
     /// The weekly clock check found the clock wrong: a `ClockCheck`.
     ClockWrong,
+    /// The quick-pick palette was opened (sent to the palette only). No payload.
+    PickOpened,
 }
 
 impl AppEvent {
@@ -29,6 +31,7 @@ impl AppEvent {
             AppEvent::DropBackup => "drop-backup",
             AppEvent::FollowChanged => "follow-changed",
             AppEvent::ClockWrong => "clock-wrong",
+            AppEvent::PickOpened => "pick-opened",
         }
     }
 }
@@ -51,6 +54,7 @@ mod tests {
             AppEvent::DropBackup,
             AppEvent::FollowChanged,
             AppEvent::ClockWrong,
+            AppEvent::PickOpened,
         ] {
             assert_eq!(
                 serde_json::to_value(event).unwrap(),

@@ -19,6 +19,7 @@ mod drop;
 pub mod error;
 pub mod events;
 mod following;
+pub mod pick;
 mod preview;
 pub mod state;
 pub mod tokens;
@@ -33,14 +34,21 @@ use crate::state::AppState;
 /// Builds and runs the app.
 pub fn run() {
     let app = tauri::Builder::default()
-        // A second launch focuses the running window instead of opening another vault handle.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
+        // A second launch focuses the running window (or opens its palette, for
+        // `ninsho --pick`) instead of opening another vault handle.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            if pick::asked(&args) {
+                // Called from the single-instance listener's thread: the window is shown
+                // from the main thread, as the shortcut does.
+                let handle = app.clone();
+                let _ = app.run_on_main_thread(move || pick::show(&handle));
+            } else if let Some(window) = app.get_webview_window(window::MAIN) {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
@@ -48,15 +56,29 @@ pub fn run() {
         // The main window is made here, not from tauri.conf.json alone: it needs a navigation
         // guard, which only the builder takes.
         .setup(|app| {
-            window::create(app.handle())?;
+            let picking = pick::asked(&std::env::args().collect::<Vec<_>>());
+            window::create(app.handle(), !picking)?;
+            if picking {
+                pick::show(app.handle());
+            }
+            let keys = app.state::<AppState>().settings().pick_shortcut;
+            pick::register(app.handle(), &keys);
             following::start(app.handle());
             settings::weekly(app.handle());
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+        .on_window_event(|window, event| match event {
+            WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
                 drop::dropped(window.app_handle(), paths.clone());
             }
+            // The palette is hidden, not closed: when the main window closes, Ninsho quits.
+            WindowEvent::Destroyed if window.label() == window::MAIN => {
+                window.app_handle().exit(0);
+            }
+            WindowEvent::Focused(false) if window.label() == pick::LABEL => {
+                pick::lost_focus(window.app_handle());
+            }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             accounts::app_status,
@@ -98,6 +120,7 @@ pub fn run() {
             settings::get_settings,
             settings::set_settings,
             settings::check_clock,
+            pick::hide_pick,
         ])
         .build(tauri::generate_context!());
     match app {

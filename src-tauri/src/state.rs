@@ -54,6 +54,8 @@ pub struct AppState {
     pub follow_pending: TokenStore<PathBuf>,
     /// Watches the followed folders (see `following`).
     pub watcher: Mutex<Option<Watcher>>,
+    /// The quick-pick palette's shortcut as registered (see `pick`).
+    pub shortcut: crate::pick::ShortcutSlot,
 }
 
 fn open_vault(dir: &Path) -> Result<Vault, AppError> {
@@ -74,6 +76,7 @@ impl AppState {
             settings: Mutex::new(Settings::load(&dir)),
             follow_pending: TokenStore::new(TOKEN_TTL),
             watcher: Mutex::new(None),
+            shortcut: Mutex::default(),
             dir,
         }
     }

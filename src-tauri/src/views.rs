@@ -52,6 +52,9 @@ pub struct AppStatus {
     pub orphans: Vec<OrphanView>,
     /// Set when the vault could not be opened at all.
     pub vault_error: Option<AppError>,
+    /// Why the quick-pick shortcut could not be registered (another program holds it, or it
+    /// is not a shortcut); `null` when it works or none is set.
+    pub pick_shortcut_error: Option<String>,
 }
 
 /// Something the person should know about how the vault was opened.

@@ -6,7 +6,7 @@
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Runtime, Url, WebviewWindowBuilder};
 
-/// The label of the one window (capabilities/main.json grants it Ninsho's commands).
+/// The label of the main window (capabilities/main.json grants it Ninsho's commands).
 pub const MAIN: &str = "main";
 
 /// Whether the main webview may go to `url`: the app's own pages (`tauri://localhost`, or
@@ -21,8 +21,9 @@ pub fn allowed(url: &Url, dev_url: Option<&Url>) -> bool {
     own || dev_url.is_some_and(|dev| dev.origin() == url.origin())
 }
 
-/// Builds the main window from its entry in tauri.conf.json.
-pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+/// Builds the main window from its entry in tauri.conf.json; hidden when Ninsho was started
+/// for the quick-pick palette alone (`ninsho --pick`).
+pub fn create<R: Runtime>(app: &AppHandle<R>, visible: bool) -> tauri::Result<()> {
     let config = app
         .config()
         .app
@@ -38,6 +39,7 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         None
     };
     WebviewWindowBuilder::from_config(app, &config)?
+        .visible(visible)
         .on_navigation(move |url| allowed(url, dev_url.as_ref()))
         .on_new_window(|_, _| NewWindowResponse::Deny)
         .build()?;

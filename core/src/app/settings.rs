@@ -53,10 +53,21 @@ pub struct Settings {
     /// network request).
     #[serde(default)]
     pub clock_weekly: bool,
+    /// The system-wide shortcut that opens the quick-pick palette ("" for none: on Wayland the
+    /// desktop's own shortcut settings run `ninsho --pick` instead).
+    #[serde(default = "default_pick_shortcut")]
+    pub pick_shortcut: String,
     /// When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub clock_checked_at: Option<u64>,
+}
+
+/// The quick-pick palette's shortcut unless the person chose another.
+pub const DEFAULT_PICK_SHORTCUT: &str = "Ctrl+Alt+K";
+
+fn default_pick_shortcut() -> String {
+    DEFAULT_PICK_SHORTCUT.to_owned()
 }
 
 fn default_clock_server() -> String {
@@ -73,6 +84,7 @@ impl Default for Settings {
             hide_codes: false,
             clock_server: default_clock_server(),
             clock_weekly: false,
+            pick_shortcut: default_pick_shortcut(),
             clock_checked_at: None,
         }
     }
@@ -95,6 +107,7 @@ impl Settings {
         self.clipboard_clear_seconds = self
             .clipboard_clear_seconds
             .min(MAX_CLIPBOARD_CLEAR_SECONDS);
+        self.pick_shortcut = self.pick_shortcut.trim().chars().take(64).collect();
         self.clock_server = crate::clock::valid_server(&self.clock_server)
             .map(str::to_owned)
             .unwrap_or_else(|_| default_clock_server());
@@ -156,12 +169,14 @@ mod tests {
             hide_codes: true,
             clock_server: "http://nope".into(),
             clock_weekly: true,
+            pick_shortcut: " Super+Space ".into(),
             clock_checked_at: Some(5),
         }
         .save(dir.path())
         .unwrap();
         assert_eq!(saved.clipboard_clear_seconds, MAX_CLIPBOARD_CLEAR_SECONDS);
         assert_eq!(saved.clock_server, crate::clock::DEFAULT_SERVER);
+        assert_eq!(saved.pick_shortcut, "Super+Space");
         assert!(saved.clock_check_due(5 + CLOCK_CHECK_EVERY_SECS));
         assert!(!saved.clock_check_due(5 + CLOCK_CHECK_EVERY_SECS - 1));
         assert_eq!(Settings::load(dir.path()), saved);
@@ -176,6 +191,7 @@ mod tests {
         assert_eq!((s.theme, s.clipboard_clear_seconds), (Theme::Dark, 45));
         assert_eq!(s.clock_server, crate::clock::DEFAULT_SERVER);
         assert!(!s.clock_weekly && !s.clock_check_due(u64::MAX));
+        assert_eq!(s.pick_shortcut, DEFAULT_PICK_SHORTCUT);
     }
 
     #[test]

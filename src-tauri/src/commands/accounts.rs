@@ -42,6 +42,7 @@ pub fn status(state: &AppState) -> AppStatus {
                 })
                 .collect(),
             vault_error: None,
+            pick_shortcut_error: shortcut_error(state),
         },
         Err(e) => AppStatus {
             keychain: None,
@@ -54,8 +55,18 @@ pub fn status(state: &AppState) -> AppStatus {
             notices: Vec::new(),
             orphans: Vec::new(),
             vault_error: Some(e.clone()),
+            pick_shortcut_error: shortcut_error(state),
         },
     }
+}
+
+fn shortcut_error(state: &AppState) -> Option<String> {
+    state
+        .shortcut
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .error
+        .clone()
 }
 
 /// Puts accounts found only in the keyring back in the list.

@@ -16,13 +16,21 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
 }
 
 #[tauri::command]
-pub async fn set_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
+pub async fn set_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings> {
     // When the clock was last checked is Rust's to know, not the window's.
-    let checked = state.settings().clock_checked_at;
-    state.save_settings(Settings {
-        clock_checked_at: checked,
+    let before = state.settings();
+    let saved = state.save_settings(Settings {
+        clock_checked_at: before.clock_checked_at,
         ..settings
-    })
+    })?;
+    if saved.pick_shortcut != before.pick_shortcut {
+        crate::pick::register(&app, &saved.pick_shortcut);
+    }
+    Ok(saved)
 }
 
 /// Asks the settings' time server how far off this computer's clock is. The one network

@@ -50,6 +50,7 @@ const defaultSettings: Settings = {
   hide_codes: false,
   clock_server: "pool.ntp.org",
   clock_weekly: false,
+  pick_shortcut: "Ctrl+Alt+K",
   clock_checked_at: null,
 };
 

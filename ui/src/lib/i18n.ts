@@ -229,6 +229,13 @@ const en = {
   "clock.fix.linux": "Turn on automatic time: in a terminal, timedatectl set-ntp true (systemd-timesyncd), or Settings → Date & Time → Automatic Date & Time.",
   "clock.fix.macos": "Turn on automatic time: System Settings → General → Date & Time → “Set time and date automatically” (or sudo sntp -sS time.apple.com in a terminal).",
   "clock.fix.windows": "Turn on automatic time: Settings → Time & language → Date & time → “Set time automatically”, then “Sync now” (or w32tm /resync as administrator).",
+  "pick.title": "Ninsho — pick a code",
+  "pick.placeholder": "Type part of an account's name",
+  "pick.keys": "↑ ↓ choose · Enter copies the code · Esc closes",
+  "pick.empty": "No accounts yet: open Ninsho to add one.",
+  "settings.pick": "Quick-pick shortcut",
+  "settings.pick.hint": "Opens a small window on any screen: type, Enter copies the code. On Wayland, bind “ninsho --pick” in your desktop's keyboard settings instead (leave this empty).",
+  "settings.pick.error": "This shortcut does not work: {reason}. Choose another.",
 } as const;
 
 export type Key = keyof typeof en;
@@ -456,6 +463,13 @@ const ja: Record<Key, string> = {
   "clock.fix.linux": "時刻の自動設定を有効にしてください：ターミナルで timedatectl set-ntp true（systemd-timesyncd）、または 設定 → 日付と時刻 → 自動設定。",
   "clock.fix.macos": "時刻の自動設定を有効にしてください：システム設定 → 一般 → 日付と時刻 →「日付と時刻を自動的に設定」（またはターミナルで sudo sntp -sS time.apple.com）。",
   "clock.fix.windows": "時刻の自動設定を有効にしてください：設定 → 時刻と言語 → 日付と時刻 →「時刻を自動的に設定する」、続けて「今すぐ同期」（または管理者として w32tm /resync）。",
+  "pick.title": "Ninsho — コードを選ぶ",
+  "pick.placeholder": "アカウント名の一部を入力",
+  "pick.keys": "↑ ↓ で選択 · Enter でコードをコピー · Esc で閉じる",
+  "pick.empty": "アカウントはまだありません。Ninsho を開いて追加してください。",
+  "settings.pick": "クイックピックのショートカット",
+  "settings.pick.hint": "どの画面でも小さなウィンドウを開きます。入力して Enter でコードをコピー。Wayland では空欄にして、デスクトップのキーボード設定で「ninsho --pick」を割り当ててください。",
+  "settings.pick.error": "このショートカットは使えません：{reason}。別のものを選んでください。",
 };
 
 // What each error from Rust says, by its code.

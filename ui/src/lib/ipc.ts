@@ -82,6 +82,7 @@ export const ipc = {
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   checkClock: () => invoke<ClockCheck>("check_clock"),
+  hidePick: () => invoke<void>("hide_pick"),
   openBackup: () => invoke<BackupStep | null>("open_backup"),
   unlockBackup: (token: string, password: string) => invoke<ScanPreview>("unlock_backup", { token, password }),
   discardBackup: (token: string) => invoke<void>("discard_backup", { token }),
@@ -110,6 +111,7 @@ export const events = {
   onDropBackup: (handler: (step: BackupStep) => void): Promise<UnlistenFn> => on("drop-backup", handler),
   onFollowChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("follow-changed", () => handler()),
   onClockWrong: (handler: (check: ClockCheck) => void): Promise<UnlistenFn> => on("clock-wrong", handler),
+  onPickOpened: (handler: () => void): Promise<UnlistenFn> => on<null>("pick-opened", () => handler()),
   onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
     Promise.all([
       listen("tauri://drag-enter", () => handler(true)),

@@ -21,4 +21,9 @@ orphans: Array<OrphanView>,
 /**
  * Set when the vault could not be opened at all.
  */
-vault_error: AppError | null, };
+vault_error: AppError | null, 
+/**
+ * Why the quick-pick shortcut could not be registered (another program holds it, or it
+ * is not a shortcut); `null` when it works or none is set.
+ */
+pick_shortcut_error: string | null, };

@@ -17,6 +17,11 @@ clock_server: string,
  */
 clock_weekly: boolean, 
 /**
+ * The system-wide shortcut that opens the quick-pick palette ("" for none: on Wayland the
+ * desktop's own shortcut settings run `ninsho --pick` instead).
+ */
+pick_shortcut: string, 
+/**
  * When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
  */
 clock_checked_at: number | null, };

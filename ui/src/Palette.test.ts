@@ -1,0 +1,56 @@
+// The quick-pick palette on its own (as its window loads it), with Rust mocked at the IPC
+// boundary: typing filters, ↓ moves, Enter copies and hides, Escape hides without copying.
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, screen } from "@testing-library/svelte";
+import { describe, expect, it, vi } from "vitest";
+import { account, defaults, until, type Calls } from "./test/harness";
+
+async function renderPalette() {
+  vi.resetModules();
+  clearMocks();
+  const calls: Calls = [];
+  const now = Date.now();
+  const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
+    ...defaults(),
+    list_accounts: () => [account("a1", "GitHub", "alice"), account("a2", "Example Bank", "bob"), account("a3", "Forgejo", "Forgejo:carol", { shown_name: "carol" })],
+    get_codes: () => ({ now_ms: now, codes: ["a1", "a2", "a3"].map((id, i) => ({ id, code: `${i + 1}`.repeat(6), next: null, valid_from_ms: now, valid_until_ms: now + 30000, problem: null })) }),
+    copy_code: (a) => ({ grouped: a.id === "a2" ? "222 222" : "x", clear_after_seconds: 30 }),
+    hide_pick: () => null,
+  };
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: a });
+    const h = handlers[cmd];
+    if (!h) throw { code: "test", message: `unexpected command ${cmd}` };
+    return h(a);
+  }, { shouldMockEvents: true });
+  const { render } = await import("@testing-library/svelte");
+  const { default: Palette } = await import("./Palette.svelte");
+  render(Palette);
+  return calls;
+}
+
+describe("quick-pick palette", () => {
+  it("has the focus in its search, filters as one types, and Enter copies the chosen code and hides", async () => {
+    const calls = await renderPalette();
+    await until(() => expect(screen.getByText("111 111")).toBeTruthy(), 8000);
+    const search = screen.getByPlaceholderText("Type part of an account's name") as HTMLInputElement;
+    expect(document.activeElement).toBe(search);
+    expect(screen.getByText("Forgejo (carol)")).toBeTruthy();
+    await fireEvent.input(search, { target: { value: "ba" } });
+    await until(() => expect(screen.queryByText("GitHub (alice)")).toBeNull());
+    await fireEvent.keyDown(window, { key: "Enter" });
+    await until(() => expect(calls.some((c) => c.cmd === "hide_pick")).toBe(true));
+    expect(calls.filter((c) => c.cmd === "copy_code").map((c) => c.args.id)).toEqual(["a2"]);
+  });
+
+  it("↓ chooses the next account; Escape hides without copying", async () => {
+    const calls = await renderPalette();
+    await until(() => expect(screen.getByText("111 111")).toBeTruthy(), 8000);
+    await fireEvent.keyDown(window, { key: "ArrowDown" });
+    expect(screen.getAllByRole("option")[1].getAttribute("aria-selected")).toBe("true");
+    await fireEvent.keyDown(window, { key: "Escape" });
+    await until(() => expect(calls.some((c) => c.cmd === "hide_pick")).toBe(true));
+    expect(calls.some((c) => c.cmd === "copy_code")).toBe(false);
+  });
+});
