@@ -22,8 +22,9 @@ APP_DEBS := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev lib
   libdbus-1-dev libegl-dev libgbm-dev libwayland-dev
 # A real Secret Service for the keychain tests (each test starts its own private session).
 KEYRING_DEBS := dbus gnome-keyring libsecret-tools
-# The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer.
-E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool
+# The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,
+# gdbus (the tray menu is driven over D-Bus as a tray host drives it).
+E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0

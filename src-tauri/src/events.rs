@@ -21,6 +21,8 @@ pub enum AppEvent {
     ClockWrong,
     /// The quick-pick palette was opened (sent to the palette only). No payload.
     PickOpened,
+    /// The tray menu's "Scan screen" was chosen: the window scans as its own button does.
+    ScanRequested,
 }
 
 impl AppEvent {
@@ -32,6 +34,7 @@ impl AppEvent {
             AppEvent::FollowChanged => "follow-changed",
             AppEvent::ClockWrong => "clock-wrong",
             AppEvent::PickOpened => "pick-opened",
+            AppEvent::ScanRequested => "scan-requested",
         }
     }
 }
@@ -55,6 +58,7 @@ mod tests {
             AppEvent::FollowChanged,
             AppEvent::ClockWrong,
             AppEvent::PickOpened,
+            AppEvent::ScanRequested,
         ] {
             assert_eq!(
                 serde_json::to_value(event).unwrap(),

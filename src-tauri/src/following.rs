@@ -78,7 +78,7 @@ fn look_all<R: Runtime>(app: &AppHandle<R>) {
         return;
     }
     if reports.iter().any(|r| r.changed()) {
-        events::emit(app, AppEvent::AccountsChanged, ());
+        crate::commands::changed(app);
     }
     told(app);
 }

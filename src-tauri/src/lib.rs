@@ -23,6 +23,7 @@ pub mod pick;
 mod preview;
 pub mod state;
 pub mod tokens;
+mod tray;
 pub mod views;
 pub mod window;
 
@@ -30,6 +31,9 @@ use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
 use crate::commands::{accounts, adding, backups, following as follow, settings};
 use crate::state::AppState;
+
+/// The argument the login item starts Ninsho with: only the tray, no window.
+const HIDDEN: &str = "--hidden";
 
 /// Builds and runs the app.
 pub fn run() {
@@ -49,6 +53,8 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        // Start at login (a setting), hidden in the tray.
+        .plugin(tauri_plugin_autostart::Builder::new().arg(HIDDEN).build())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
@@ -56,8 +62,12 @@ pub fn run() {
         // The main window is made here, not from tauri.conf.json alone: it needs a navigation
         // guard, which only the builder takes.
         .setup(|app| {
-            let picking = pick::asked(&std::env::args().collect::<Vec<_>>());
-            window::create(app.handle(), !picking)?;
+            let args: Vec<String> = std::env::args().collect();
+            let picking = pick::asked(&args);
+            let tray = tray::create(app.handle()).ok().flatten().is_some();
+            // Started at login: only in the tray, where one is shown.
+            let hidden = args.iter().any(|a| a == HIDDEN) && tray && tray::shown();
+            window::create(app.handle(), !picking && !hidden)?;
             if picking {
                 pick::show(app.handle());
             }
@@ -70,6 +80,18 @@ pub fn run() {
         .on_window_event(|window, event| match event {
             WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
                 drop::dropped(window.app_handle(), paths.clone());
+            }
+            // Closing the window leaves Ninsho in the tray, where the desktop shows one and the
+            // person wants it.
+            WindowEvent::CloseRequested { api, .. } if window.label() == window::MAIN => {
+                let state = window.app_handle().state::<AppState>();
+                if state.settings().close_to_tray
+                    && window.app_handle().tray_by_id("main").is_some()
+                    && tray::shown()
+                {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
             }
             // The palette is hidden, not closed: when the main window closes, Ninsho quits.
             WindowEvent::Destroyed if window.label() == window::MAIN => {

@@ -55,6 +55,8 @@ pub struct AppStatus {
     /// Why the quick-pick shortcut could not be registered (another program holds it, or it
     /// is not a shortcut); `null` when it works or none is set.
     pub pick_shortcut_error: Option<String>,
+    /// Whether the desktop shows tray icons (where it does not, closing the window quits).
+    pub tray_shown: bool,
 }
 
 /// Something the person should know about how the vault was opened.

@@ -57,6 +57,13 @@ pub struct Settings {
     /// desktop's own shortcut settings run `ninsho --pick` instead).
     #[serde(default = "default_pick_shortcut")]
     pub pick_shortcut: String,
+    /// Closing the window leaves Ninsho in the tray (where the desktop shows one; else closing
+    /// quits).
+    #[serde(default = "yes")]
+    pub close_to_tray: bool,
+    /// Start Ninsho at login, hidden in the tray.
+    #[serde(default)]
+    pub start_at_login: bool,
     /// When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
@@ -68,6 +75,10 @@ pub const DEFAULT_PICK_SHORTCUT: &str = "Ctrl+Alt+K";
 
 fn default_pick_shortcut() -> String {
     DEFAULT_PICK_SHORTCUT.to_owned()
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_clock_server() -> String {
@@ -85,6 +96,8 @@ impl Default for Settings {
             clock_server: default_clock_server(),
             clock_weekly: false,
             pick_shortcut: default_pick_shortcut(),
+            close_to_tray: true,
+            start_at_login: false,
             clock_checked_at: None,
         }
     }
@@ -170,6 +183,8 @@ mod tests {
             clock_server: "http://nope".into(),
             clock_weekly: true,
             pick_shortcut: " Super+Space ".into(),
+            close_to_tray: false,
+            start_at_login: true,
             clock_checked_at: Some(5),
         }
         .save(dir.path())
@@ -192,6 +207,7 @@ mod tests {
         assert_eq!(s.clock_server, crate::clock::DEFAULT_SERVER);
         assert!(!s.clock_weekly && !s.clock_check_due(u64::MAX));
         assert_eq!(s.pick_shortcut, DEFAULT_PICK_SHORTCUT);
+        assert!(s.close_to_tray && !s.start_at_login);
     }
 
     #[test]

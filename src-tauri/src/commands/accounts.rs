@@ -43,6 +43,7 @@ pub fn status(state: &AppState) -> AppStatus {
                 .collect(),
             vault_error: None,
             pick_shortcut_error: shortcut_error(state),
+            tray_shown: crate::tray::shown(),
         },
         Err(e) => AppStatus {
             keychain: None,
@@ -56,6 +57,7 @@ pub fn status(state: &AppState) -> AppStatus {
             orphans: Vec::new(),
             vault_error: Some(e.clone()),
             pick_shortcut_error: shortcut_error(state),
+            tray_shown: crate::tray::shown(),
         },
     }
 }
@@ -164,12 +166,25 @@ pub async fn copy_code<R: Runtime>(
     next: bool,
 ) -> Result<CopyResult> {
     let id = self::id(&id)?;
+    let copied = copy_account(&app, &state, id, next)?;
+    crate::tray::refresh(&app);
+    Ok(copied)
+}
+
+/// The code a person gets for account `id` (a HOTP account's next, its counter saved first),
+/// on the clipboard: for the window, the palette and the tray alike.
+pub fn copy_account<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    id: uuid::Uuid,
+    next: bool,
+) -> Result<CopyResult> {
     let code = state.with_vault(|v| {
         let code = codes::code_to_use(v, id, next, otp::now())?;
         let _ = v.mark_used(id);
         Ok(code)
     })?;
-    copy(&app, Zeroizing::new(code.value))
+    copy(app, Zeroizing::new(code.value))
 }
 
 /// Advances a HOTP account and copies the new code.

@@ -23,7 +23,8 @@ fn id(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text).map_err(|_| AppError::new(ErrorCode::NotFound, "No such account."))
 }
 
-/// Tells the window that the list of accounts changed.
-fn changed<R: Runtime>(app: &AppHandle<R>) {
+/// Tells the window (and the tray's menu) that the list of accounts changed.
+pub fn changed<R: Runtime>(app: &AppHandle<R>) {
     events::emit(app, AppEvent::AccountsChanged, ());
+    crate::tray::refresh(app);
 }

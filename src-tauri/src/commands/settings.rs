@@ -30,6 +30,30 @@ pub async fn set_settings<R: Runtime>(
     if saved.pick_shortcut != before.pick_shortcut {
         crate::pick::register(&app, &saved.pick_shortcut);
     }
+    if saved.start_at_login != before.start_at_login {
+        use tauri_plugin_autostart::ManagerExt;
+        let login = app.autolaunch();
+        let done = if saved.start_at_login {
+            login.enable()
+        } else {
+            login.disable()
+        };
+        if let Err(e) = done {
+            // Not started at login after all: the setting says what is true.
+            let _ = state.save_settings(Settings {
+                start_at_login: !saved.start_at_login,
+                ..saved.clone()
+            });
+            return Err(AppError::new(
+                crate::error::ErrorCode::SettingsSave,
+                "Ninsho could not change whether it starts at login.",
+            )
+            .with_detail(e.to_string()));
+        }
+    }
+    if saved.language != before.language {
+        crate::tray::refresh(&app);
+    }
     Ok(saved)
 }
 

@@ -51,6 +51,8 @@ const defaultSettings: Settings = {
   clock_server: "pool.ntp.org",
   clock_weekly: false,
   pick_shortcut: "Ctrl+Alt+K",
+  close_to_tray: true,
+  start_at_login: false,
   clock_checked_at: null,
 };
 

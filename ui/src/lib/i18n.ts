@@ -236,6 +236,9 @@ const en = {
   "settings.pick": "Quick-pick shortcut",
   "settings.pick.hint": "Opens a small window on any screen: type, Enter copies the code. On Wayland, bind “ninsho --pick” in your desktop's keyboard settings instead (leave this empty).",
   "settings.pick.error": "This shortcut does not work: {reason}. Choose another.",
+  "settings.tray": "Closing the window keeps Ninsho in the tray",
+  "settings.tray.none": "This desktop shows no tray icons, so closing the window quits Ninsho (GNOME needs the AppIndicator extension).",
+  "settings.login": "Start at login, in the tray",
 } as const;
 
 export type Key = keyof typeof en;
@@ -470,6 +473,9 @@ const ja: Record<Key, string> = {
   "settings.pick": "クイックピックのショートカット",
   "settings.pick.hint": "どの画面でも小さなウィンドウを開きます。入力して Enter でコードをコピー。Wayland では空欄にして、デスクトップのキーボード設定で「ninsho --pick」を割り当ててください。",
   "settings.pick.error": "このショートカットは使えません：{reason}。別のものを選んでください。",
+  "settings.tray": "ウィンドウを閉じてもトレイに残す",
+  "settings.tray.none": "このデスクトップにはトレイがないため、ウィンドウを閉じると Ninsho は終了します（GNOME では AppIndicator 拡張機能が必要です）。",
+  "settings.login": "ログイン時にトレイで起動する",
 };
 
 // What each error from Rust says, by its code.

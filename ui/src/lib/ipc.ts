@@ -112,6 +112,7 @@ export const events = {
   onFollowChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("follow-changed", () => handler()),
   onClockWrong: (handler: (check: ClockCheck) => void): Promise<UnlistenFn> => on("clock-wrong", handler),
   onPickOpened: (handler: () => void): Promise<UnlistenFn> => on<null>("pick-opened", () => handler()),
+  onScanRequested: (handler: () => void): Promise<UnlistenFn> => on<null>("scan-requested", () => handler()),
   onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
     Promise.all([
       listen("tauri://drag-enter", () => handler(true)),

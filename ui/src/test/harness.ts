@@ -15,9 +15,9 @@ export const available = { state: "available", advice: "The keychain is ready.",
 export function defaults(): Record<string, Handler> {
   const now = Date.now();
   return {
-    get_settings: () => ({ theme: "system", language: "en", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false, clock_server: "pool.ntp.org", clock_weekly: false, pick_shortcut: "Ctrl+Alt+K", clock_checked_at: null }),
+    get_settings: () => ({ theme: "system", language: "en", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false, clock_server: "pool.ntp.org", clock_weekly: false, pick_shortcut: "Ctrl+Alt+K", close_to_tray: true, start_at_login: false, clock_checked_at: null }),
     set_settings: (a) => a.settings,
-    app_status: () => ({ keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], orphans: [], vault_error: null, pick_shortcut_error: null }),
+    app_status: () => ({ keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], orphans: [], vault_error: null, pick_shortcut_error: null, tray_shown: true }),
     list_accounts: () => [],
     get_codes: () => ({ now_ms: now, codes: [] }),
     followed_folders: () => [],

@@ -26,4 +26,8 @@ vault_error: AppError | null,
  * Why the quick-pick shortcut could not be registered (another program holds it, or it
  * is not a shortcut); `null` when it works or none is set.
  */
-pick_shortcut_error: string | null, };
+pick_shortcut_error: string | null, 
+/**
+ * Whether the desktop shows tray icons (where it does not, closing the window quits).
+ */
+tray_shown: boolean, };

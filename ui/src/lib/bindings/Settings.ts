@@ -22,6 +22,15 @@ clock_weekly: boolean,
  */
 pick_shortcut: string, 
 /**
+ * Closing the window leaves Ninsho in the tray (where the desktop shows one; else closing
+ * quits).
+ */
+close_to_tray: boolean, 
+/**
+ * Start Ninsho at login, hidden in the tray.
+ */
+start_at_login: boolean, 
+/**
  * When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
  */
 clock_checked_at: number | null, };
