@@ -1,12 +1,98 @@
 //! "Scan screen": every monitor, every code.
+//!
+//! xcap captures every monitor (X11 directly; on Wayland it asks GNOME Shell or the desktop
+//! portal for a non-interactive screenshot, which many desktops refuse to an app that is not
+//! sandboxed). When that fails on Wayland, Ninsho asks the portal for an interactive
+//! screenshot (`ashpd`, as GNOME Authenticator does): the desktop shows its own dialog, the
+//! person confirms, and the whole screen's image is scanned like any other.
 
 use image::DynamicImage;
 use ninsho_core::scan::{self, Content};
 
 use crate::error::{AppError, ErrorCode};
 
+/// How Scan screen goes about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// What xcap captured.
+    Direct,
+    /// The desktop portal's interactive Screenshot request.
+    Portal,
+    /// Neither: say why.
+    Fail,
+}
+
+/// The next way to try after xcap's attempt: on Wayland a failed (or empty) capture goes to
+/// the portal; on X11 there is nothing else to ask.
+pub fn next_way(wayland: bool, direct_worked: bool) -> Way {
+    match (direct_worked, wayland) {
+        (true, _) => Way::Direct,
+        (false, true) => Way::Portal,
+        (false, false) => Way::Fail,
+    }
+}
+
+fn on_wayland() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
+}
+
 /// Captures every monitor and returns what the QR codes on them hold.
 pub fn scan_screens() -> Result<Vec<Content>, AppError> {
+    let direct = scan_monitors();
+    match next_way(on_wayland(), direct.is_ok()) {
+        Way::Direct => direct,
+        Way::Portal => portal().map_err(|portal_error| {
+            // The portal's own words say more than xcap's (a refusal, no portal at all).
+            direct.err().map_or(portal_error.clone(), |mut e| {
+                e.detail = portal_error.detail.or(e.detail);
+                e
+            })
+        }),
+        Way::Fail => direct,
+    }
+}
+
+/// The largest screenshot file read back from the portal.
+const MAX_SCREENSHOT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Asks the desktop portal for an interactive screenshot and scans it. The file the portal
+/// wrote shows the QR code (a secret): it is removed once read.
+#[cfg(target_os = "linux")]
+fn portal() -> Result<Vec<Content>, AppError> {
+    use ashpd::desktop::screenshot::Screenshot;
+    // Not tauri::async_runtime::block_on: this runs inside a command on its tokio runtime.
+    let uri = zbus::block_on(async {
+        Screenshot::request()
+            .interactive(true)
+            .modal(true)
+            .send()
+            .await?
+            .response()
+            .map(|s| s.uri().as_str().to_owned())
+    })
+    .map_err(capture_error)?;
+    let path = tauri::Url::parse(&uri)
+        .ok()
+        .and_then(|u| u.to_file_path().ok())
+        .ok_or_else(|| capture_error(format!("the portal answered {uri}, not a file")))?;
+    let bytes = ninsho_core::app::read::read_bounded(&path, MAX_SCREENSHOT_BYTES);
+    let _ = std::fs::remove_file(&path);
+    let bytes = bytes.map_err(capture_error)?;
+    let image = scan::decode_image(&bytes).map_err(AppError::from)?;
+    Ok(scan::scan_image(&image)
+        .into_iter()
+        .map(|p| p.content)
+        .collect())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn portal() -> Result<Vec<Content>, AppError> {
+    Err(capture_error("no desktop portal on this system"))
+}
+
+/// Captures every monitor with xcap.
+fn scan_monitors() -> Result<Vec<Content>, AppError> {
     let monitors = xcap::Monitor::all().map_err(capture_error)?;
     if monitors.is_empty() {
         return Err(AppError::new(
@@ -49,4 +135,17 @@ fn capture_error(e: impl std::fmt::Display) -> AppError {
         message,
     )
     .with_detail(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portal_is_asked_on_wayland_when_the_direct_capture_fails() {
+        assert_eq!(next_way(true, false), Way::Portal);
+        assert_eq!(next_way(true, true), Way::Direct);
+        assert_eq!(next_way(false, true), Way::Direct);
+        assert_eq!(next_way(false, false), Way::Fail);
+    }
 }

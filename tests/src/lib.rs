@@ -66,6 +66,8 @@ pub struct Options {
     pub settings: Option<Value>,
     /// Reuse this data folder (for accounts prepared with the CLI).
     pub data_dir: Option<tempfile::TempDir>,
+    /// More environment for the app.
+    pub env: Vec<(String, String)>,
 }
 
 pub struct Session {
@@ -228,6 +230,9 @@ impl Session {
             // make the next launch a second instance).
             .process_group(0)
             .kill_on_drop(true);
+        for (key, value) in &options.env {
+            command.env(key, value);
+        }
         if options.no_keyring {
             command.env(
                 "DBUS_SESSION_BUS_ADDRESS",
