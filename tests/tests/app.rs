@@ -225,7 +225,7 @@ async fn no_secret_service_shows_the_keychain_state() -> Result {
     s.wait_for("[data-state=keychain_missing]").await?;
     let text = s.page_text().await?;
     assert!(text.contains("No keyring is running"), "{text}");
-    assert!(text.contains("Your 1 accounts are safe"), "{text}");
+    assert!(text.contains("Your account is safe"), "{text}");
     assert!(!text.contains("No accounts yet"), "{text}");
     s.screenshot("keychain-missing").await?;
     s.stop().await
