@@ -133,6 +133,12 @@ class AppModel {
     await this.refreshCodes();
   }
 
+  /** Stops asking for codes (the window is going away; tests render a new app each time). */
+  stop() {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
   async refreshCodes() {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;

@@ -24,7 +24,11 @@ export function defaults(): Record<string, Handler> {
   };
 }
 
+/** The app model of the last render: its code timer must not fire into the next test. */
+let previous: { stop: () => void } | null = null;
+
 export async function renderApp(handlers: Record<string, Handler>) {
+  previous?.stop();
   vi.resetModules();
   clearMocks();
   const calls: Calls = [];
@@ -42,6 +46,7 @@ export async function renderApp(handlers: Record<string, Handler>) {
   const { render } = await import("@testing-library/svelte");
   const { default: App } = await import("../App.svelte");
   const { app } = await import("../lib/app.svelte");
+  previous = app;
   const result = render(App);
   return { ...result, calls, app };
 }
