@@ -22,6 +22,8 @@ APP_DEBS := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev lib
   libdbus-1-dev libegl-dev libgbm-dev libwayland-dev
 # A real Secret Service for the keychain tests (each test starts its own private session).
 KEYRING_DEBS := dbus gnome-keyring libsecret-tools
+# Sync is tested through two real Syncthing instances on 127.0.0.1.
+SYNC_DEBS := syncthing
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,
 # gdbus (the tray menu is driven over D-Bus as a tray host drives it).
 E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin
@@ -37,7 +39,7 @@ setup:
 	scripts/ensure-node.sh
 
 debs:
-	scripts/ensure-debs.sh $(APP_DEBS) $(KEYRING_DEBS)
+	scripts/ensure-debs.sh $(APP_DEBS) $(KEYRING_DEBS) $(SYNC_DEBS)
 
 ui-deps: setup
 	cd ui && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi

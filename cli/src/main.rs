@@ -7,6 +7,7 @@ mod follow;
 mod interop;
 mod json;
 mod scan;
+mod sync;
 mod vault;
 
 use std::io::Read;
@@ -218,6 +219,13 @@ enum Command {
         #[command(subcommand)]
         command: FollowCommand,
     },
+    /// Keep the same accounts on every computer through a folder your sync engine shares
+    /// (Syncthing, Nextcloud, Dropbox, a network share). Each computer writes one encrypted
+    /// file there; no server of ours is involved.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
     /// Check this computer's clock against a time server (one SNTP request; the only network
     /// access Ninsho makes). A clock more than 15 s off makes sites refuse codes.
     ///
@@ -235,6 +243,50 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Start syncing through DIR: it gets a `ninsho-sync` folder, encrypted with a passphrase
+    /// you choose (asked twice on the terminal, or read from --passphrase-file), and this
+    /// computer's accounts go into it.
+    Setup {
+        dir: PathBuf,
+        /// Read the passphrase from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// How the other computers list this one (default: its host name).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Join a folder set up on another computer: its accounts are added here, and this
+    /// computer's go to the others.
+    Join {
+        dir: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge now: changes made here go into this computer's file, newer changes from the
+    /// others into the vault. Exit code 1 when a change could not be made here.
+    Now {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The folder, its computers with their last update, and what is wrong, if anything
+    /// (exit code 1 then).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop syncing on this computer: its file leaves the folder; every account stays here and
+    /// on the other computers.
+    Leave,
 }
 
 #[derive(Subcommand)]
@@ -327,8 +379,26 @@ impl From<otp::ParamError> for Failure {
     }
 }
 
+/// Whether `command` may change the vault: then, on a computer that syncs, the change goes
+/// into its sync file right away, as the app does it.
+fn changes_vault(command: &Command) -> bool {
+    match command {
+        Command::Code { target, .. } => !looks_like_uri(target), // a HOTP code moves its counter
+        Command::Add { .. }
+        | Command::Rm { .. }
+        | Command::Edit { .. }
+        | Command::Pin { .. }
+        | Command::Orphans { .. }
+        | Command::Follow { .. } => true,
+        Command::Recovery { set_file, .. } => set_file.is_some(),
+        Command::Import { dry_run, .. } => !dry_run,
+        _ => false,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let changes_vault = changes_vault(&cli.command);
     let result = match cli.command {
         Command::Parse {
             uri,
@@ -404,6 +474,23 @@ fn main() -> ExitCode {
             yes,
         } => interop::export(format.0, &output, password_file.as_deref(), yes),
         Command::Status { json } => vault::status(json),
+        Command::Sync { command } => match command {
+            SyncCommand::Setup {
+                dir,
+                passphrase_file,
+                name,
+                json,
+            } => sync::setup(&dir, passphrase_file.as_deref(), name.as_deref(), json),
+            SyncCommand::Join {
+                dir,
+                passphrase_file,
+                name,
+                json,
+            } => sync::join(&dir, passphrase_file.as_deref(), name.as_deref(), json),
+            SyncCommand::Now { json } => sync::now(json),
+            SyncCommand::Status { json } => sync::status(json),
+            SyncCommand::Leave => sync::leave(),
+        },
         Command::Clock { server, json } => clock(&server, json),
         Command::Follow { command } => match command {
             FollowCommand::Add {
@@ -432,6 +519,9 @@ fn main() -> ExitCode {
             json,
         } => vault::orphans(&restore, delete.as_deref(), yes, json),
     };
+    if changes_vault && result.is_ok() {
+        sync::after_change();
+    }
     match result {
         Ok(code) => code,
         Err(Failure { message, code }) => {

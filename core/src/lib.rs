@@ -10,5 +10,6 @@ pub mod follow;
 pub mod formats;
 pub mod otp;
 pub mod scan;
+pub mod sync;
 pub mod uri;
 pub mod vault;

@@ -232,6 +232,12 @@ impl Vault {
         self.store.clone()
     }
 
+    /// This vault's folder as keychain records name it (a hash of its path): stable from the
+    /// first run on, unlike the vault id of a vault that has no file yet.
+    pub(crate) fn folder_tag(&self) -> &str {
+        &self.folder
+    }
+
     /// The metadata file.
     pub fn path(&self) -> PathBuf {
         self.files.path()

@@ -1,0 +1,199 @@
+//! `ninsho-cli sync`: keeping this computer's accounts in step with other computers through a
+//! folder a sync engine shares (Syncthing, Nextcloud, Dropbox, a network share).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use ninsho_core::sync::{Sync, SyncError, SyncReport, SyncStatus};
+
+use crate::vault::open;
+use crate::{Failure, json};
+
+impl From<SyncError> for Failure {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Vault(v) => v.into(),
+            SyncError::Keychain(k) => match k.state() {
+                Some(state) => Failure::keychain(state),
+                None => Failure::input(k.to_string()),
+            },
+            other => Failure::input(other.to_string()),
+        }
+    }
+}
+
+/// The passphrase: from `--passphrase-file`, or asked on the terminal (twice for a new folder).
+fn passphrase(file: Option<&Path>, new: bool) -> Result<zeroize::Zeroizing<String>, Failure> {
+    crate::interop::password(file, "Sync passphrase: ", new)?.ok_or_else(|| {
+        Failure::input("give the sync passphrase with --passphrase-file, or run this on a terminal")
+    })
+}
+
+pub fn setup(
+    dir: &Path,
+    passphrase_file: Option<&Path>,
+    name: Option<&str>,
+    as_json: bool,
+) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let sync = Sync::open(&vault)?;
+    let pass = passphrase(passphrase_file, true)?;
+    let report = sync.setup(&mut vault, dir, &pass, name)?;
+    print_report(&report, as_json);
+    if !as_json {
+        println!(
+            "Set up {}: on the other computers, run `ninsho-cli sync join` on the same folder \
+             once the sync engine has brought it there.",
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn join(
+    dir: &Path,
+    passphrase_file: Option<&Path>,
+    name: Option<&str>,
+    as_json: bool,
+) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let sync = Sync::open(&vault)?;
+    let pass = passphrase(passphrase_file, false)?;
+    let report = sync.join(&mut vault, dir, &pass, name)?;
+    print_report(&report, as_json);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn now(as_json: bool) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let report = Sync::open(&vault)?.now(&mut vault)?;
+    print_report(&report, as_json);
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
+    let vault = open()?;
+    let status = Sync::open(&vault)?.status()?;
+    if as_json {
+        json::print(&status);
+    } else {
+        match &status {
+            None => println!("This computer does not sync with a folder."),
+            Some(s) => print_status(s),
+        }
+    }
+    Ok(match status {
+        Some(SyncStatus {
+            problem: Some(_), ..
+        }) => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// After a command changed the vault: on a computer that syncs, merges so the change reaches
+/// the folder now. A failure is said on stderr and does not fail the command (the change is
+/// made; the next merge sends it).
+pub fn after_change() {
+    let Ok(mut vault) = open() else { return };
+    let Ok(sync) = Sync::open(&vault) else { return };
+    if !matches!(sync.folder(), Ok(Some(_))) {
+        return;
+    }
+    if let Err(e) = sync.now(&mut vault) {
+        eprintln!("ninsho-cli: the change is made here, but could not be synced yet: {e}");
+    }
+}
+
+pub fn leave() -> Result<ExitCode, Failure> {
+    let vault = open()?;
+    let folder = Sync::open(&vault)?.leave()?;
+    println!(
+        "This computer no longer syncs with {}; its accounts stay here, and the other computers keep theirs.",
+        folder.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Unix milliseconds as UTC "YYYY-MM-DD hh:mm".
+fn when(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+fn print_status(s: &SyncStatus) {
+    println!("folder:     {}", s.folder);
+    println!("this device: {} ({})", s.name, &s.device.to_string()[..8]);
+    match s.last_merge {
+        Some(ms) => println!("last merge: {}", when(ms)),
+        None => println!("last merge: never"),
+    }
+    if let Some(problem) = &s.problem {
+        println!("problem:    {problem}");
+    }
+    for d in &s.devices {
+        println!(
+            "  {}{}  {} accounts, updated {}",
+            d.name,
+            if d.this_device {
+                " (this computer)"
+            } else {
+                ""
+            },
+            d.accounts,
+            when(d.updated)
+        );
+    }
+    for f in &s.skipped {
+        println!("  skipped  {}: {}", f.file, f.reason);
+    }
+}
+
+fn print_report(r: &SyncReport, as_json: bool) {
+    if as_json {
+        json::print(r);
+        return;
+    }
+    for c in &r.added {
+        println!("added    {}", c.label);
+    }
+    for c in &r.updated {
+        println!("updated  {}", c.label);
+    }
+    for c in &r.deleted {
+        println!("deleted  {}", c.label);
+    }
+    if r.counters > 0 {
+        println!("counters {} HOTP counter(s) moved forward", r.counters);
+    }
+    if r.sent > 0 {
+        println!("sent     {} change(s) made here", r.sent);
+    }
+    for f in &r.skipped {
+        println!("skipped  {}: {}", f.file, f.reason);
+    }
+    for f in &r.failed {
+        println!("failed   {}: {}", f.file, f.reason);
+    }
+    if !r.changed() && r.sent == 0 && r.skipped.is_empty() && r.failed.is_empty() {
+        println!("in step: nothing to merge");
+    }
+}

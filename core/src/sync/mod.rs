@@ -1,0 +1,779 @@
+//! Syncing accounts between computers through a folder a sync engine the person already runs
+//! keeps in step (Syncthing, Nextcloud, Dropbox, a network share). No server of ours.
+//!
+//! - **One file per device** (`ninsho-sync/<device id>.ninsho`, see [`folder`]), written only
+//!   by that device: its full state, every account with a version stamp ([`clock`]) and
+//!   tombstones for deletions. No file has two writers, so the sync engine never has to merge
+//!   anything; a conflict copy it makes anyway is read as one more source.
+//! - **Merge** ([`merge`]): per account, the newest version by (hybrid clock, device id) wins;
+//!   HOTP counters take the largest value. Changes land in the vault through its own
+//!   crash-safe add, edit and delete, and `sync.json` ([`state`]) records them only once made.
+//! - **Encryption** ([`seal`]): XChaCha20-Poly1305 under a key derived from the person's
+//!   passphrase with Argon2id (parameters and salt in `ninsho-sync/folder.json`). The key is
+//!   kept in the keychain (item `sync/<folder id>`). Nothing in the folder can be read without
+//!   it: no secret, name or issuer, not even the device names.
+//! - **When**: the shells decide (the app on start, after each change, when the folder
+//!   changes and on demand; the CLI on `sync now`). Every call reads the whole folder again.
+
+pub mod clock;
+pub mod folder;
+pub mod merge;
+pub mod seal;
+mod state;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use thiserror::Error;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::follow::{Changed, Skipped};
+use crate::otp::{Account, OtpParams, OtpType, Secret};
+use crate::vault::{AccountEdit, AccountMeta, KeychainError, SecretStore, Vault, VaultError};
+use clock::now_ms;
+use merge::{Body, Entry, Keys, Local};
+pub use seal::MIN_PASSPHRASE_CHARS;
+use seal::{FolderFile, SyncKey};
+pub use state::FILE as STATE_FILE;
+use state::{State, StateFile};
+
+const DEVICE_FORMAT: &str = "ninsho-sync-device";
+/// Most accounts one device file may list (a file with more is refused as damaged).
+const MAX_ENTRIES: usize = 50_000;
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error("{} is not a folder (or cannot be opened)", .0.display())]
+    NotAFolder(PathBuf),
+    #[error("this computer already syncs with {}; leave it first", .0.display())]
+    AlreadySyncing(PathBuf),
+    #[error("{} is already set up for Ninsho sync: join it instead, with its passphrase", .0.display())]
+    AlreadySetUp(PathBuf),
+    #[error("{} is not set up for Ninsho sync (no ninsho-sync/folder.json): set it up on the first computer, or wait until the sync engine has brought it here", .0.display())]
+    NotSetUp(PathBuf),
+    #[error("this computer does not sync with a folder; set one up or join one first")]
+    NotSyncing,
+    #[error("wrong passphrase for this sync folder")]
+    WrongPassphrase,
+    #[error("the passphrase must have at least {MIN_PASSPHRASE_CHARS} characters")]
+    PassphraseTooShort,
+    #[error("the sync folder {} is gone (or not mounted); nothing was changed", .0.display())]
+    FolderGone(PathBuf),
+    #[error(
+        "the sync folder was set up again with another passphrase; join it again with the new passphrase"
+    )]
+    PassphraseChanged,
+    #[error("the sync key is missing from the keychain; join the folder again with its passphrase")]
+    KeyMissing,
+    #[error(
+        "ninsho-sync/folder.json is damaged ({0}); set the folder up again on one computer and join it on the others"
+    )]
+    FolderDamaged(String),
+    #[error(
+        "the sync folder was set up by a newer Ninsho (sync format {0}); update Ninsho on this computer"
+    )]
+    FolderNewer(u16),
+    #[error("cannot use {}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read or write the sync state at {}: {source}", path.display())]
+    State {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the sync state at {} is damaged ({reason}); leave sync and join the folder again", path.display())]
+    StateDamaged { path: PathBuf, reason: String },
+    #[error("the sync state was written by a newer Ninsho (format {0}); update Ninsho")]
+    StateNewer(u32),
+    #[error("another Ninsho is busy syncing; try again in a moment")]
+    Busy,
+    #[error("the system's random number generator failed")]
+    NoRandomness,
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+impl SyncError {
+    /// A stable code for this error, for the app's messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NotAFolder(_) | SyncError::Folder { .. } => "sync_folder",
+            SyncError::AlreadySyncing(_) => "sync_already",
+            SyncError::AlreadySetUp(_) => "sync_already_set_up",
+            SyncError::NotSetUp(_) => "sync_not_set_up",
+            SyncError::NotSyncing => "sync_off",
+            SyncError::WrongPassphrase | SyncError::PassphraseChanged => "sync_wrong_passphrase",
+            SyncError::PassphraseTooShort => "sync_passphrase_short",
+            SyncError::FolderGone(_) => "sync_folder_gone",
+            SyncError::KeyMissing => "sync_key_missing",
+            SyncError::FolderDamaged(_) => "sync_folder_damaged",
+            SyncError::FolderNewer(_) | SyncError::StateNewer(_) => "sync_newer",
+            SyncError::State { .. } | SyncError::StateDamaged { .. } => "sync_state",
+            SyncError::Busy => "vault_busy",
+            SyncError::NoRandomness => "sync_random",
+            SyncError::Keychain(_) => "keychain_unavailable",
+            SyncError::Vault(_) => "sync_vault",
+        }
+    }
+}
+
+/// One device of the folder, as people see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DeviceInfo {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub id: Uuid,
+    pub name: String,
+    /// Unix milliseconds of its file's last change.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub updated: u64,
+    /// Accounts (not deletions) in its file.
+    pub accounts: usize,
+    pub this_device: bool,
+}
+
+/// The state of sync on this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SyncStatus {
+    pub folder: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub device: Uuid,
+    pub name: String,
+    pub devices: Vec<DeviceInfo>,
+    /// Unix milliseconds of the last merge.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub last_merge: Option<u64>,
+    /// Files of the folder that could not be used, and why.
+    pub skipped: Vec<Skipped>,
+    /// What keeps sync from working now, in words (the folder is gone, the key is missing).
+    pub problem: Option<String>,
+    pub problem_code: Option<String>,
+}
+
+/// What one merge did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SyncReport {
+    pub added: Vec<Changed>,
+    pub updated: Vec<Changed>,
+    pub deleted: Vec<Changed>,
+    /// HOTP counters moved forward.
+    pub counters: usize,
+    /// Changes made here since the last merge, now in this device's file.
+    pub sent: usize,
+    /// Whether this device's file was rewritten.
+    pub published: bool,
+    pub skipped: Vec<Skipped>,
+    /// Changes that could not be made here (the account and why); tried again next time.
+    pub failed: Vec<Skipped>,
+}
+
+impl SyncReport {
+    /// Whether the vault changed.
+    pub fn changed(&self) -> bool {
+        !(self.added.is_empty() && self.updated.is_empty() && self.deleted.is_empty())
+            || self.counters > 0
+    }
+}
+
+/// A device file's decrypted content.
+#[derive(Serialize, Deserialize)]
+struct DeviceFile {
+    format: String,
+    device: Uuid,
+    name: String,
+    /// Unix milliseconds of the last change of its entries.
+    written: u64,
+    entries: Vec<Entry>,
+}
+
+/// The keychain item of a sync folder: its key.
+#[derive(Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+struct KeyItem {
+    kind: String,
+    key: String,
+}
+
+const KEY_KIND: &str = "ninsho-sync";
+
+/// The keychain user of the key: per vault folder and sync folder, so two vaults of one
+/// computer (a test vault, `NINSHO_DATA_DIR`) never share or remove each other's key. Not
+/// `vault/account`, so the vault's recovery never takes it for an account.
+fn key_user(vault: &str, folder: Uuid) -> String {
+    format!("sync/{vault}/{folder}")
+}
+
+fn save_key(store: &dyn SecretStore, user: &str, key: &SyncKey) -> Result<(), SyncError> {
+    let item = KeyItem {
+        kind: KEY_KIND.into(),
+        key: base64::engine::general_purpose::STANDARD.encode(key.as_bytes()),
+    };
+    let bytes = Zeroizing::new(serde_json::to_vec(&item).unwrap_or_default());
+    Ok(store.set(user, &bytes)?)
+}
+
+fn load_key(store: &dyn SecretStore, user: &str) -> Result<Option<SyncKey>, SyncError> {
+    let Some(bytes) = store.get(user)? else {
+        return Ok(None);
+    };
+    let Ok(item) = serde_json::from_slice::<KeyItem>(&bytes) else {
+        return Ok(None);
+    };
+    if item.kind != KEY_KIND {
+        return Ok(None);
+    }
+    let raw = Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(&item.key)
+            .unwrap_or_default(),
+    );
+    Ok(SyncKey::from_bytes(&raw))
+}
+
+/// The keyed hashes of [`merge`], keyed with a key derived from the sync key.
+struct SyncKeys(Zeroizing<Vec<u8>>);
+
+impl SyncKeys {
+    fn mac(&self, parts: &[&[u8]]) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            return String::new();
+        };
+        for part in parts {
+            mac.update(&(part.len() as u64).to_le_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl Keys for SyncKeys {
+    fn digest(&self, body: &Body) -> String {
+        let json = Zeroizing::new(serde_json::to_vec(body).unwrap_or_default());
+        self.mac(&[b"body", &json])
+    }
+    fn id(&self, body: &Body) -> String {
+        self.mac(&[b"id", body.secret.as_bytes()])
+    }
+    fn copy_id(&self, body: &Body, local: Uuid) -> String {
+        self.mac(&[b"copy", body.secret.as_bytes(), local.as_bytes()])
+    }
+}
+
+/// The device name to show: the computer's host name.
+pub fn default_device_name() -> String {
+    let name = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_owned();
+    if name.is_empty() {
+        "This computer".into()
+    } else {
+        name
+    }
+}
+
+/// Sync of one vault.
+pub struct Sync {
+    file: StateFile,
+    store: std::sync::Arc<dyn SecretStore>,
+    vault: String,
+}
+
+impl Sync {
+    pub fn open(vault: &Vault) -> Result<Self, SyncError> {
+        Ok(Sync {
+            file: StateFile::open(vault.dir())?,
+            store: vault.store(),
+            vault: vault.folder_tag().to_owned(),
+        })
+    }
+
+    /// The folder this device syncs with (the chosen folder, not its `ninsho-sync`).
+    pub fn folder(&self) -> Result<Option<PathBuf>, SyncError> {
+        let guard = self.file.lock()?;
+        Ok(self.file.load(&guard)?.map(|s| s.folder))
+    }
+
+    /// The folder to watch for other devices' changes.
+    pub fn watched(&self) -> Result<Option<PathBuf>, SyncError> {
+        Ok(self.folder()?.map(|f| folder::files_dir(&f)))
+    }
+
+    /// Starts a new sync folder in `dir` with `passphrase`, and merges this vault into it.
+    pub fn setup(
+        &self,
+        vault: &mut Vault,
+        dir: &Path,
+        passphrase: &str,
+        name: Option<&str>,
+    ) -> Result<SyncReport, SyncError> {
+        let dir = checked_dir(dir)?;
+        {
+            let guard = self.file.lock()?;
+            if let Some(s) = self.file.load(&guard)? {
+                return Err(SyncError::AlreadySyncing(s.folder));
+            }
+            if folder::read_folder_file(&dir)?.is_some() {
+                return Err(SyncError::AlreadySetUp(dir));
+            }
+            let (file, key) = FolderFile::create(passphrase)?;
+            save_key(
+                self.store.as_ref(),
+                &key_user(&self.vault, file.folder),
+                &key,
+            )?;
+            folder::create_folder_file(&dir, &file).map_err(|e| match e {
+                SyncError::Folder { source, .. }
+                    if source.kind() == std::io::ErrorKind::AlreadyExists =>
+                {
+                    SyncError::AlreadySetUp(dir.clone())
+                }
+                e => e,
+            })?;
+            let state = State::new(dir.clone(), file.folder, device_name(name));
+            self.file.save(&guard, &state)?;
+        }
+        self.now(vault)
+    }
+
+    /// Joins the sync folder in `dir` (set up on another computer) and merges.
+    pub fn join(
+        &self,
+        vault: &mut Vault,
+        dir: &Path,
+        passphrase: &str,
+        name: Option<&str>,
+    ) -> Result<SyncReport, SyncError> {
+        let dir = checked_dir(dir)?;
+        {
+            let guard = self.file.lock()?;
+            if let Some(s) = self.file.load(&guard)? {
+                return Err(SyncError::AlreadySyncing(s.folder));
+            }
+            let file =
+                folder::read_folder_file(&dir)?.ok_or_else(|| SyncError::NotSetUp(dir.clone()))?;
+            let key = file.unlock(passphrase)?;
+            save_key(
+                self.store.as_ref(),
+                &key_user(&self.vault, file.folder),
+                &key,
+            )?;
+            let state = State::new(dir.clone(), file.folder, device_name(name));
+            self.file.save(&guard, &state)?;
+        }
+        self.now(vault)
+    }
+
+    /// Stops syncing on this device: its file leaves the folder (the other devices keep
+    /// their accounts, and this one keeps its own), its key leaves the keychain.
+    pub fn leave(&self) -> Result<PathBuf, SyncError> {
+        let guard = self.file.lock()?;
+        let state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
+        let path = folder::device_file(&state.folder, state.device);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(SyncError::Folder { path, source }),
+        }
+        self.file.remove(&guard)?;
+        // Best effort: a key left behind is of no use without the folder.
+        let _ = self.store.delete(&key_user(&self.vault, state.folder_id));
+        Ok(state.folder)
+    }
+
+    /// The key, checked against the folder as it is now.
+    fn key(&self, state: &State) -> Result<SyncKey, SyncError> {
+        if !state.folder.is_dir() {
+            return Err(SyncError::FolderGone(state.folder.clone()));
+        }
+        let file = folder::read_folder_file(&state.folder)?
+            .ok_or_else(|| SyncError::FolderGone(folder::files_dir(&state.folder)))?;
+        if file.folder != state.folder_id {
+            return Err(SyncError::PassphraseChanged);
+        }
+        let key = load_key(self.store.as_ref(), &key_user(&self.vault, state.folder_id))?
+            .ok_or(SyncError::KeyMissing)?;
+        if !file.verify(&key) {
+            return Err(SyncError::PassphraseChanged);
+        }
+        Ok(key)
+    }
+
+    /// Who is in the folder, and what is wrong, if anything.
+    pub fn status(&self) -> Result<Option<SyncStatus>, SyncError> {
+        let guard = self.file.lock()?;
+        let Some(state) = self.file.load(&guard)? else {
+            return Ok(None);
+        };
+        drop(guard);
+        let mut status = SyncStatus {
+            folder: state.folder.display().to_string(),
+            device: state.device,
+            name: state.name.clone(),
+            devices: Vec::new(),
+            last_merge: state.last_merge,
+            skipped: Vec::new(),
+            problem: None,
+            problem_code: None,
+        };
+        let key = match self.key(&state) {
+            Ok(k) => k,
+            Err(e) => {
+                status.problem = Some(e.to_string());
+                status.problem_code = Some(e.code().into());
+                return Ok(Some(status));
+            }
+        };
+        let (files, skipped) = read_files(&state, &key)?;
+        status.skipped = skipped;
+        for (_, f) in &files {
+            let info = DeviceInfo {
+                id: f.device,
+                name: f.name.clone(),
+                updated: f.written,
+                accounts: f.entries.iter().filter(|e| e.body.is_some()).count(),
+                this_device: f.device == state.device,
+            };
+            // A conflict copy is an older file of the same device: the newest one is listed.
+            match status.devices.iter_mut().find(|d| d.id == info.id) {
+                Some(d) if d.updated >= info.updated => {}
+                Some(d) => *d = info,
+                None => status.devices.push(info),
+            }
+        }
+        status
+            .devices
+            .sort_by(|a, b| b.this_device.cmp(&a.this_device).then(a.name.cmp(&b.name)));
+        Ok(Some(status))
+    }
+
+    /// One merge: this device's changes go into its file, the other devices' newer versions
+    /// into the vault. `Ok(None)` when this device does not sync.
+    pub fn now(&self, vault: &mut Vault) -> Result<SyncReport, SyncError> {
+        let guard = self.file.lock()?;
+        let mut state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
+        let key = self.key(&state)?;
+        let keys = SyncKeys(key.mac_key());
+        let (files, skipped) = read_files(&state, &key)?;
+        let mut report = SyncReport {
+            skipped,
+            ..SyncReport::default()
+        };
+
+        vault.refresh()?;
+        vault.unlock_all()?;
+        let (here, unreadable) = locals(vault);
+        let entries: Vec<&[Entry]> = files.iter().map(|(_, f)| f.entries.as_slice()).collect();
+        let now = now_ms();
+        let plan = merge::step(
+            &mut state.entries,
+            &mut state.clock,
+            state.device,
+            now,
+            &here,
+            &unreadable,
+            &entries,
+            &keys,
+        );
+        report.sent = plan.stamped;
+        apply(vault, &mut state, &plan, &keys, &mut report);
+
+        if report.skipped.is_empty() {
+            merge::forget_tombstones(&mut state.entries, &entries, now);
+        }
+        let (here, _) = locals(vault);
+        let published = merge::publish(&state.entries, &here, &keys);
+        let digest = {
+            let json = Zeroizing::new(serde_json::to_vec(&published).unwrap_or_default());
+            keys.mac(&[b"file", state.name.as_bytes(), &json])
+        };
+        let path = folder::device_file(&state.folder, state.device);
+        if state.published.as_deref() != Some(digest.as_str()) || !path.exists() {
+            let file = DeviceFile {
+                format: DEVICE_FORMAT.into(),
+                device: state.device,
+                name: state.name.clone(),
+                written: now,
+                entries: published,
+            };
+            let text = Zeroizing::new(serde_json::to_vec(&file).unwrap_or_default());
+            let sealed = seal::seal_device(&key, state.folder_id, state.device, &text)?;
+            folder::write_atomic(&folder::files_dir(&state.folder), &path, &sealed, true)?;
+            state.published = Some(digest);
+            report.published = true;
+        }
+        // This device's own conflict copies are merged now: they can go.
+        for (name, f) in &files {
+            if f.device == state.device
+                && *name != format!("{}.{}", state.device, folder::EXTENSION)
+            {
+                let _ = std::fs::remove_file(folder::files_dir(&state.folder).join(name));
+            }
+        }
+        state.last_merge = Some(now);
+        self.file.save(&guard, &state)?;
+        Ok(report)
+    }
+}
+
+fn checked_dir(dir: &Path) -> Result<PathBuf, SyncError> {
+    if !dir.is_dir() {
+        return Err(SyncError::NotAFolder(dir.to_path_buf()));
+    }
+    Ok(std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
+}
+
+fn device_name(name: Option<&str>) -> String {
+    name.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| n.chars().take(64).collect())
+        .unwrap_or_else(default_device_name)
+}
+
+/// The device files that read (with their names), and the others with why.
+type Files = (Vec<(String, DeviceFile)>, Vec<Skipped>);
+
+/// Every device file of the folder.
+fn read_files(state: &State, key: &SyncKey) -> Result<Files, SyncError> {
+    let found = folder::read_all(&state.folder, key, state.folder_id)?
+        .ok_or_else(|| SyncError::FolderGone(folder::files_dir(&state.folder)))?;
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for f in found {
+        let parsed = f.read.and_then(|(device, text)| {
+            let file: DeviceFile = serde_json::from_slice(&text)
+                .map_err(|_| "damaged (it decrypts but does not read)".to_string())?;
+            if file.format != DEVICE_FORMAT || file.device != device {
+                return Err("damaged (its content names another device)".into());
+            }
+            if file.entries.len() > MAX_ENTRIES {
+                return Err(format!("lists more than {MAX_ENTRIES} accounts"));
+            }
+            Ok(file)
+        });
+        match parsed {
+            Ok(file) => files.push((f.name, file)),
+            Err(reason) => skipped.push(Skipped {
+                file: f.path.display().to_string(),
+                reason,
+            }),
+        }
+    }
+    Ok((files, skipped))
+}
+
+/// The vault's accounts as the merge sees them, and those whose item cannot be read.
+fn locals(vault: &mut Vault) -> (Vec<Local>, HashSet<Uuid>) {
+    let mut out = Vec::new();
+    let mut unreadable = HashSet::new();
+    for meta in vault.accounts() {
+        let read = vault
+            .account(meta.id)
+            .and_then(|a| Ok((a, vault.recovery_codes(meta.id)?)));
+        match read {
+            Ok((account, recovery)) => out.push(Local {
+                id: meta.id,
+                body: body_of(&meta, &account, recovery),
+                counter: meta.counter.unwrap_or(0),
+            }),
+            Err(_) => {
+                unreadable.insert(meta.id);
+            }
+        }
+    }
+    (out, unreadable)
+}
+
+fn body_of(meta: &AccountMeta, account: &Account, recovery: Vec<Zeroizing<String>>) -> Body {
+    Body {
+        issuer: meta.issuer.clone(),
+        name: meta.name.clone(),
+        otp_type: meta.otp_type,
+        algorithm: meta.algorithm,
+        digits: meta.digits,
+        period: meta.period,
+        group: meta.group.clone(),
+        pinned: meta.pinned,
+        icon: meta.icon.clone(),
+        secret: account.secret.to_base32(),
+        recovery,
+    }
+}
+
+fn params_of(body: &Body, counter: u64) -> OtpParams {
+    OtpParams {
+        otp_type: body.otp_type,
+        algorithm: body.algorithm,
+        digits: body.digits,
+        period: body.period.unwrap_or(crate::otp::DEFAULT_PERIOD),
+        counter: if body.otp_type == OtpType::Hotp {
+            counter
+        } else {
+            0
+        },
+    }
+}
+
+fn account_of(body: &Body, counter: u64) -> Result<Account, String> {
+    let secret = Secret::from_base32(&body.secret).map_err(|e| e.to_string())?;
+    let params = params_of(body, counter);
+    params.validate().map_err(|e| e.to_string())?;
+    Ok(Account {
+        issuer: body.issuer.clone(),
+        name: body.name.clone(),
+        params,
+        secret,
+    })
+}
+
+/// Brings one version's description (labels, group, pin, icon, recovery codes) into local
+/// account `id`.
+fn describe(
+    vault: &mut Vault,
+    id: Uuid,
+    body: &Body,
+    counter: u64,
+) -> Result<AccountMeta, VaultError> {
+    let edit = AccountEdit {
+        issuer: Some(body.issuer.clone()),
+        name: Some(body.name.clone()),
+        group: Some(body.group.clone()),
+        icon: Some(body.icon.clone()),
+        params: Some(params_of(body, counter)),
+    };
+    let meta = vault.edit(id, &edit)?;
+    if meta.pinned != body.pinned {
+        vault.set_pinned(id, body.pinned)?;
+    }
+    let have = vault.recovery_codes(id)?;
+    if have
+        .iter()
+        .map(|c| c.as_str())
+        .ne(body.recovery.iter().map(|c| c.as_str()))
+    {
+        let codes: Vec<String> = body.recovery.iter().map(|c| c.to_string()).collect();
+        vault.set_recovery_codes(id, &codes)?;
+    }
+    vault.get(id).cloned()
+}
+
+fn changed(meta: &AccountMeta) -> Changed {
+    Changed {
+        id: meta.id,
+        label: meta.label(),
+    }
+}
+
+fn failed(body: &Body, reason: String) -> Skipped {
+    let label = match &body.issuer {
+        Some(i) if !body.name.is_empty() => format!("{i} ({})", body.name),
+        Some(i) => i.clone(),
+        None => body.name.clone(),
+    };
+    Skipped {
+        file: label,
+        reason,
+    }
+}
+
+/// Makes the plan's changes in the vault, recording each in the state once made.
+fn apply(
+    vault: &mut Vault,
+    state: &mut State,
+    plan: &merge::Plan,
+    keys: &SyncKeys,
+    report: &mut SyncReport,
+) {
+    for a in &plan.add {
+        let added = account_of(&a.body, a.counter).and_then(|account| {
+            let id = vault.add(&account, true).map_err(|e| e.to_string())?;
+            describe(vault, id, &a.body, a.counter).map_err(|e| e.to_string())
+        });
+        match added {
+            Ok(meta) => {
+                merge::record_add(&mut state.entries, a, meta.id, keys);
+                report.added.push(changed(&meta));
+            }
+            Err(reason) => report.failed.push(failed(&a.body, reason)),
+        }
+    }
+    for (id, a) in &plan.update {
+        let same_secret = vault
+            .account(*id)
+            .is_ok_and(|have| Secret::from_base32(&a.body.secret).is_ok_and(|s| s == have.secret));
+        let result = if same_secret {
+            let counter = a
+                .counter
+                .max(vault.get(*id).ok().and_then(|m| m.counter).unwrap_or(0));
+            describe(vault, *id, &a.body, counter).map_err(|e| e.to_string())
+        } else {
+            // Never happens with ids derived from secrets; if it does, the newer one replaces it.
+            account_of(&a.body, a.counter).and_then(|account| {
+                let new = vault.add(&account, true).map_err(|e| e.to_string())?;
+                let meta = describe(vault, new, &a.body, a.counter).map_err(|e| e.to_string())?;
+                vault.delete(*id).map_err(|e| e.to_string())?;
+                Ok(meta)
+            })
+        };
+        match result {
+            Ok(meta) => {
+                merge::record_add(&mut state.entries, a, meta.id, keys);
+                report.updated.push(changed(&meta));
+            }
+            Err(reason) => report.failed.push(failed(&a.body, reason)),
+        }
+    }
+    for (id, sync_id, stamp) in &plan.delete {
+        let label = vault.get(*id).map(|m| m.label()).unwrap_or_default();
+        match vault.delete(*id) {
+            Ok(_) | Err(VaultError::NotFound(_)) => {
+                merge::record_delete(&mut state.entries, sync_id, *stamp);
+                report.deleted.push(Changed { id: *id, label });
+            }
+            Err(e) => report.failed.push(Skipped {
+                file: label,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    for (id, sync_id, counter) in &plan.counters {
+        let Ok(meta) = vault.get(*id).cloned() else {
+            continue;
+        };
+        let mut params = meta.params();
+        if params.counter < *counter {
+            params.counter = *counter;
+            let edit = AccountEdit {
+                params: Some(params),
+                ..AccountEdit::default()
+            };
+            if let Err(e) = vault.edit(*id, &edit) {
+                report.failed.push(Skipped {
+                    file: meta.label(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+            report.counters += 1;
+        }
+        merge::record_counter(&mut state.entries, sync_id, *counter);
+    }
+}
+
+#[cfg(test)]
+mod tests;

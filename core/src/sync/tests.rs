@@ -1,0 +1,341 @@
+//! Two vaults (each with its own keychain: keyring-core's mock store) syncing through one
+//! plain folder, as two computers do once a sync engine has copied the files.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::otp::{Algorithm, OtpParams, Secret};
+use crate::vault::KeyringStore;
+
+const PASS: &str = "a long sync passphrase";
+
+struct Computer {
+    _dir: tempfile::TempDir,
+    vault: Vault,
+    sync: Sync,
+}
+
+fn computer() -> Computer {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::open(dir.path(), Arc::new(KeyringStore::mock())).unwrap();
+    let sync = Sync::open(&vault).unwrap();
+    Computer {
+        _dir: dir,
+        vault,
+        sync,
+    }
+}
+
+fn totp(issuer: &str, key: u8) -> Account {
+    Account::new(
+        Some(issuer),
+        "me@example.com",
+        OtpParams::totp(Algorithm::Sha1, 6, 30),
+        Secret::from_bytes(&[key; 20]).unwrap(),
+    )
+}
+
+fn codes(c: &mut Computer) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = c
+        .vault
+        .codes(1_800_000_000)
+        .unwrap()
+        .into_iter()
+        .map(|a| {
+            let meta = c.vault.get(a.id).unwrap().clone();
+            (meta.label(), a.current.map(|x| x.value).unwrap_or_default())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn folder_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(folder::files_dir(dir)).unwrap() {
+        all.extend(std::fs::read(e.unwrap().path()).unwrap());
+    }
+    all
+}
+
+#[test]
+fn two_computers_stay_in_step_and_the_folder_reveals_nothing() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer();
+    let mut b = computer();
+    a.vault.add(&totp("GitHub", 1), false).unwrap();
+    let mut hotp = totp("Bank", 2);
+    hotp.params = OtpParams::hotp(Algorithm::Sha1, 6, 10);
+    a.vault.add(&hotp, false).unwrap();
+    let gh = a.vault.find("GitHub")[0].id;
+    a.vault
+        .set_recovery_codes(gh, &["recovery-one".into()])
+        .unwrap();
+
+    let report = a
+        .sync
+        .setup(&mut a.vault, shared.path(), PASS, Some("desk"))
+        .unwrap();
+    assert!(report.published && report.sent == 2, "{report:?}");
+    assert!(matches!(
+        b.sync
+            .join(&mut b.vault, shared.path(), "not the passphrase", None),
+        Err(SyncError::WrongPassphrase)
+    ));
+    assert!(matches!(
+        b.sync.setup(&mut b.vault, shared.path(), PASS, None),
+        Err(SyncError::AlreadySetUp(_))
+    ));
+    let report = b
+        .sync
+        .join(&mut b.vault, shared.path(), PASS, Some("laptop"))
+        .unwrap();
+    assert_eq!(report.added.len(), 2, "{report:?}");
+    assert_eq!(codes(&mut b), codes(&mut a));
+    let bgh = b.vault.find("GitHub")[0].id;
+    assert_eq!(*b.vault.recovery_codes(bgh).unwrap()[0], "recovery-one");
+
+    // An edit on B and two HOTP codes used on A meet.
+    b.vault
+        .edit(
+            bgh,
+            &AccountEdit {
+                name: Some("work".into()),
+                group: Some(Some("Dev".into())),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    b.sync.now(&mut b.vault).unwrap();
+    let bank = a.vault.find("Bank")[0].id;
+    a.vault.hotp_next(bank).unwrap();
+    a.vault.hotp_next(bank).unwrap();
+    let report = a.sync.now(&mut a.vault).unwrap();
+    assert_eq!(report.updated.len(), 1, "{report:?}");
+    assert_eq!(a.vault.get(gh).unwrap().label(), "GitHub (work)");
+    assert_eq!(a.vault.get(gh).unwrap().group.as_deref(), Some("Dev"));
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(report.counters, 1, "{report:?}");
+    let bbank = b.vault.find("Bank")[0].id;
+    assert_eq!(b.vault.get(bbank).unwrap().counter, Some(12));
+    // B's next HOTP code is A's next one, never one A has shown.
+    assert_eq!(
+        b.vault.hotp_next(bbank).unwrap().value,
+        a.vault.hotp_next(bank).unwrap().value
+    );
+
+    // A delete on A arrives; B keeps nothing of it.
+    a.vault.delete(gh).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(report.deleted.len(), 1, "{report:?}");
+    assert!(b.vault.find("GitHub").is_empty());
+
+    // Nothing merged twice: another round rewrites no file.
+    assert!(!a.sync.now(&mut a.vault).unwrap().published);
+    assert!(!b.sync.now(&mut b.vault).unwrap().published);
+
+    let status = b.sync.status().unwrap().unwrap();
+    let names: Vec<&str> = status.devices.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["laptop", "desk"]);
+    assert!(status.devices[0].this_device && status.problem.is_none());
+
+    // No secret, recovery code, name or issuer is readable anywhere in the folder.
+    let bytes = folder_bytes(shared.path());
+    let text = String::from_utf8_lossy(&bytes).to_lowercase();
+    for key in [1u8, 2] {
+        let secret = Secret::from_bytes(&[key; 20]).unwrap();
+        let hex: String = secret
+            .as_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(!text.contains(&secret.to_base32().to_lowercase()));
+        assert!(!text.contains(&hex));
+        assert!(!bytes.windows(20).any(|w| w == secret.as_bytes()));
+    }
+    for word in [
+        "recovery-one",
+        "github",
+        "bank",
+        "example.com",
+        "laptop",
+        "desk",
+    ] {
+        assert!(!text.contains(word), "{word} is readable in the folder");
+    }
+}
+
+#[test]
+fn a_half_synced_or_foreign_file_is_skipped_and_read_once_complete() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer();
+    let mut b = computer();
+    a.sync
+        .setup(&mut a.vault, shared.path(), PASS, Some("desk"))
+        .unwrap();
+    b.sync
+        .join(&mut b.vault, shared.path(), PASS, None)
+        .unwrap();
+    a.vault.add(&totp("GitHub", 1), false).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    let state = a
+        .sync
+        .file
+        .lock()
+        .map(|g| a.sync.file.load(&g).unwrap().unwrap())
+        .unwrap();
+    let path = folder::device_file(shared.path(), state.device);
+    let whole = std::fs::read(&path).unwrap();
+    // Cut short, as a sync engine that renames before the last block lands would leave it.
+    std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert!(report.added.is_empty());
+    assert_eq!(report.skipped.len(), 1, "{report:?}");
+    assert!(
+        report.skipped[0].reason.contains("still arriving"),
+        "{report:?}"
+    );
+    // Another program's file with our extension, and a sync engine's temporary file.
+    std::fs::write(
+        folder::files_dir(shared.path()).join("notes.ninsho"),
+        b"hello",
+    )
+    .unwrap();
+    std::fs::write(
+        folder::files_dir(shared.path()).join(".syncthing.x.ninsho.tmp"),
+        b"hi",
+    )
+    .unwrap();
+    std::fs::write(&path, &whole).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(report.added.len(), 1, "{report:?}");
+    assert_eq!(report.skipped.len(), 1, "only notes.ninsho: {report:?}");
+    // A file of a newer Ninsho is named as such.
+    let mut newer = whole.clone();
+    newer[11] = 9;
+    std::fs::write(
+        folder::files_dir(shared.path()).join("newer.ninsho"),
+        &newer,
+    )
+    .unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.reason.contains("newer Ninsho")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn conflict_copies_are_merged_and_this_devices_own_are_removed() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer();
+    let mut b = computer();
+    a.sync
+        .setup(&mut a.vault, shared.path(), PASS, None)
+        .unwrap();
+    b.sync
+        .join(&mut b.vault, shared.path(), PASS, None)
+        .unwrap();
+    let device = |c: &Computer| {
+        c.sync
+            .file
+            .lock()
+            .map(|g| c.sync.file.load(&g).unwrap().unwrap().device)
+            .unwrap()
+    };
+    let (da, db) = (device(&a), device(&b));
+    a.vault.add(&totp("Old", 3), false).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    // The sync engine kept A's file with "Old" as a conflict copy, and the main file went back
+    // to a version without it (as if two writes raced).
+    let dir = folder::files_dir(shared.path());
+    let copy = dir.join(format!("{da}.sync-conflict-20261201-101010-ABCDEFG.ninsho"));
+    std::fs::copy(folder::device_file(shared.path(), da), &copy).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(report.added.len(), 1);
+    // B does not remove another device's copy; A removes its own once merged.
+    assert!(copy.exists());
+    a.sync.now(&mut a.vault).unwrap();
+    assert!(!copy.exists());
+    // B's own conflict copy (a Dropbox-style name) is also a source.
+    b.vault.add(&totp("FromB", 4), false).unwrap();
+    b.sync.now(&mut b.vault).unwrap();
+    let main = folder::device_file(shared.path(), db);
+    std::fs::rename(
+        &main,
+        dir.join(format!("{db} (conflicted copy 2026-12-01).ninsho")),
+    )
+    .unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    assert_eq!(a.vault.find("FromB").len(), 1);
+}
+
+#[test]
+fn a_broken_keychain_item_is_not_a_deletion_and_leaving_keeps_everyones_accounts() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer();
+    let mut b = computer();
+    a.vault.add(&totp("GitHub", 1), false).unwrap();
+    a.sync
+        .setup(&mut a.vault, shared.path(), PASS, None)
+        .unwrap();
+    b.sync
+        .join(&mut b.vault, shared.path(), PASS, None)
+        .unwrap();
+    // A's item is gone from A's keychain (a broken keyring): A neither deletes nor changes it
+    // anywhere.
+    let id = a.vault.find("GitHub")[0].id;
+    let user = format!("{}/{}", a.vault.vault_id(), id);
+    a.vault.store().delete(&user).unwrap();
+    let mut reopened = Vault::open(a.vault.dir(), a.vault.store()).unwrap();
+    let report = a.sync.now(&mut reopened).unwrap();
+    assert_eq!(report.sent, 0, "{report:?}");
+    b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(b.vault.find("GitHub").len(), 1);
+
+    // A leaves: its file goes, B keeps the account, A keeps its list.
+    let folder = a.sync.leave().unwrap();
+    assert_eq!(folder, std::path::absolute(shared.path()).unwrap());
+    assert!(matches!(
+        a.sync.now(&mut reopened),
+        Err(SyncError::NotSyncing)
+    ));
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert!(report.deleted.is_empty());
+    assert_eq!(b.sync.status().unwrap().unwrap().devices.len(), 1);
+    assert_eq!(reopened.accounts().len(), 1);
+}
+
+#[test]
+fn a_folder_gone_or_set_up_again_is_said_in_words_and_changes_nothing() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer();
+    a.vault.add(&totp("GitHub", 1), false).unwrap();
+    a.sync
+        .setup(&mut a.vault, shared.path(), PASS, None)
+        .unwrap();
+    let files = folder::files_dir(shared.path());
+    std::fs::rename(&files, shared.path().join("moved")).unwrap();
+    let err = a.sync.now(&mut a.vault).unwrap_err();
+    assert!(matches!(err, SyncError::FolderGone(_)), "{err}");
+    let status = a.sync.status().unwrap().unwrap();
+    assert_eq!(status.problem_code.as_deref(), Some("sync_folder_gone"));
+    // Someone set the folder up again with another passphrase.
+    let mut other = computer();
+    other
+        .sync
+        .setup(
+            &mut other.vault,
+            shared.path(),
+            "another long passphrase",
+            None,
+        )
+        .unwrap();
+    let err = a.sync.now(&mut a.vault).unwrap_err();
+    assert!(matches!(err, SyncError::PassphraseChanged), "{err}");
+    assert_eq!(a.vault.accounts().len(), 1);
+}
