@@ -42,6 +42,12 @@ const COMMANDS: &[&str] = &[
     "follow_check",
     "unfollow",
     "resolve_removed",
+    "sync_status",
+    "sync_choose_folder",
+    "sync_start",
+    "discard_sync",
+    "sync_now",
+    "sync_leave",
 ];
 
 fn main() {

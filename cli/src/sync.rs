@@ -29,38 +29,30 @@ fn passphrase(file: Option<&Path>, new: bool) -> Result<zeroize::Zeroizing<Strin
     })
 }
 
-pub fn setup(
+/// `sync setup` (a new folder, the passphrase asked twice) or `sync join` (asked once).
+pub fn start(
     dir: &Path,
+    join: bool,
     passphrase_file: Option<&Path>,
     name: Option<&str>,
     as_json: bool,
 ) -> Result<ExitCode, Failure> {
     let mut vault = open()?;
     let sync = Sync::open(&vault)?;
-    let pass = passphrase(passphrase_file, true)?;
-    let report = sync.setup(&mut vault, dir, &pass, name)?;
+    let pass = passphrase(passphrase_file, !join)?;
+    let report = if join {
+        sync.join(&mut vault, dir, &pass, name)?
+    } else {
+        sync.setup(&mut vault, dir, &pass, name)?
+    };
     print_report(&report, as_json);
-    if !as_json {
+    if !join && !as_json {
         println!(
             "Set up {}: on the other computers, run `ninsho-cli sync join` on the same folder \
              once the sync engine has brought it there.",
             dir.display()
         );
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn join(
-    dir: &Path,
-    passphrase_file: Option<&Path>,
-    name: Option<&str>,
-    as_json: bool,
-) -> Result<ExitCode, Failure> {
-    let mut vault = open()?;
-    let sync = Sync::open(&vault)?;
-    let pass = passphrase(passphrase_file, false)?;
-    let report = sync.join(&mut vault, dir, &pass, name)?;
-    print_report(&report, as_json);
     Ok(ExitCode::SUCCESS)
 }
 

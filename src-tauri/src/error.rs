@@ -15,6 +15,7 @@ use ninsho_core::formats::FormatError;
 use ninsho_core::formats::export::ExportError;
 use ninsho_core::otp::SecretError;
 use ninsho_core::scan::{ImageError, ScanError};
+use ninsho_core::sync::SyncError;
 use ninsho_core::vault::{KeychainError, KeychainState, VaultError};
 use serde::Serialize;
 use ts_rs::TS;
@@ -82,6 +83,20 @@ pub enum ErrorCode {
     FollowStateNewer,
     FollowPasswordTooLong,
     FollowFailed,
+    // Sync with a folder.
+    SyncFolder,
+    SyncAlready,
+    SyncAlreadySetUp,
+    SyncNotSetUp,
+    SyncOff,
+    SyncWrongPassphrase,
+    SyncPassphraseShort,
+    SyncFolderGone,
+    SyncKeyMissing,
+    SyncFolderDamaged,
+    SyncNewer,
+    SyncState,
+    SyncFailed,
     // The clock check.
     ClockInvalidServer,
     ClockUnreachable,
@@ -324,6 +339,37 @@ impl From<FollowError> for AppError {
     }
 }
 
+impl From<SyncError> for AppError {
+    fn from(e: SyncError) -> Self {
+        let e = match e {
+            SyncError::Vault(v) => return v.into(),
+            SyncError::Keychain(k) => return k.into(),
+            other => other,
+        };
+        let code = match &e {
+            SyncError::Vault(_) | SyncError::Keychain(_) | SyncError::NoRandomness => {
+                ErrorCode::SyncFailed
+            }
+            SyncError::NotAFolder(_) | SyncError::Folder { .. } => ErrorCode::SyncFolder,
+            SyncError::AlreadySyncing(_) => ErrorCode::SyncAlready,
+            SyncError::AlreadySetUp(_) => ErrorCode::SyncAlreadySetUp,
+            SyncError::NotSetUp(_) => ErrorCode::SyncNotSetUp,
+            SyncError::NotSyncing => ErrorCode::SyncOff,
+            SyncError::WrongPassphrase | SyncError::PassphraseChanged => {
+                ErrorCode::SyncWrongPassphrase
+            }
+            SyncError::PassphraseTooShort => ErrorCode::SyncPassphraseShort,
+            SyncError::FolderGone(_) => ErrorCode::SyncFolderGone,
+            SyncError::KeyMissing => ErrorCode::SyncKeyMissing,
+            SyncError::FolderDamaged(_) => ErrorCode::SyncFolderDamaged,
+            SyncError::FolderNewer(_) | SyncError::StateNewer(_) => ErrorCode::SyncNewer,
+            SyncError::State { .. } | SyncError::StateDamaged { .. } => ErrorCode::SyncState,
+            SyncError::Busy => ErrorCode::VaultBusy,
+        };
+        AppError::sentence(code, &e)
+    }
+}
+
 impl From<ClockError> for AppError {
     fn from(e: ClockError) -> Self {
         let code = match &e {
@@ -388,5 +434,25 @@ mod tests {
         let e = AppError::from(&locked);
         assert_eq!(e.code, ErrorCode::KeychainLocked);
         assert_eq!(e.detail.as_deref(), Some("collection is locked"));
+    }
+
+    #[test]
+    fn a_sync_problem_in_the_status_names_the_same_code_as_the_error() {
+        use std::path::PathBuf;
+        for e in [
+            SyncError::FolderGone(PathBuf::from("/mnt/share")),
+            SyncError::KeyMissing,
+            SyncError::PassphraseChanged,
+            SyncError::WrongPassphrase,
+            SyncError::FolderDamaged("x".into()),
+            SyncError::FolderNewer(2),
+            SyncError::NotSyncing,
+            SyncError::NotSetUp(PathBuf::from("/x")),
+            SyncError::NoRandomness,
+        ] {
+            let code = e.code();
+            let app = serde_json::to_value(AppError::from(e).code).unwrap();
+            assert_eq!(app, serde_json::Value::from(code));
+        }
     }
 }

@@ -17,6 +17,8 @@ pub enum AppEvent {
     DropBackup,
     /// A followed folder was looked at (its state may have changed). No payload.
     FollowChanged,
+    /// A merge with the sync folder ran, or sync was set up or left. No payload.
+    SyncChanged,
     /// The weekly clock check found the clock wrong: a `ClockCheck`.
     ClockWrong,
     /// The quick-pick palette was opened (sent to the palette only). No payload.
@@ -32,6 +34,7 @@ impl AppEvent {
             AppEvent::DropPreview => "drop-preview",
             AppEvent::DropBackup => "drop-backup",
             AppEvent::FollowChanged => "follow-changed",
+            AppEvent::SyncChanged => "sync-changed",
             AppEvent::ClockWrong => "clock-wrong",
             AppEvent::PickOpened => "pick-opened",
             AppEvent::ScanRequested => "scan-requested",
@@ -56,6 +59,7 @@ mod tests {
             AppEvent::DropPreview,
             AppEvent::DropBackup,
             AppEvent::FollowChanged,
+            AppEvent::SyncChanged,
             AppEvent::ClockWrong,
             AppEvent::PickOpened,
             AppEvent::ScanRequested,

@@ -51,15 +51,16 @@ pub fn rearm<R: Runtime>(app: &AppHandle<R>) {
 /// (from another thread: this runs on the old watcher's own).
 fn rearm_if_moved<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let wanted = watch::targets(&followed_paths(&state));
-    let watched = state
-        .watcher
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .map(|w| w.watched().to_vec())
-        .unwrap_or_default();
-    if wanted != watched {
+    let paths = followed_paths(&state);
+    let moved = watch::moved(
+        state
+            .watcher
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref(),
+        &paths,
+    );
+    if moved {
         let app = app.clone();
         std::thread::spawn(move || rearm(&app));
     }

@@ -8,6 +8,7 @@
 //! - `preview`, `drop`, `capture`, `clipboard`: turning what a person shows Ninsho into a
 //!   preview, and the system services the commands use.
 //! - `following`: looking at followed backup folders when they change.
+//! - `syncing`: merging with the sync folder after changes here and there.
 //! - [`confirm`]: the native dialog that asks the person before a secret is shown.
 //! - [`window`]: the main window, which never leaves the app's own pages.
 
@@ -22,6 +23,7 @@ mod following;
 pub mod pick;
 mod preview;
 pub mod state;
+mod syncing;
 pub mod tokens;
 mod tray;
 pub mod views;
@@ -29,7 +31,7 @@ pub mod window;
 
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
-use crate::commands::{accounts, adding, backups, following as follow, settings};
+use crate::commands::{accounts, adding, backups, following as follow, settings, syncing as sync};
 use crate::state::AppState;
 
 /// The argument the login item starts Ninsho with: only the tray, no window.
@@ -74,6 +76,7 @@ pub fn run() {
             let keys = app.state::<AppState>().settings().pick_shortcut;
             pick::register(app.handle(), &keys);
             following::start(app.handle());
+            syncing::start(app.handle());
             settings::weekly(app.handle());
             Ok(())
         })
@@ -139,6 +142,12 @@ pub fn run() {
             follow::follow_check,
             follow::unfollow,
             follow::resolve_removed,
+            sync::sync_status,
+            sync::sync_choose_folder,
+            sync::sync_start,
+            sync::discard_sync,
+            sync::sync_now,
+            sync::sync_leave,
             settings::get_settings,
             settings::set_settings,
             settings::check_clock,

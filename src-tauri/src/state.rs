@@ -54,6 +54,10 @@ pub struct AppState {
     pub follow_pending: TokenStore<PathBuf>,
     /// Watches the followed folders (see `following`).
     pub watcher: Mutex<Option<Watcher>>,
+    /// A folder chosen for sync, waiting for its passphrase. Never sent to the UI.
+    pub sync_pending: TokenStore<PathBuf>,
+    /// Merges with the sync folder and its watcher (see `syncing`).
+    pub merges: crate::syncing::Merges,
     /// The quick-pick palette's shortcut as registered (see `pick`).
     pub shortcut: crate::pick::ShortcutSlot,
 }
@@ -76,6 +80,8 @@ impl AppState {
             settings: Mutex::new(Settings::load(&dir)),
             follow_pending: TokenStore::new(TOKEN_TTL),
             watcher: Mutex::new(None),
+            sync_pending: TokenStore::new(TOKEN_TTL),
+            merges: crate::syncing::Merges::default(),
             shortcut: Mutex::default(),
             dir,
         }

@@ -395,5 +395,7 @@ mod tests {
         ninsho_core::app::manual::ManualEntry::export_all(&ts_rs::Config::from_env()).unwrap();
         ninsho_core::app::settings::Settings::export_all(&ts_rs::Config::from_env()).unwrap();
         ninsho_core::app::export::ExportFormat::export_all(&ts_rs::Config::from_env()).unwrap();
+        ninsho_core::sync::SyncStatus::export_all(&ts_rs::Config::from_env()).unwrap();
+        ninsho_core::sync::SyncReport::export_all(&ts_rs::Config::from_env()).unwrap();
     }
 }

@@ -97,7 +97,7 @@ pub async fn save_in_file_dialog(title: &str, path: &Path) -> Result {
 }
 
 /// The ids of the mapped windows whose title matches `title` (an xdotool regular expression).
-fn windows_titled(title: &str) -> Result<Vec<String>> {
+pub fn windows_titled(title: &str) -> Result<Vec<String>> {
     let found = std::process::Command::new("xdotool")
         .args(["search", "--onlyvisible", "--name", title])
         .output()
@@ -124,7 +124,8 @@ pub async fn wait_for_window(title: &str) -> Result<String> {
     }
 }
 
-fn xdotool(args: &[&str]) -> Result {
+/// Runs xdotool (typing and keys as a person's keyboard gives them).
+pub fn xdotool(args: &[&str]) -> Result {
     let status = std::process::Command::new("xdotool").args(args).status()?;
     if status.success() {
         Ok(())
@@ -433,6 +434,22 @@ impl Session {
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the page's text satisfies `check` (a watcher applies a change within about
+    /// a second of its arrival); 20 s at the most.
+    pub async fn wait_page(&self, what: &str, check: impl Fn(&str) -> bool) -> Result<String> {
+        let start = Instant::now();
+        loop {
+            let text = self.page_text().await?;
+            if check(&text) {
+                return Ok(text);
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                return Err(format!("{what}: the page never showed it; it says:\n{text}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 

@@ -4,7 +4,6 @@
 //! tauri-driver).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use ninsho_e2e::*;
 
@@ -54,22 +53,6 @@ impl Phone {
     }
 }
 
-/// Waits until the page's text satisfies `check` (the folder watcher applies a backup within
-/// about a second of its arrival).
-async fn wait_page(s: &Session, what: &str, check: impl Fn(&str) -> bool) -> Result<String> {
-    let start = Instant::now();
-    loop {
-        let text = s.page_text().await?;
-        if check(&text) {
-            return Ok(text);
-        }
-        if start.elapsed() > Duration::from_secs(20) {
-            return Err(format!("{what}: the page never showed it; it says:\n{text}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 fn follow(data: &Path, phone: &Phone) {
     ok(cli(
         data,
@@ -106,17 +89,16 @@ async fn the_list_follows_a_phones_backups_while_the_app_runs() -> Result {
     // A backup written while the app runs: the list updates by itself.
     phone.cli(&["add", "--yes", BANK]);
     phone.backup("20261201-110000");
-    wait_page(&s, "the new account", |t| t.contains("Bank")).await?;
+    s.wait_page("the new account", |t| t.contains("Bank"))
+        .await?;
     let code = s.code_of("Bank").await?;
     assert!(reference_codes(BANK).contains(&code), "Bank: {code}");
 
     // Removed on the phone: kept, marked, with keep / delete.
     phone.cli(&["rm", "mail", "--yes"]);
     phone.backup("20261201-120000");
-    wait_page(&s, "the mark", |t| {
-        t.contains("Not in the newest Aegis backup")
-    })
-    .await?;
+    s.wait_page("the mark", |t| t.contains("Not in the newest Aegis backup"))
+        .await?;
     assert!(
         s.page_text().await?.contains("Mail"),
         "never deleted silently"
@@ -124,7 +106,7 @@ async fn the_list_follows_a_phones_backups_while_the_app_runs() -> Result {
     s.wait_mid_period().await;
     s.screenshot("follow-removed").await?;
     s.click_button("Keep here").await?;
-    wait_page(&s, "the mark gone", |t| {
+    s.wait_page("the mark gone", |t| {
         !t.contains("Not in the newest Aegis backup") && t.contains("Mail")
     })
     .await?;
@@ -204,7 +186,7 @@ async fn a_folder_that_goes_away_is_reported_and_followed_again_when_it_returns(
         std::fs::copy(f, kept.path().join(f.file_name().expect("name")))?;
     }
     std::fs::remove_dir_all(phone.folder.path())?;
-    wait_page(&s, "the missing folder", |t| {
+    s.wait_page("the missing folder", |t| {
         t.contains("The folder is missing")
     })
     .await?;
@@ -216,9 +198,11 @@ async fn a_folder_that_goes_away_is_reported_and_followed_again_when_it_returns(
     for f in &files {
         std::fs::copy(kept.path().join(f.file_name().expect("name")), f)?;
     }
-    wait_page(&s, "the folder back", |t| t.contains("Up to date")).await?;
+    s.wait_page("the folder back", |t| t.contains("Up to date"))
+        .await?;
     phone.cli(&["add", "--yes", BANK]);
     phone.backup("20261201-110000");
-    wait_page(&s, "the new account", |t| t.contains("Bank")).await?;
+    s.wait_page("the new account", |t| t.contains("Bank"))
+        .await?;
     s.stop().await
 }

@@ -5,8 +5,6 @@
 //! keyed hashes. It is written atomically (temporary file, flush, rename) under its own lock
 //! (`follow.lock`), taken before the vault's, so the app and the CLI can both follow.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,7 +15,8 @@ use super::FollowError;
 use super::files::FileIdentity;
 use super::keys::Fingerprint;
 use crate::formats::FormatId;
-use crate::vault::file::{LockWait, lock_waiting};
+use crate::vault::beside::{Beside, Guard};
+use crate::vault::file::LockWait;
 
 pub const FILE: &str = "follow.json";
 const LOCK: &str = "follow.lock";
@@ -148,60 +147,44 @@ pub struct State {
 }
 
 /// The state file of one vault folder, with its lock.
-pub struct StateFile {
-    dir: PathBuf,
-    lock: File,
-}
-
-/// Held while the state is read, changed and written.
-pub struct Guard(File);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.unlock();
-    }
-}
+pub struct StateFile(Beside);
 
 impl StateFile {
     pub fn open(dir: &Path) -> Result<Self, FollowError> {
-        let path = dir.join(LOCK);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|source| FollowError::State { path, source })?;
-        Ok(StateFile {
-            dir: dir.to_path_buf(),
-            lock,
-        })
+        Beside::open(dir, FILE, LOCK, LOCK_WAIT)
+            .map(StateFile)
+            .map_err(|(path, source)| FollowError::State { path, source })
     }
 
     pub fn lock(&self) -> Result<Guard, FollowError> {
-        match lock_waiting(&self.lock, LOCK_WAIT) {
-            Ok(handle) => Ok(Guard(handle)),
-            Err(LockWait::Busy) => Err(FollowError::Busy),
-            Err(LockWait::Io(source)) => Err(FollowError::State {
-                path: self.dir.join(LOCK),
+        self.0.lock().map_err(|e| match e {
+            LockWait::Busy => FollowError::Busy,
+            LockWait::Io(source) => FollowError::State {
+                path: self.0.lock_path(),
                 source,
-            }),
-        }
+            },
+        })
     }
 
     pub fn path(&self) -> PathBuf {
-        self.dir.join(FILE)
+        self.0.path()
+    }
+
+    fn io(&self, source: std::io::Error) -> FollowError {
+        FollowError::State {
+            path: self.0.path(),
+            source,
+        }
     }
 
     /// The state (empty when there is no file yet). A file from a newer Ninsho is refused; a
     /// damaged one is an error naming it (never silently replaced: it says which accounts came
     /// from where).
-    pub fn load(&self, _guard: &Guard) -> Result<State, FollowError> {
-        let path = self.path();
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
-            Err(source) => return Err(FollowError::State { path, source }),
+    pub fn load(&self, guard: &Guard) -> Result<State, FollowError> {
+        let Some(bytes) = self.0.read(guard).map_err(|e| self.io(e))? else {
+            return Ok(State::default());
         };
+        let path = self.path();
         let state: State =
             serde_json::from_slice(&bytes).map_err(|e| FollowError::StateDamaged {
                 path: path.clone(),
@@ -219,22 +202,13 @@ impl StateFile {
         Ok(state)
     }
 
-    pub fn save(&self, _guard: &Guard, state: &State) -> Result<(), FollowError> {
-        let path = self.path();
-        let io = |source| FollowError::State {
-            path: path.clone(),
-            source,
-        };
+    pub fn save(&self, guard: &Guard, state: &State) -> Result<(), FollowError> {
         let state = State {
             format: KIND.to_owned(),
             schema: SCHEMA,
             folders: state.folders.clone(),
         };
         let bytes = serde_json::to_vec_pretty(&state).unwrap_or_default();
-        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(io)?;
-        temp.write_all(&bytes).map_err(io)?;
-        temp.as_file().sync_all().map_err(io)?;
-        temp.persist(&path).map_err(|e| io(e.error))?;
-        Ok(())
+        self.0.write(guard, &bytes).map_err(|e| self.io(e))
     }
 }

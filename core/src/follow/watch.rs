@@ -48,6 +48,13 @@ pub fn targets(folders: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// Whether `watcher` (if any) no longer watches what [`targets`] of `folders` says it should
+/// (a folder went away or came back): then a new watcher must replace it.
+pub fn moved(watcher: Option<&Watcher>, folders: &[PathBuf]) -> bool {
+    let watched = watcher.map(|w| w.watched()).unwrap_or_default();
+    targets(folders) != watched
+}
+
 impl Watcher {
     /// Calls `changed` (on the watcher's own thread) after files change in any of `folders`.
     /// Folders that cannot be watched are left out (returned in [`Watcher::watched`] as the

@@ -105,7 +105,8 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    /// A stable code for this error, for the app's messages.
+    /// A stable code for this error, for the app's messages (the app's `ErrorCode` of the same
+    /// error, checked by its tests).
     pub fn code(&self) -> &'static str {
         match self {
             SyncError::NotAFolder(_) | SyncError::Folder { .. } => "sync_folder",
@@ -121,9 +122,8 @@ impl SyncError {
             SyncError::FolderNewer(_) | SyncError::StateNewer(_) => "sync_newer",
             SyncError::State { .. } | SyncError::StateDamaged { .. } => "sync_state",
             SyncError::Busy => "vault_busy",
-            SyncError::NoRandomness => "sync_random",
-            SyncError::Keychain(_) => "keychain_unavailable",
-            SyncError::Vault(_) => "sync_vault",
+            SyncError::NoRandomness | SyncError::Vault(_) => "sync_failed",
+            SyncError::Keychain(_) => "keychain_failed",
         }
     }
 }
@@ -314,6 +314,17 @@ impl Sync {
         Ok(self.folder()?.map(|f| folder::files_dir(&f)))
     }
 
+    /// Whether `dir` is already set up for sync (then it is joined, not set up).
+    pub fn is_set_up(dir: &Path) -> Result<bool, SyncError> {
+        Ok(folder::read_folder_file(&checked_dir(dir)?)?.is_some())
+    }
+
+    /// The folder syncing with `dir` would use: `dir` itself, or the sync folder whose
+    /// `ninsho-sync` was picked.
+    pub fn resolve(dir: &Path) -> Result<PathBuf, SyncError> {
+        checked_dir(dir)
+    }
+
     /// Starts a new sync folder in `dir` with `passphrase`, and merges this vault into it.
     pub fn setup(
         &self,
@@ -322,33 +333,13 @@ impl Sync {
         passphrase: &str,
         name: Option<&str>,
     ) -> Result<SyncReport, SyncError> {
-        let dir = checked_dir(dir)?;
-        {
-            let guard = self.file.lock()?;
-            if let Some(s) = self.file.load(&guard)? {
-                return Err(SyncError::AlreadySyncing(s.folder));
-            }
-            if folder::read_folder_file(&dir)?.is_some() {
-                return Err(SyncError::AlreadySetUp(dir));
+        self.begin(vault, dir, name, |dir| {
+            if folder::read_folder_file(dir)?.is_some() {
+                return Err(SyncError::AlreadySetUp(dir.to_path_buf()));
             }
             let (file, key) = FolderFile::create(passphrase)?;
-            save_key(
-                self.store.as_ref(),
-                &key_user(&self.vault, file.folder),
-                &key,
-            )?;
-            folder::create_folder_file(&dir, &file).map_err(|e| match e {
-                SyncError::Folder { source, .. }
-                    if source.kind() == std::io::ErrorKind::AlreadyExists =>
-                {
-                    SyncError::AlreadySetUp(dir.clone())
-                }
-                e => e,
-            })?;
-            let state = State::new(dir.clone(), file.folder, device_name(name));
-            self.file.save(&guard, &state)?;
-        }
-        self.now(vault)
+            Ok((file, key, true))
+        })
     }
 
     /// Joins the sync folder in `dir` (set up on another computer) and merges.
@@ -359,20 +350,46 @@ impl Sync {
         passphrase: &str,
         name: Option<&str>,
     ) -> Result<SyncReport, SyncError> {
+        self.begin(vault, dir, name, |dir| {
+            let file = folder::read_folder_file(dir)?
+                .ok_or_else(|| SyncError::NotSetUp(dir.to_path_buf()))?;
+            let key = file.unlock(passphrase)?;
+            Ok((file, key, false))
+        })
+    }
+
+    /// Starts syncing with `dir`, whose `folder.json` and key `open` gives (and whether that
+    /// `folder.json` is new, to be written), then merges. The key is in the keychain before a
+    /// new `folder.json` is written: a locked keychain leaves the folder as it was.
+    fn begin(
+        &self,
+        vault: &mut Vault,
+        dir: &Path,
+        name: Option<&str>,
+        open: impl FnOnce(&Path) -> Result<(FolderFile, SyncKey, bool), SyncError>,
+    ) -> Result<SyncReport, SyncError> {
         let dir = checked_dir(dir)?;
         {
             let guard = self.file.lock()?;
             if let Some(s) = self.file.load(&guard)? {
                 return Err(SyncError::AlreadySyncing(s.folder));
             }
-            let file =
-                folder::read_folder_file(&dir)?.ok_or_else(|| SyncError::NotSetUp(dir.clone()))?;
-            let key = file.unlock(passphrase)?;
+            let (file, key, new) = open(&dir)?;
             save_key(
                 self.store.as_ref(),
                 &key_user(&self.vault, file.folder),
                 &key,
             )?;
+            if new {
+                folder::create_folder_file(&dir, &file).map_err(|e| match e {
+                    SyncError::Folder { source, .. }
+                        if source.kind() == std::io::ErrorKind::AlreadyExists =>
+                    {
+                        SyncError::AlreadySetUp(dir.clone())
+                    }
+                    e => e,
+                })?;
+            }
             let state = State::new(dir.clone(), file.folder, device_name(name));
             self.file.save(&guard, &state)?;
         }
@@ -531,11 +548,20 @@ impl Sync {
     }
 }
 
+/// The folder to sync with: `dir`, or its parent when `dir` is a sync folder's own
+/// `ninsho-sync` (a person who opens the shared folder in a file dialog may well pick it).
 fn checked_dir(dir: &Path) -> Result<PathBuf, SyncError> {
     if !dir.is_dir() {
         return Err(SyncError::NotAFolder(dir.to_path_buf()));
     }
-    Ok(std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if dir.file_name().is_some_and(|n| n == folder::SUBFOLDER)
+        && dir.join(folder::FOLDER_FILE).is_file()
+        && let Some(parent) = dir.parent()
+    {
+        return Ok(parent.to_path_buf());
+    }
+    Ok(dir)
 }
 
 fn device_name(name: Option<&str>) -> String {

@@ -4,8 +4,6 @@
 //! never merge at the same time.
 
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -15,7 +13,8 @@ use uuid::Uuid;
 use super::SyncError;
 use super::clock::Hlc;
 use super::merge::Tracked;
-use crate::vault::file::{LockWait, lock_waiting};
+use crate::vault::beside::{Beside, Guard};
+use crate::vault::file::LockWait;
 
 pub const FILE: &str = "sync.json";
 const LOCK: &str = "sync.lock";
@@ -62,58 +61,38 @@ impl State {
     }
 }
 
-pub struct StateFile {
-    dir: PathBuf,
-    lock: File,
-}
-
-/// Held while the state is read, changed and written.
-pub struct Guard(File);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.unlock();
-    }
-}
+pub struct StateFile(Beside);
 
 impl StateFile {
     pub fn open(dir: &Path) -> Result<Self, SyncError> {
-        let path = dir.join(LOCK);
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|source| SyncError::State { path, source })?;
-        Ok(StateFile {
-            dir: dir.to_path_buf(),
-            lock,
-        })
+        Beside::open(dir, FILE, LOCK, LOCK_WAIT)
+            .map(StateFile)
+            .map_err(|(path, source)| SyncError::State { path, source })
     }
 
     pub fn lock(&self) -> Result<Guard, SyncError> {
-        match lock_waiting(&self.lock, LOCK_WAIT) {
-            Ok(handle) => Ok(Guard(handle)),
-            Err(LockWait::Busy) => Err(SyncError::Busy),
-            Err(LockWait::Io(source)) => Err(SyncError::State {
-                path: self.dir.join(LOCK),
+        self.0.lock().map_err(|e| match e {
+            LockWait::Busy => SyncError::Busy,
+            LockWait::Io(source) => SyncError::State {
+                path: self.0.lock_path(),
                 source,
-            }),
+            },
+        })
+    }
+
+    fn io(&self, source: std::io::Error) -> SyncError {
+        SyncError::State {
+            path: self.0.path(),
+            source,
         }
     }
 
-    pub fn path(&self) -> PathBuf {
-        self.dir.join(FILE)
-    }
-
     /// The state, `None` when this device does not sync.
-    pub fn load(&self, _guard: &Guard) -> Result<Option<State>, SyncError> {
-        let path = self.path();
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(SyncError::State { path, source }),
+    pub fn load(&self, guard: &Guard) -> Result<Option<State>, SyncError> {
+        let Some(bytes) = self.0.read(guard).map_err(|e| self.io(e))? else {
+            return Ok(None);
         };
+        let path = self.0.path();
         let state: State = serde_json::from_slice(&bytes).map_err(|e| SyncError::StateDamaged {
             path: path.clone(),
             reason: e.to_string(),
@@ -130,26 +109,12 @@ impl StateFile {
         Ok(Some(state))
     }
 
-    pub fn save(&self, _guard: &Guard, state: &State) -> Result<(), SyncError> {
-        let path = self.path();
-        let io = |source| SyncError::State {
-            path: path.clone(),
-            source,
-        };
+    pub fn save(&self, guard: &Guard, state: &State) -> Result<(), SyncError> {
         let bytes = serde_json::to_vec_pretty(state).unwrap_or_default();
-        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(io)?;
-        temp.write_all(&bytes).map_err(io)?;
-        temp.as_file().sync_all().map_err(io)?;
-        temp.persist(&path).map_err(|e| io(e.error))?;
-        Ok(())
+        self.0.write(guard, &bytes).map_err(|e| self.io(e))
     }
 
-    pub fn remove(&self, _guard: &Guard) -> Result<(), SyncError> {
-        let path = self.path();
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(source) => Err(SyncError::State { path, source }),
-        }
+    pub fn remove(&self, guard: &Guard) -> Result<(), SyncError> {
+        self.0.remove(guard).map_err(|e| self.io(e))
     }
 }

@@ -86,10 +86,15 @@ fn two_computers_stay_in_step_and_the_folder_reveals_nothing() {
         b.sync.setup(&mut b.vault, shared.path(), PASS, None),
         Err(SyncError::AlreadySetUp(_))
     ));
+    // B picks the inner `ninsho-sync` folder: it joins the folder that holds it.
+    let inner = folder::files_dir(shared.path());
+    assert!(Sync::is_set_up(&inner).unwrap() && Sync::is_set_up(shared.path()).unwrap());
     let report = b
         .sync
-        .join(&mut b.vault, shared.path(), PASS, Some("laptop"))
+        .join(&mut b.vault, &inner, PASS, Some("laptop"))
         .unwrap();
+    let joined = std::path::absolute(shared.path()).unwrap();
+    assert_eq!(b.sync.folder().unwrap(), Some(joined));
     assert_eq!(report.added.len(), 2, "{report:?}");
     assert_eq!(codes(&mut b), codes(&mut a));
     let bgh = b.vault.find("GitHub")[0].id;
@@ -338,4 +343,51 @@ fn a_folder_gone_or_set_up_again_is_said_in_words_and_changes_nothing() {
     let err = a.sync.now(&mut a.vault).unwrap_err();
     assert!(matches!(err, SyncError::PassphraseChanged), "{err}");
     assert_eq!(a.vault.accounts().len(), 1);
+}
+
+#[test]
+fn a_merge_cut_short_before_its_state_was_saved_is_finished_without_doubling_anything() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer();
+    let mut b = computer();
+    a.vault.add(&totp("GitHub", 1), false).unwrap();
+    a.sync
+        .setup(&mut a.vault, shared.path(), PASS, None)
+        .unwrap();
+    b.sync
+        .join(&mut b.vault, shared.path(), PASS, None)
+        .unwrap();
+    a.vault.add(&totp("Mail", 2), false).unwrap();
+    let gh = a.vault.find("GitHub")[0].id;
+    a.vault
+        .edit(
+            gh,
+            &AccountEdit {
+                name: Some("work".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    // B's merge makes its changes in the vault, then the process dies before `sync.json` is
+    // saved: the state before the merge is what the next start finds.
+    let state = b.vault.dir().join(STATE_FILE);
+    let before = std::fs::read(&state).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(
+        (report.added.len(), report.updated.len()),
+        (1, 1),
+        "{report:?}"
+    );
+    std::fs::write(&state, &before).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    // Recognised as the folder's versions: nothing added again, nothing sent as B's change.
+    assert!(
+        report.added.is_empty() && report.updated.is_empty(),
+        "{report:?}"
+    );
+    assert_eq!(report.sent, 0, "{report:?}");
+    assert_eq!(codes(&mut b), codes(&mut a));
+    a.sync.now(&mut a.vault).unwrap();
+    assert_eq!(codes(&mut a).len(), 2);
 }

@@ -20,6 +20,7 @@
 //! - `file`, `metadata`, `item`, `keychain`: the file on disk, its schema, the layout of a
 //!   keychain item, and the OS keychain.
 
+pub(crate) mod beside;
 mod codes;
 mod duplicates;
 pub(crate) mod file;

@@ -179,11 +179,16 @@ pub fn copy_account<R: Runtime>(
     id: uuid::Uuid,
     next: bool,
 ) -> Result<CopyResult> {
-    let code = state.with_vault(|v| {
+    let (code, hotp) = state.with_vault(|v| {
         let code = codes::code_to_use(v, id, next, otp::now())?;
         let _ = v.mark_used(id);
-        Ok(code)
+        let hotp = v.get(id).is_ok_and(|m| m.otp_type == otp::OtpType::Hotp);
+        Ok((code, hotp))
     })?;
+    if hotp {
+        // Its counter moved: the other computers must never show this code again.
+        crate::syncing::soon(app);
+    }
     copy(app, Zeroizing::new(code.value))
 }
 
@@ -196,6 +201,7 @@ pub async fn hotp_next<R: Runtime>(
 ) -> Result<CopyResult> {
     let id = self::id(&id)?;
     let code = state.with_vault(|v| Ok(v.hotp_next(id)?))?;
+    crate::syncing::soon(&app);
     copy(&app, Zeroizing::new(code.value))
 }
 

@@ -8,6 +8,7 @@ pub mod adding;
 pub mod backups;
 pub mod following;
 pub mod settings;
+pub mod syncing;
 
 use tauri::{AppHandle, Runtime};
 use uuid::Uuid;
@@ -27,4 +28,6 @@ fn id(text: &str) -> Result<Uuid> {
 pub fn changed<R: Runtime>(app: &AppHandle<R>) {
     events::emit(app, AppEvent::AccountsChanged, ());
     crate::tray::refresh(app);
+    // A change made here goes to the other computers now.
+    crate::syncing::soon(app);
 }

@@ -9,6 +9,8 @@ import {
   type BackupStep,
   type ClockCheck,
   type FolderInfo,
+  type SyncStatus,
+  type SyncReport,
   type Report,
   type ScanPreview,
   type Settings,
@@ -38,7 +40,9 @@ export type Dialog =
   | { kind: "export" }
   | { kind: "trash"; token: string; file: string }
   /** A followed folder's backups' password: a new folder (`token`) or a changed one (`folder`). */
-  | { kind: "follow-password"; token: string | null; folder: string | null; app: string; name: string };
+  | { kind: "follow-password"; token: string | null; folder: string | null; app: string; name: string }
+  /** The passphrase of a folder chosen for sync: a new one (asked twice) or to join. */
+  | { kind: "sync-passphrase"; token: string; folder: string; join: boolean };
 
 export type Toast = { text: string; kind: "info" | "error"; id: number };
 
@@ -75,6 +79,8 @@ class AppModel {
   generation = $state(0);
   /** The followed backup folders, as the settings page shows them. */
   folders = $state<FolderInfo[]>([]);
+  /** Sync with a folder, as the settings page shows it (`null`: this computer does not sync). */
+  sync = $state<SyncStatus | null>(null);
   /** The last clock check's answer (this session). */
   clock = $state<ClockCheck | null>(null);
 
@@ -271,6 +277,33 @@ class AppModel {
   followed(report: Report, folder: string) {
     this.toast(this.t("follow.done", { folder, n: report.added.length }));
     this.refreshFolders();
+  }
+
+  async refreshSync() {
+    try {
+      this.sync = await ipc.syncStatus();
+    } catch {
+      this.sync = null;
+    }
+  }
+
+  /** "Choose a folder…" for sync: Rust asks for the folder; then its passphrase is asked. */
+  async chooseSyncFolder() {
+    this.busy = "sync";
+    try {
+      const choice = await ipc.syncChooseFolder();
+      if (choice) this.dialog = { kind: "sync-passphrase", token: choice.token, folder: choice.folder, join: choice.join };
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Says what setting up or joining sync did. */
+  synced(report: SyncReport, folder: string) {
+    this.toast(this.t("sync.done", { folder, n: report.added.length }));
+    this.refreshSync();
   }
 
   /** The clock check in words: how far off, and on a wrong clock what to do on this system. */

@@ -23,6 +23,10 @@ import type { FolderInfo } from "./bindings/FolderInfo";
 import type { ClockCheck } from "./bindings/ClockCheck";
 import type { FollowStep } from "./bindings/FollowStep";
 import type { Report } from "./bindings/Report";
+import type { SyncStatus } from "./bindings/SyncStatus";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { SyncChoice } from "./bindings/SyncChoice";
+import type { DeviceInfo } from "./bindings/DeviceInfo";
 
 export type {
   AccountView,
@@ -45,6 +49,10 @@ export type {
   ClockCheck,
   FollowStep,
   Report,
+  SyncStatus,
+  SyncReport,
+  SyncChoice,
+  DeviceInfo,
 };
 
 /** Whatever was thrown, as an AppError. */
@@ -98,6 +106,12 @@ export const ipc = {
     invoke<Report[]>("follow_check", { folder, acceptEmpty }),
   unfollow: (folder: string) => invoke<FolderInfo>("unfollow", { folder }),
   resolveRemoved: (id: string, keep: boolean) => invoke<void>("resolve_removed", { id, keep }),
+  syncStatus: () => invoke<SyncStatus | null>("sync_status"),
+  syncChooseFolder: () => invoke<SyncChoice | null>("sync_choose_folder"),
+  syncStart: (token: string, passphrase: string) => invoke<SyncReport>("sync_start", { token, passphrase }),
+  discardSync: (token: string) => invoke<void>("discard_sync", { token }),
+  syncNow: () => invoke<SyncReport>("sync_now"),
+  syncLeave: () => invoke<void>("sync_leave"),
 };
 
 /** Listens to an event Rust sends; the names are generated from Rust's AppEvent. */
@@ -110,6 +124,7 @@ export const events = {
   onDropPreview: (handler: (preview: ScanPreview) => void): Promise<UnlistenFn> => on("drop-preview", handler),
   onDropBackup: (handler: (step: BackupStep) => void): Promise<UnlistenFn> => on("drop-backup", handler),
   onFollowChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("follow-changed", () => handler()),
+  onSyncChanged: (handler: () => void): Promise<UnlistenFn> => on<null>("sync-changed", () => handler()),
   onClockWrong: (handler: (check: ClockCheck) => void): Promise<UnlistenFn> => on("clock-wrong", handler),
   onPickOpened: (handler: () => void): Promise<UnlistenFn> => on<null>("pick-opened", () => handler()),
   onScanRequested: (handler: () => void): Promise<UnlistenFn> => on<null>("scan-requested", () => handler()),

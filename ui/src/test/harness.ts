@@ -21,6 +21,7 @@ export function defaults(): Record<string, Handler> {
     list_accounts: () => [],
     get_codes: () => ({ now_ms: now, codes: [] }),
     followed_folders: () => [],
+    sync_status: () => null,
   };
 }
 

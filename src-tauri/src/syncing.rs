@@ -1,0 +1,130 @@
+//! Sync with a folder while the app runs: a merge once after start, after every change made in
+//! the app, and whenever the platform reports a change in the folder's `ninsho-sync` (another
+//! computer's file arrived). Nothing polls: a folder nobody writes to costs nothing.
+//!
+//! Merges run on their own thread, one at a time; a request that arrives during one is
+//! folded into one more merge after it. A merge that changed the list tells the window
+//! (`accounts-changed`, without asking for another merge); every merge tells the settings
+//! page (`sync-changed`).
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ninsho_core::follow::watch::{self, Watcher};
+use ninsho_core::sync::Sync;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::events::{self, AppEvent};
+use crate::state::AppState;
+
+/// The merge thread's state: running, and asked again while running.
+#[derive(Default)]
+pub struct Merges {
+    running: AtomicBool,
+    again: AtomicBool,
+    watcher: Mutex<Option<Watcher>>,
+}
+
+/// Merges once and starts watching the folder.
+pub fn start<R: Runtime>(app: &AppHandle<R>) {
+    soon(app);
+    let app = app.clone();
+    std::thread::spawn(move || rearm(&app));
+}
+
+/// Asks for a merge (after a change made here, or a change in the folder).
+pub fn soon<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let merges = &state.merges;
+    merges.again.store(true, Ordering::SeqCst);
+    if merges.running.swap(true, Ordering::SeqCst) {
+        return; // the running merge sees `again` and merges once more
+    }
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let merges = &app.state::<AppState>().merges;
+        loop {
+            merges.again.store(false, Ordering::SeqCst);
+            merge(&app);
+            if merges.again.load(Ordering::SeqCst) {
+                continue;
+            }
+            merges.running.store(false, Ordering::SeqCst);
+            // A request that came just before `running` was cleared returned at once: take it.
+            if merges.again.load(Ordering::SeqCst) && !merges.running.swap(true, Ordering::SeqCst) {
+                continue;
+            }
+            break;
+        }
+    });
+}
+
+fn merge<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let report = state.with_vault(|v| {
+        let Ok(sync) = Sync::open(v) else {
+            return Ok(None);
+        };
+        if !matches!(sync.folder(), Ok(Some(_))) {
+            return Ok(None);
+        }
+        Ok(Some(sync.now(v)))
+    });
+    let Ok(Some(report)) = report else { return };
+    if report.as_ref().is_ok_and(|r| r.changed()) {
+        events::emit(app, AppEvent::AccountsChanged, ());
+        crate::tray::refresh(app);
+    }
+    rearm_if_moved(app);
+    told(app);
+}
+
+fn watched<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
+    let state = app.state::<AppState>();
+    state
+        .with_vault(|v| Ok(Sync::open(v).ok().and_then(|s| s.watched().ok().flatten())))
+        .ok()
+        .flatten()
+}
+
+/// Watches the folder synced now (after sync was set up, joined or left).
+pub fn rearm<R: Runtime>(app: &AppHandle<R>) {
+    let path = watched(app);
+    let state = app.state::<AppState>();
+    let mut slot = state
+        .merges
+        .watcher
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let Some(path) = path else {
+        *slot = None;
+        return;
+    };
+    let handle = app.clone();
+    *slot = Watcher::new(&[path], move || soon(&handle)).ok();
+}
+
+/// A folder that went away is watched through its parent; one that came back is watched
+/// itself again.
+fn rearm_if_moved<R: Runtime>(app: &AppHandle<R>) {
+    let paths: Vec<_> = watched(app).into_iter().collect();
+    let state = app.state::<AppState>();
+    let moved = watch::moved(
+        state
+            .merges
+            .watcher
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref(),
+        &paths,
+    );
+    if moved {
+        let app = app.clone();
+        std::thread::spawn(move || rearm(&app));
+    }
+}
+
+/// Tells the settings page that sync's state may have changed.
+pub fn told<R: Runtime>(app: &AppHandle<R>) {
+    events::emit(app, AppEvent::SyncChanged, ());
+}
