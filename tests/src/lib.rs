@@ -87,7 +87,18 @@ pub fn new_data_dir() -> tempfile::TempDir {
 /// the dialog, gives it the keyboard focus, types the path (GTK opens its location field at
 /// "/") and presses Enter. Needs xdotool.
 pub async fn pick_in_file_dialog(title: &str, path: &Path) -> Result {
-    type_into_file_dialog(title, path, false).await
+    type_into_file_dialog(title, path, false).await?;
+    // GTK may complete the typed path into a folder's only subfolder, or still be loading the
+    // folder when Enter arrives, and then open it instead of choosing: Enter again chooses the
+    // folder shown, as a person would press it again.
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if windows_titled(title)?.is_empty() {
+            return Ok(());
+        }
+        xdotool(&["key", "Return"])?;
+    }
+    Err(format!("the dialog {title:?} never closed").into())
 }
 
 /// Saves to `path` in the native (GTK) save dialog titled `title`: the suggested name is
