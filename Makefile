@@ -30,8 +30,11 @@ E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool lib
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
+# The Tauri bundler (.deb and .rpm), pinned.
+TAURI_CLI_VERSION := 2.12.4
 
 .PHONY: run test check setup debs ui-deps ui-build app lint test-rust test-ui test-e2e test-bench-smoke \
+  package test-package \
   bench bench-vault bench-qr corpus clean-corpus fuzz
 
 setup:
@@ -54,6 +57,20 @@ run: app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  echo "No display: Ninsho is a desktop app. Run 'make run' from a desktop session."; exit 1; fi
 	./target/debug/ninsho
+
+# The .deb and .rpm, release profile, with /usr/bin/ninsho and /usr/bin/ninsho-cli, written to
+# target/release/bundle/{deb,rpm}/.
+package: debs ui-build
+	cargo tauri --version 2>/dev/null | grep -qx 'tauri-cli $(TAURI_CLI_VERSION)' || \
+	  cargo install tauri-cli --version '=$(TAURI_CLI_VERSION)' --locked
+	cargo build --release -p ninsho-cli
+	cd src-tauri && cargo tauri build --bundles deb,rpm
+	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+# Installs the .deb on this machine, starts it under Xvfb, removes it (root).
+test-package: package
+	scripts/ensure-debs.sh $(E2E_DEBS) appstream
+	scripts/test-package.sh
 
 test: setup debs ui-build lint test-rust test-ui test-e2e test-bench-smoke
 	@echo "make test: all passed"

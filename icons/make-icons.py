@@ -37,8 +37,10 @@ def master():
 
 def main():
     big = master()
-    for name, size in [("32x32.png", 32), ("128x128.png", 128), ("128x128@2x.png", 256), ("icon.png", 512),
-                       ("Square44x44Logo.png", 44), ("Square150x150Logo.png", 150), ("StoreLogo.png", 50)]:
+    # The hicolor sizes desktops look for (16 to 512), Tauri's own names, and the Windows logos.
+    hicolor = [(f"{n}x{n}.png", n) for n in (16, 48, 64, 256, 512)]
+    for name, size in hicolor + [("32x32.png", 32), ("128x128.png", 128), ("128x128@2x.png", 256), ("icon.png", 512),
+                                 ("Square44x44Logo.png", 44), ("Square150x150Logo.png", 150), ("StoreLogo.png", 50)]:
         big.resize((size, size), Image.LANCZOS).save(HERE / name)
     big.save(HERE / "icon.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
     big.save(HERE / "icon.icns")

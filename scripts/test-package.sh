@@ -1,0 +1,51 @@
+#!/bin/sh
+# Installs the .deb `make package` built, as a person would (`apt install ./ninsho_*.deb`),
+# starts /usr/bin/ninsho under Xvfb with a throwaway keyring and waits for its window, runs
+# /usr/bin/ninsho-cli, then removes the package and checks that nothing of it is left.
+# Needs root (it installs a package); run through `make test-package`.
+set -eu
+cd "$(dirname "$0")/.."
+deb=$(ls target/release/bundle/deb/*.deb | head -n 1)
+echo "== package: $deb ($(du -k "$deb" | cut -f1) KiB)"
+if [ "$(id -u)" != 0 ]; then echo "test-package.sh: run as root (it installs $deb)"; exit 2; fi
+if dpkg -s ninsho >/dev/null 2>&1; then echo "test-package.sh: ninsho is installed already; remove it first"; exit 2; fi
+apt-get install -y "./$deb" >/tmp/ninsho-package-install.log 2>&1 || { cat /tmp/ninsho-package-install.log; exit 1; }
+files=$(mktemp)
+dpkg -L ninsho > "$files"
+echo "== installed: $(wc -l < "$files") paths"
+for want in /usr/bin/ninsho /usr/bin/ninsho-cli /usr/share/applications/Ninsho.desktop \
+    /usr/share/metainfo/app.ninsho.desktop.metainfo.xml; do
+  grep -qx "$want" "$files" || { echo "missing from the package: $want"; exit 1; }
+done
+grep -q '^Categories=Utility;Security;$' /usr/share/applications/Ninsho.desktop
+ls /usr/share/icons/hicolor/*/apps/ninsho.png
+appstreamcli validate --no-net /usr/share/metainfo/app.ninsho.desktop.metainfo.xml
+echo "== ninsho-cli"
+/usr/bin/ninsho-cli --version
+code=$(/usr/bin/ninsho-cli code 'otpauth://totp/RFC6238?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8' --at 59)
+[ "$code" = "94287082" ] || { echo "RFC 6238's code at T=59 is 94287082, the installed CLI says $code"; exit 1; }
+echo "code at T=59: $code (RFC 6238)"
+echo "== the app's window"
+data=$(mktemp -d)
+NINSHO_DATA_DIR=$data env -u DISPLAY dbus-run-session -- scripts/with-keyring.sh \
+  xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
+    /usr/bin/ninsho & app=$!
+    i=0
+    until xdotool search --onlyvisible --name "^Ninsho$" >/dev/null 2>&1; do
+      i=$((i + 1))
+      if [ $i -gt 150 ] || ! kill -0 $app 2>/dev/null; then echo "no Ninsho window in 30 s"; kill $app 2>/dev/null; exit 1; fi
+      sleep 0.2
+    done
+    echo "window shown after $((i * 200)) ms"
+    kill $app; wait $app 2>/dev/null || true'
+rm -rf "$data"
+echo "== remove"
+apt-get remove -y --purge ninsho >/tmp/ninsho-package-remove.log 2>&1 || { cat /tmp/ninsho-package-remove.log; exit 1; }
+left=0
+while read -r path; do
+  case "$path" in /usr/*) ;; *) continue ;; esac
+  if [ -e "$path" ] && [ ! -d "$path" ]; then echo "left behind: $path"; left=1; fi
+done < "$files"
+rm -f "$files"
+[ $left = 0 ]
+echo "== nothing of the package is left in /usr"
