@@ -98,7 +98,8 @@ pub async fn pick_in_file_dialog(title: &str, path: &Path) -> Result {
         }
         xdotool(&["key", "Return"])?;
     }
-    Err(format!("the dialog {title:?} never closed").into())
+    let shot = screenshot_screen("file-dialog-stuck")?;
+    Err(format!("the dialog {title:?} never closed (see {})", shot.display()).into())
 }
 
 /// Saves to `path` in the native (GTK) save dialog titled `title`: the suggested name is
@@ -188,11 +189,18 @@ async fn type_into_file_dialog(title: &str, path: &Path, replace: bool) -> Resul
     // The dialog maps, then GTK builds its contents; give it a moment before typing.
     tokio::time::sleep(Duration::from_millis(800)).await;
     xdotool(&["windowfocus", "--sync", &window])?;
-    if replace {
-        xdotool(&["key", "ctrl+a"])?;
+    if !replace {
+        // "/" opens the location field (and leaves the Recent view); typed alone first and
+        // then selected, so a "/" GTK was not ready for is typed again with the path.
+        xdotool(&["key", "slash"])?;
+        tokio::time::sleep(Duration::from_millis(400)).await;
     }
+    xdotool(&["key", "ctrl+a"])?;
     xdotool(&["type", "--delay", "30", &path.display().to_string()])?;
     tokio::time::sleep(Duration::from_millis(500)).await;
+    // GTK completes a folder's name inline (the completion selected after the typed text, a
+    // folder's only subfolder included): Delete drops it, so Enter takes the path as typed.
+    xdotool(&["key", "Delete"])?;
     xdotool(&["key", "Return"])?;
     Ok(())
 }
