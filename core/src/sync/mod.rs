@@ -656,7 +656,10 @@ fn params_of(body: &Body, counter: u64) -> OtpParams {
 }
 
 fn account_of(body: &Body, counter: u64) -> Result<Account, String> {
-    let secret = Secret::from_base32(&body.secret).map_err(|e| e.to_string())?;
+    // Never the decoder's own words: they can quote a character of the secret, and this
+    // reason reaches the window and the terminal.
+    let secret = Secret::from_base32(&body.secret)
+        .map_err(|_| "its secret in the sync file cannot be read".to_string())?;
     let params = params_of(body, counter);
     params.validate().map_err(|e| e.to_string())?;
     Ok(Account {

@@ -391,3 +391,25 @@ fn a_merge_cut_short_before_its_state_was_saved_is_finished_without_doubling_any
     a.sync.now(&mut a.vault).unwrap();
     assert_eq!(codes(&mut a).len(), 2);
 }
+
+#[test]
+fn a_damaged_secret_in_a_version_is_named_without_quoting_it() {
+    let mut body = merge::Body {
+        issuer: Some("Site".into()),
+        name: "me".into(),
+        otp_type: OtpType::Totp,
+        algorithm: Algorithm::Sha1,
+        digits: 6,
+        period: None,
+        group: None,
+        pinned: false,
+        icon: None,
+        secret: Zeroizing::new("JBSWY3DP!HPK3PXP".into()),
+        recovery: Vec::new(),
+    };
+    let reason = account_of(&body, 0).unwrap_err();
+    assert_eq!(reason, "its secret in the sync file cannot be read");
+    assert!(!reason.contains('!'));
+    body.secret = Zeroizing::new("JBSWY3DPEHPK3PXP".into());
+    assert!(account_of(&body, 0).is_ok());
+}
