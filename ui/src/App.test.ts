@@ -44,6 +44,56 @@ describe("list", () => {
     expect(calls.filter((c) => c.cmd === "get_codes")).toHaveLength(1);
   });
 
+  it("the countdown ring steps once a second and turns to the warning colour in the last five", async () => {
+    const now = Date.now();
+    const get_codes = () => ({
+      now_ms: Date.now(),
+      codes: [
+        { id: "a1", code: "123456", next: null, valid_from_ms: now - 22000, valid_until_ms: now + 8000, problem: null },
+        { id: "a2", code: "654321", next: null, valid_from_ms: now - 25500, valid_until_ms: now + 4500, problem: null },
+      ],
+    });
+    const { container } = await renderApp({ list_accounts: () => two, get_codes });
+    const ring = (id: string) => container.querySelector(`[data-account-id="${id}"] svg.ring`);
+    await until(() => expect(ring("a1")).toBeTruthy());
+    const first = Number(ring("a1")!.getAttribute("data-seconds"));
+    expect(first).toBeGreaterThanOrEqual(7);
+    expect(first).toBeLessThanOrEqual(8);
+    const drawn = ring("a1")!.querySelector("circle.left")!.getAttribute("stroke-dashoffset");
+    await until(() => expect(Number(ring("a1")!.getAttribute("data-seconds"))).toBe(first - 1), 1500);
+    expect(ring("a1")!.querySelector("circle.left")!.getAttribute("stroke-dashoffset")).not.toBe(drawn);
+    expect(ring("a1")!.querySelector("circle.left")!.classList.contains("warn")).toBe(false);
+    expect(ring("a2")!.querySelector("circle.left")!.classList.contains("warn")).toBe(true);
+  });
+
+  it("asks for nothing and draws no countdown while hidden, and catches up when shown", async () => {
+    // A period that ends 300 ms from now: a visible page would ask again right after it.
+    const now = Date.now();
+    const get_codes = () => ({
+      now_ms: Date.now(),
+      codes: ["a1", "a2"].map((id) => ({ id, code: "123456", next: "654321", valid_from_ms: now - 29700, valid_until_ms: now + 300, problem: null })),
+    });
+    const setHidden = (hidden: boolean) => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+    try {
+      const { calls, container } = await renderApp({ list_accounts: () => two, get_codes });
+      await until(() => expect(container.querySelectorAll("svg.ring")).toHaveLength(2));
+      const asked = () => calls.filter((c) => c.cmd === "get_codes").length;
+      const before = asked();
+      setHidden(true);
+      await until(() => expect(container.querySelectorAll("svg.ring")).toHaveLength(0));
+      await new Promise((r) => setTimeout(r, 900));
+      expect(asked()).toBe(before);
+      setHidden(false);
+      await until(() => expect(asked()).toBe(before + 1));
+      await until(() => expect(container.querySelectorAll("svg.ring")).toHaveLength(2));
+    } finally {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+    }
+  });
+
   it("copies on click and on Enter, moving with the arrow keys, and says what was copied", async () => {
     const { calls } = await renderApp({
       list_accounts: () => two,
@@ -58,6 +108,14 @@ describe("list", () => {
     await fireEvent.keyDown(window, { key: "Enter" });
     await until(() => expect(screen.getByText(/Copied 222 222 — cleared from the clipboard in 30 s/)).toBeTruthy());
     expect(calls.filter((c) => c.cmd === "copy_code").map((c) => c.args.id)).toEqual(["a1", "a2"]);
+    // At rest the search field lets go of the focus (its caret stops blinking): Enter still copies,
+    // and a typed letter goes back to the search field.
+    search.blur();
+    expect(document.activeElement).toBe(document.body);
+    await fireEvent.keyDown(window, { key: "Enter" });
+    await until(() => expect(calls.filter((c) => c.cmd === "copy_code")).toHaveLength(3));
+    await fireEvent.keyDown(window, { key: "g" });
+    expect(document.activeElement).toBe(search);
     expect(document.activeElement).toBe(search);
   });
 

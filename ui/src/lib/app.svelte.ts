@@ -75,8 +75,11 @@ class AppModel {
   busy = $state<string | null>(null);
   dragging = $state(false);
   loaded = $state(false);
-  /** Bumped at every period refresh so countdown animations restart in step. */
-  generation = $state(0);
+  /**
+   * Rust's clock as this page knows it, moved once a second (on the second) while the window is
+   * shown and codes are listed; the countdown rings follow it.
+   */
+  now = $state(Date.now());
   /** The followed backup folders, as the settings page shows them. */
   folders = $state<FolderInfo[]>([]);
   /** Sync with a folder, as the settings page shows it (`null`: this computer does not sync). */
@@ -84,8 +87,39 @@ class AppModel {
   /** The last clock check's answer (this session). */
   clock = $state<ClockCheck | null>(null);
 
+  /**
+   * Whether a person can see the page. Hidden, minimized or in the tray, Ninsho asks Rust for
+   * nothing and draws no countdown; it catches up the moment it is shown again.
+   */
+  shown = $state(typeof document === "undefined" || !document.hidden);
+
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #tick: ReturnType<typeof setTimeout> | null = null;
   #toastId = 0;
+  #onVisibility = () => {
+    const shown = !document.hidden;
+    if (shown === this.shown) return;
+    this.shown = shown;
+    if (shown) void this.refreshCodes();
+    else this.#pause();
+  };
+
+  #pause() {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#tick) clearTimeout(this.#tick);
+    this.#tick = null;
+  }
+
+  /** Moves `now` and sets the next move for just after the next whole second. */
+  #ticking() {
+    if (this.#tick) clearTimeout(this.#tick);
+    this.#tick = null;
+    const now = Date.now() + this.clockSkewMs;
+    this.now = now;
+    if (!this.shown || !Object.values(this.codes).some((c) => c.validUntilMs !== null)) return;
+    this.#tick = setTimeout(() => this.#ticking(), 1000 - (now % 1000) + 5);
+  }
 
   lang = $derived<Lang>(resolveLang(this.settings.language));
 
@@ -108,6 +142,7 @@ class AppModel {
   errorText = (e: Pick<AppError, "code"> & Partial<Pick<AppError, "detail">>) => errorText(this.lang, e);
 
   async start() {
+    document.addEventListener("visibilitychange", this.#onVisibility);
     try {
       this.settings = await ipc.getSettings();
     } catch {
@@ -141,8 +176,8 @@ class AppModel {
 
   /** Stops asking for codes (the window is going away; tests render a new app each time). */
   stop() {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    document.removeEventListener("visibilitychange", this.#onVisibility);
+    this.#pause();
   }
 
   async refreshCodes() {
@@ -169,8 +204,8 @@ class AppModel {
       this.clockSkewMs = snapshot.now_ms - Date.now();
       this.codes = codes;
       this.codesError = null;
-      this.generation++;
-      if (Number.isFinite(soonest)) {
+      this.#ticking();
+      if (Number.isFinite(soonest) && this.shown) {
         // Ask again right after the earliest code expires: one call per period, not per second.
         const wait = Math.max(200, soonest - (Date.now() + this.clockSkewMs) + 60);
         this.#timer = setTimeout(() => this.refreshCodes(), wait);
