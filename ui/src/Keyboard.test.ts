@@ -24,6 +24,14 @@ describe("keyboard first", () => {
     expect(calls.some((c) => c.cmd === "discard_import" && c.args.token === "tok-1")).toBe(true);
   });
 
+  it("Ctrl+W closes the window as its close button does (Rust decides: the tray or quit)", async () => {
+    const { calls } = await renderApp({ list_accounts: () => [account("a1", "GitHub", "me")], "plugin:window|close": () => null });
+    await until(() => expect(screen.getByText("GitHub")).toBeTruthy(), 8000);
+    await fireEvent.keyDown(window, { key: "w", ctrlKey: true });
+    await until(() => expect(calls.filter((c) => c.cmd === "plugin:window|close")).toHaveLength(1));
+    expect(calls.find((c) => c.cmd === "plugin:window|close")?.args.label).toBe("main");
+  });
+
   it("a dialog with a field opens on the field, never on its close button", async () => {
     await renderApp({ list_accounts: () => [account("a1", "GitHub", "me")] });
     await until(() => expect(screen.getByText("GitHub")).toBeTruthy(), 8000);

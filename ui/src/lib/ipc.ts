@@ -2,6 +2,7 @@
 // file only names the commands. Rust answers errors as AppError {code, message, detail}.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { AccountView } from "./bindings/AccountView";
 import type { AppError } from "./bindings/AppError";
 import type { AppEvent } from "./bindings/AppEvent";
@@ -91,6 +92,8 @@ export const ipc = {
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   checkClock: () => invoke<ClockCheck>("check_clock"),
   hidePick: () => invoke<void>("hide_pick"),
+  /** Closes this window as its close button does: into the tray where one is shown. */
+  closeWindow: () => getCurrentWindow().close(),
   openBackup: () => invoke<BackupStep | null>("open_backup"),
   unlockBackup: (token: string, password: string) => invoke<ScanPreview>("unlock_backup", { token, password }),
   discardBackup: (token: string) => invoke<void>("discard_backup", { token }),

@@ -1,6 +1,6 @@
 // Renders the whole app against mocked IPC (@tauri-apps/api/mocks): each test says what Rust
 // answers, and sees what the person would see.
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { vi } from "vitest";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -25,11 +25,16 @@ export function defaults(): Record<string, Handler> {
   };
 }
 
-/** The app model of the last render: its code timer must not fire into the next test. */
-let previous: { stop: () => void } | null = null;
+/**
+ * The last render: its code timer must not fire into the next test, and its page must not
+ * answer the next test's keys.
+ */
+let previous: { stop: () => void; unmount: () => void } | null = null;
 
 export async function renderApp(handlers: Record<string, Handler>) {
   previous?.stop();
+  previous?.unmount();
+  previous = null;
   vi.resetModules();
   clearMocks();
   const calls: Calls = [];
@@ -44,11 +49,12 @@ export async function renderApp(handlers: Record<string, Handler>) {
     },
     { shouldMockEvents: true },
   );
+  mockWindows("main");
   const { render } = await import("@testing-library/svelte");
   const { default: App } = await import("../App.svelte");
   const { app } = await import("../lib/app.svelte");
-  previous = app;
   const result = render(App);
+  previous = { stop: () => app.stop(), unmount: () => result.unmount() };
   return { ...result, calls, app };
 }
 
