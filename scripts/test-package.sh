@@ -37,7 +37,15 @@ NINSHO_DATA_DIR=$data env -u DISPLAY dbus-run-session -- scripts/with-keyring.sh
       sleep 0.2
     done
     echo "window shown after $((i * 200)) ms"
-    kill $app; wait $app 2>/dev/null || true'
+    # Drawn as it ships (WebKit on the CPU): the window holds the page, not a blank surface.
+    sleep 3
+    shot=$(mktemp --suffix=.png)
+    import -window "$(xdotool search --onlyvisible --name "^Ninsho$" | head -n 1)" "$shot"
+    colours=$(identify -format "%k" "$shot")
+    rm -f "$shot"
+    kill $app; wait $app 2>/dev/null || true
+    if [ "$colours" -lt 16 ]; then echo "the window shows $colours colours: the page was not drawn"; exit 1; fi
+    echo "the window shows the page ($colours colours)"'
 rm -rf "$data"
 echo "== remove"
 apt-get remove -y --purge ninsho >/tmp/ninsho-package-remove.log 2>&1 || { cat /tmp/ninsho-package-remove.log; exit 1; }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Windows and macOS from this Linux machine:
+#  - the whole workspace (core, the CLI, the app with its tray, autostart, keychain stores, data
+#    folders, clipboard and capture) type-checks for x86_64-pc-windows-gnu and x86_64-apple-darwin;
+#  - ninsho-cli.exe is built with mingw-w64, and its `parse`, `code` and `scan` run under wine
+#    on the project's fixtures and must print exactly what the Linux build prints.
+# What this cannot do (link or run anything for macOS, run the app on either) is listed in the
+# README. A target whose standard library rustup cannot fetch is reported as NOT RUN, never as
+# passed; wine missing likewise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+WIN=x86_64-pc-windows-gnu
+MAC=x86_64-apple-darwin
+status=0
+not_run=()
+
+have_target() {
+  rustup target list --installed 2>/dev/null | grep -qx "$1" && return 0
+  echo "== rustup target add $1"
+  rustup target add "$1" && return 0
+  not_run+=("$1: rustup could not fetch its standard library")
+  return 1
+}
+
+if have_target "$WIN"; then
+  echo "== cargo check --workspace --target $WIN"
+  CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+    cargo check --workspace --target "$WIN" --quiet
+  echo "== ninsho-cli.exe"
+  CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+    cargo build -p ninsho-cli --target "$WIN" --quiet
+  exe="target/$WIN/debug/ninsho-cli.exe"
+  ls -l "$exe"
+  cargo build -p ninsho-cli --quiet
+  linux=target/debug/ninsho-cli
+  if command -v wine >/dev/null; then
+    export WINEPREFIX="${WINEPREFIX:-$PWD/target/wine}" WINEDEBUG=-all
+    uri='otpauth://totp/ACME%20Co:john@example.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&period=30'
+    rfc='otpauth://totp/RFC6238?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&algorithm=SHA1'
+    fixtures=(core/tests/fixtures/screens/*.png core/tests/fixtures/screens/*.jpg)
+    # Each pair: what runs, then the same on Linux. The vault is never touched by these.
+    cases=(
+      "parse $uri"
+      "parse --json $uri"
+      "code $rfc --at 59"
+      "code $rfc --at 1111111109 --json"
+      "code $uri --at 1700000000 --next"
+      "scan --json ${fixtures[*]}"
+    )
+    for c in "${cases[@]}"; do
+      # shellcheck disable=SC2086
+      want=$("$linux" $c 2>&1) || true
+      # shellcheck disable=SC2086
+      got=$(wine "$exe" $c 2>&1 | tr -d '\r') || true
+      # Paths print with the separators each system uses.
+      got=${got//\\\\/\/}
+      if [ "$got" != "$want" ]; then
+        echo "DIFFERENT under wine: ninsho-cli ${c:0:60}…"
+        diff <(echo "$want") <(echo "$got") | head -20 || true
+        status=1
+      else
+        echo "same under wine: ninsho-cli ${c:0:60}… ($(echo "$got" | wc -l) lines)"
+      fi
+    done
+  else
+    not_run+=("ninsho-cli.exe under wine: wine is not installed")
+  fi
+fi
+
+if have_target "$MAC"; then
+  echo "== cargo check --workspace --target $MAC"
+  CC_x86_64_apple_darwin=clang cargo check --workspace --target "$MAC" --quiet
+fi
+
+for n in "${not_run[@]}"; do echo "NOT RUN: $n"; done
+[ "$status" = 0 ] && echo "== cross-target checks: done"
+exit "$status"
