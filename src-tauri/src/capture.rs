@@ -54,6 +54,7 @@ pub fn scan_screens() -> Result<Vec<Content>, AppError> {
 }
 
 /// The largest screenshot file read back from the portal.
+#[cfg(target_os = "linux")]
 const MAX_SCREENSHOT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Asks the desktop portal for an interactive screenshot and scans it. The file the portal
