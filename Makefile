@@ -98,7 +98,7 @@ test-package:
 
 # Windows and macOS from this machine: the workspace type-checks for both, and ninsho-cli.exe
 # (mingw-w64) runs under wine with the Linux results (scripts/test-cross.sh).
-CROSS_DEBS := gcc-mingw-w64-x86-64 clang wine
+CROSS_DEBS := gcc-mingw-w64-x86-64 clang wine wine64
 test-cross: setup ui-build
 	scripts/ensure-debs.sh $(CROSS_DEBS)
 	scripts/test-cross.sh
