@@ -37,6 +37,8 @@ impl GlobalHotKeyManager {
         let (thread_tx, thread_rx) = unbounded();
         let (wake, woken) = UnixStream::pair()?;
         woken.set_nonblocking(true)?;
+        // A full buffer means the thread has a wake-up waiting already: never block on it.
+        wake.set_nonblocking(true)?;
         std::thread::spawn(move || {
             if let Err(_err) = events_processor(thread_rx, woken) {
                 #[cfg(feature = "tracing")]
