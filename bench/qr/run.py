@@ -28,9 +28,12 @@ def pin(cpu):
         os.sched_setaffinity(0, {cpu})
 
 
+# The qr_corpus example: the release build main() makes, unless --exe names another.
+QR_EXE = ROOT / "target" / "release" / "examples" / "qr_corpus"
+
+
 def run_rust(corpus, decoder, repeats, cpu):
-    exe = ROOT / "target" / "release" / "examples" / "qr_corpus"
-    cmd = [str(exe), str(corpus / "manifest.json"), decoder, str(repeats)]
+    cmd = [str(QR_EXE), str(corpus / "manifest.json"), decoder, str(repeats)]
     if cpu is not None:
         cmd = ["taskset", "-c", str(cpu)] + cmd
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -98,13 +101,22 @@ def main():
     ap.add_argument("--decoders", default="ninsho,rqrr,zxing-cpp")
     ap.add_argument("--json", type=Path, help="also write all per-image results here")
     ap.add_argument("--failures", action="store_true", help="list the images Ninsho fails")
+    ap.add_argument("--exe", type=Path,
+                    help="a qr_corpus example already built (make test's debug build) instead of building a release one")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if Ninsho reports a false positive or a wrong payload, or cannot read an image")
     args = ap.parse_args()
     cpu = None if args.cpu < 0 else args.cpu
 
     manifest = json.loads((args.corpus / "manifest.json").read_text())
-    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "ninsho-core", "--example", "qr_corpus"], cwd=ROOT, check=True)
+    global QR_EXE
+    if args.exe:
+        QR_EXE = args.exe.resolve()
+        if not QR_EXE.is_file():
+            sys.exit(f"{QR_EXE} is missing: build it first (make build)")
+    else:
+        subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "ninsho-core", "--example", "qr_corpus"],
+                       cwd=ROOT, check=True)
 
     decoders = args.decoders.split(",")
     results = {}
