@@ -3,7 +3,9 @@
 #  - the whole workspace (core, the CLI, the app with its tray, autostart, keychain stores, data
 #    folders, clipboard and capture) type-checks for x86_64-pc-windows-gnu and x86_64-apple-darwin;
 #  - ninsho-cli.exe is built with mingw-w64, and its `parse`, `code` and `scan` run under wine
-#    on the project's fixtures and must print exactly what the Linux build prints.
+#    on the project's fixtures and must print exactly what the Linux build prints (make build's
+#    target/debug/ninsho-cli, or NINSHO_LINUX_CLI).
+# Both targets are checked in one cargo invocation, so cargo schedules their crates together.
 # What this cannot do (link or run anything for macOS, run the app on either) is listed in the
 # README. A target whose standard library rustup cannot fetch is reported as NOT RUN, never as
 # passed; wine missing likewise.
@@ -23,17 +25,25 @@ have_target() {
   return 1
 }
 
-if have_target "$WIN"; then
-  echo "== cargo check --workspace --target $WIN"
+checks=()
+win=""
+if have_target "$WIN"; then win=1; checks+=(--target "$WIN"); fi
+if have_target "$MAC"; then checks+=(--target "$MAC"); fi
+if [ ${#checks[@]} -gt 0 ]; then
+  echo "== cargo check --workspace ${checks[*]} (macOS: C of dependencies not compiled, no SDK)"
   CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
-    cargo check --workspace --target "$WIN" --quiet
+    CC_x86_64_apple_darwin="$PWD/scripts/cc-macos-check.sh" \
+    cargo check --workspace "${checks[@]}" --quiet
+fi
+
+if [ -n "$win" ]; then
   echo "== ninsho-cli.exe"
   CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
     cargo build -p ninsho-cli --target "$WIN" --quiet
   exe="target/$WIN/debug/ninsho-cli.exe"
   ls -l "$exe"
-  cargo build -p ninsho-cli --quiet
-  linux=target/debug/ninsho-cli
+  linux=${NINSHO_LINUX_CLI:-target/debug/ninsho-cli}
+  [ -x "$linux" ] || { echo "$linux is missing: run make build first"; exit 1; }
   if command -v wine >/dev/null; then
     # A prefix of its own; no Mono or Gecko (nothing here needs them, and they would be asked
     # for at the prefix's creation).
@@ -75,11 +85,6 @@ if have_target "$WIN"; then
   else
     not_run+=("ninsho-cli.exe under wine: wine is not installed")
   fi
-fi
-
-if have_target "$MAC"; then
-  echo "== cargo check --workspace --target $MAC (C of dependencies not compiled: no macOS SDK)"
-  CC_x86_64_apple_darwin="$PWD/scripts/cc-macos-check.sh" cargo check --workspace --target "$MAC" --quiet
 fi
 
 for n in "${not_run[@]}"; do echo "NOT RUN: $n"; done
