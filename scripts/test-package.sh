@@ -1,11 +1,13 @@
 #!/bin/sh
-# Installs the .deb `make package` built, as a person would (`apt install ./ninsho_*.deb`),
+# Installs a .deb the Tauri bundler built, as a person would (`apt install ./ninsho_*.deb`),
 # starts /usr/bin/ninsho under Xvfb with a throwaway keyring and waits for its window, runs
 # /usr/bin/ninsho-cli, then removes the package and checks that nothing of it is left.
-# Needs root (it installs a package); run through `make test-package`.
+# Needs root (it installs a package); run through `make test-package`. The argument is the
+# folder that holds the .deb (default: make package's, target/release/bundle/deb).
 set -eu
 cd "$(dirname "$0")/.."
-deb=$(ls target/release/bundle/deb/*.deb | head -n 1)
+dir=${1:-target/release/bundle/deb}
+deb=$(ls "$dir"/*.deb | head -n 1)
 echo "== package: $deb ($(du -k "$deb" | cut -f1) KiB)"
 if [ "$(id -u)" != 0 ]; then echo "test-package.sh: run as root (it installs $deb)"; exit 2; fi
 if dpkg -s ninsho >/dev/null 2>&1; then echo "test-package.sh: ninsho is installed already; remove it first"; exit 2; fi
