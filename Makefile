@@ -30,16 +30,41 @@ E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool lib
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
-# The Tauri bundler (.deb and .rpm), pinned.
-TAURI_CLI_VERSION := 2.12.4
+# The Tauri bundler (.deb and .rpm): npm's @tauri-apps/cli, prebuilt, pinned in ui/package.json.
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+# Everything the package test, the cross checks and the bench smoke need besides the app's own
+# packages, so that `make test` installs all of them in one apt transaction.
+CROSS_DEBS := gcc-mingw-w64-x86-64 clang wine wine64
+TEST_DEBS := $(APP_DEBS) $(KEYRING_DEBS) $(SYNC_DEBS) $(E2E_DEBS) $(BENCH_DEBS) $(CROSS_DEBS) \
+  appstream python3-venv
 
-.PHONY: run test check setup debs ui-deps ui-build app lint test-rust test-ui test-e2e test-bench-smoke \
-  package test-package test-cross bench-app \
+# One cargo selection for everything `make test` builds in the debug profile: the whole workspace
+# with the UI embedded as it ships (tauri/custom-protocol, what `tauri build` enables). Every
+# step passes the same selection, so cargo resolves the same features each time and nothing
+# compiles twice: the test binaries, the app and the CLI the end-to-end tests and the package
+# test use, and the QR bench smoke's example all come from `make build`.
+WS := --workspace --features tauri/custom-protocol
+# Tests that need root (the full-disk test mounts a tmpfs) run when make runs as root.
+ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
+NEXTEST_IGNORED := $(if $(ROOT),--run-ignored all)
+
+.PHONY: run test check setup nextest debs test-debs ui-deps ui-build venv app build release lint \
+  test-rust test-ui e2e-tools \
+  test-e2e flaky test-bench-smoke package package-debug test-package test-cross bench-app \
   bench bench-vault bench-qr corpus clean-corpus fuzz
 
 setup:
 	scripts/ensure-rust.sh
 	scripts/ensure-node.sh
+
+# cargo-nextest runs the Rust tests: one build of the whole workspace, filtered at run time, so
+# the end-to-end crate's dependencies do not change the features the other tests are built with.
+nextest: setup
+	command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+
+# Every Debian package any test needs, in one transaction (make test's first stage).
+test-debs:
+	scripts/ensure-debs.sh $(TEST_DEBS)
 
 debs:
 	scripts/ensure-debs.sh $(APP_DEBS) $(KEYRING_DEBS) $(SYNC_DEBS)
@@ -47,11 +72,26 @@ debs:
 ui-deps: setup
 	cd ui && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
 
-ui-build: ui-deps
+# The UI is built again only when one of its sources changed: a new ui/dist (even an identical
+# one) makes cargo rebuild the app, which embeds it. The generated files (icon index, TypeScript
+# bindings: types only, nothing of them reaches the built page) are not sources here.
+UI_SOURCES := $(shell find ui/src ui/scripts ui/index.html ui/package.json ui/package-lock.json \
+  ui/svelte.config.js ui/tsconfig.json ui/vite.config.ts -type f \
+  -not -path 'ui/src/lib/generated/*' -not -path 'ui/src/lib/bindings/*' 2>/dev/null)
+ui/dist/index.html: $(UI_SOURCES) | ui-deps
 	cd ui && npm run build
+
+ui-build: ui-deps ui/dist/index.html
+
+venv:
+	scripts/ensure-venv.sh
 
 app: debs ui-build
 	cargo build -p ninsho -p ninsho-cli
+
+# The debug build make test uses for everything: test binaries, the app, the CLI, the examples.
+build: debs ui-build
+	cargo build $(WS) --lib --bins --tests --examples
 
 run: app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
@@ -59,53 +99,57 @@ run: app
 	./target/debug/ninsho
 
 # The .deb and .rpm, release profile, with /usr/bin/ninsho and /usr/bin/ninsho-cli, written to
-# target/release/bundle/{deb,rpm}/.
-# tauri-cli is a build tool that packs files: built at opt-level 1 it installs in less time and
-# bundles as fast (the compression it calls is in C).
-# QUICK=1 (what make test uses) builds the same release without whole-program LTO and with 16
-# codegen units: the package's files, dependencies and entries are the same, the binaries a
-# little larger, and a clean build takes minutes less on 2 cores.
-QUICK_RELEASE := $(if $(QUICK),CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16)
-package: debs ui-build
-	cargo tauri --version 2>/dev/null | grep -qx 'tauri-cli $(TAURI_CLI_VERSION)' || \
-	  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install tauri-cli --version '=$(TAURI_CLI_VERSION)' --locked
-	$(QUICK_RELEASE) cargo build --release -p ninsho-cli
-	cd src-tauri && $(QUICK_RELEASE) cargo tauri build --bundles deb,rpm
+# target/release/bundle/{deb,rpm}/. One cargo invocation builds the app, the CLI and the empty
+# window `make bench-app` compares against, with the flags `tauri build` uses
+# (tauri/custom-protocol embeds the built UI), so the package and `make bench-app` share one
+# build; the Tauri bundler then packs it (`tauri bundle`, npm's prebuilt @tauri-apps/cli).
+RELEASE_PKGS := -p ninsho -p ninsho-cli -p ninsho-empty-window --features tauri/custom-protocol
+release: debs ui-build
+	cargo build --release $(RELEASE_PKGS)
+
+package: release
+	cd src-tauri && $(TAURI) bundle --bundles deb,rpm
 	@ls -l target/release/ninsho target/release/ninsho-cli target/release/bundle/deb/*.deb \
 	  target/release/bundle/rpm/*.rpm
 
+# The same package from make test's debug build (`make build`), written to
+# target/debug/bundle/: what make test installs and removes. The files, dependencies, desktop
+# entry, icons and metadata are the release package's; only the binaries are the debug ones.
+package-debug: build
+	cd src-tauri && $(TAURI) bundle --debug --bundles deb,rpm --config ../packaging/tauri.debug.conf.json
+	@ls -l target/debug/bundle/deb/*.deb target/debug/bundle/rpm/*.rpm
+
 # Idle CPU and memory of the release build, window visible and in the tray, against an empty
 # Tauri window built the same way (bench/empty-window), in one run: scripts/measure-idle.py.
-# `tauri/custom-protocol` embeds the built UI, as `cargo tauri build` does: the same flags make
-# the same binary, so make package and make bench-app share one build.
-RELEASE_FEATURES := tauri/custom-protocol
-bench-app: debs ui-build
+# The release build is make package's (make release).
+bench-app: release
 	scripts/ensure-debs.sh xvfb xauth xdotool python3-dbus python3-gi
-	cargo build --release -p ninsho -p ninsho-empty-window --features $(RELEASE_FEATURES)
-	cargo build --release -p ninsho-cli
 	env -u DISPLAY dbus-run-session -- scripts/with-keyring.sh \
 	  xvfb-run -a -s "-screen 0 1280x800x24" python3 scripts/measure-idle.py
 
-# Installs the .deb on this machine, starts it under Xvfb, removes it. It installs a package,
-# so it needs root; otherwise it says it did not run.
+# Installs the .deb of make test's build on this machine, starts it under Xvfb, removes it. It
+# installs a package, so it needs root; otherwise it says it did not run. PACKAGE=release tests
+# the release package (make package) instead.
+PACKAGE ?= debug
 test-package:
 	@if [ "$$(id -u)" != 0 ]; then \
 	  echo "NOT RUN: test-package installs the .deb; run make test as root to include it"; \
 	else \
-	  $(MAKE) package QUICK=$(QUICK) && scripts/ensure-debs.sh $(E2E_DEBS) appstream && \
-	  scripts/test-package.sh; \
+	  $(MAKE) $(if $(filter release,$(PACKAGE)),package,package-debug) && \
+	  scripts/ensure-debs.sh $(E2E_DEBS) appstream && \
+	  scripts/test-package.sh target/$(PACKAGE)/bundle/deb; \
 	fi
 
 # Windows and macOS from this machine: the workspace type-checks for both, and ninsho-cli.exe
 # (mingw-w64) runs under wine with the Linux results (scripts/test-cross.sh).
-CROSS_DEBS := gcc-mingw-w64-x86-64 clang wine wine64
-test-cross: setup ui-build
+test-cross: setup build
 	scripts/ensure-debs.sh $(CROSS_DEBS)
 	scripts/test-cross.sh
 
-test: setup debs ui-build lint test-rust test-ui test-e2e test-bench-smoke test-cross
-	$(MAKE) test-package QUICK=1
-	@echo "make test: all passed"
+# Every test, stage by stage, each timed; the table of stage times closes the output, also when
+# a stage fails (scripts/test-stages.sh).
+test:
+	scripts/test-stages.sh
 
 # The quick loop while working: formatting, lints of the crates that need no system package,
 # and core's tests. Installs nothing.
@@ -115,49 +159,65 @@ check:
 	cargo test -p ninsho-core
 
 # Formatting, lints, the UI's type check, and TypeScript bindings that match the Rust types.
+# Clippy gets make build's selection: after make build it reuses the build scripts and proc
+# macros that build compiled.
 lint: debs ui-build
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cargo clippy $(WS) --all-targets --quiet -- -D warnings
 	cd ui && npm run check
 	git diff --exit-code --stat -- ui/src/lib/bindings || \
 	  (echo "ui/src/lib/bindings is out of date: run 'cargo test -p ninsho' and commit the result"; exit 1)
 
-# Tests marked ignored need root (the full-disk test mounts a tmpfs); as root they run too.
-# The end-to-end crate runs in its own environment (test-e2e).
+# Every Rust test but the end-to-end ones, from make build's binaries. Tests marked ignored need
+# root (the full-disk test mounts a tmpfs); as root they run too.
 # The interop tests check exports with independent Python implementations (NINSHO_PYTHON).
-test-rust: debs ui-build
+test-rust: build nextest
 	scripts/ensure-venv.sh
-	if [ "$$(id -u)" = 0 ]; then \
-	  NINSHO_PYTHON=$(abspath $(PY)) cargo test --workspace --exclude ninsho-e2e -- --include-ignored; \
-	else \
-	  NINSHO_PYTHON=$(abspath $(PY)) cargo test --workspace --exclude ninsho-e2e; \
-	  echo "NOT RUN: tests that need root (full disk on a tmpfs); run make test as root to include them"; \
-	fi
+	NINSHO_PYTHON=$(abspath $(PY)) cargo nextest run $(WS) -E 'not package(ninsho-e2e)' \
+	  $(NEXTEST_IGNORED) --no-fail-fast
+	cargo test $(WS) --doc
+	@[ -n "$(ROOT)" ] || echo "NOT RUN: tests that need root (full disk on a tmpfs); run make test as root to include them"
 	git diff --exit-code --stat -- ui/src/lib/bindings || \
 	  (echo "ui/src/lib/bindings changed: the Rust IPC types changed; commit the regenerated bindings"; exit 1)
 
 test-ui: ui-deps
 	cd ui && npm test
 
-# The built app in a real WebKitGTK window under Xvfb, with a real Secret Service.
+# The built app (make build's target/debug/ninsho) in a real WebKitGTK window under Xvfb, with a
+# real Secret Service, one test at a time. E2E=NAME runs the tests whose names contain NAME.
 # WebKitWebDriver's screenshot never returns while WebKit draws on the CPU (Ninsho's default,
 # src-tauri/src/main.rs), so these run composited; test-package and bench-app run the default.
-test-e2e: app
+E2E_FILTER = -E 'package(ninsho-e2e)$(if $(E2E), and test(/$(E2E)/))'
+E2E_ENV = env -u DISPLAY WEBKIT_DISABLE_COMPOSITING_MODE=0 dbus-run-session -- scripts/with-keyring.sh \
+  xvfb-run -a -s "-screen 0 1280x800x24"
+e2e-tools: nextest
 	scripts/ensure-debs.sh $(E2E_DEBS)
 	command -v tauri-driver >/dev/null || cargo install tauri-driver --version '=$(TAURI_DRIVER_VERSION)' --locked
-	cargo build --tests -p ninsho-e2e
-	env -u DISPLAY WEBKIT_DISABLE_COMPOSITING_MODE=0 dbus-run-session -- scripts/with-keyring.sh \
-	  xvfb-run -a -s "-screen 0 1280x800x24" \
-	  cargo test -p ninsho-e2e -- --test-threads=1
+
+test-e2e: build e2e-tools
+	$(E2E_ENV) cargo nextest run $(WS) $(E2E_FILTER) --test-threads 1 --no-fail-fast
+
+# Repeats end-to-end tests to find flaky ones: N runs (default 5) of the tests whose names
+# contain E2E (default: all), each run reported; fails if any run failed.
+N ?= 5
+flaky: build e2e-tools
+	@failed=0; for i in $$(seq 1 $(N)); do \
+	  if $(E2E_ENV) cargo nextest run $(WS) $(E2E_FILTER) --test-threads 1 --no-fail-fast \
+	      --hide-progress-bar --final-status-level fail > target/flaky-$$i.log 2>&1; \
+	  then echo "run $$i: passed ($$(grep -o '[0-9]* tests run: [0-9]* passed' target/flaky-$$i.log))"; \
+	  else failed=1; echo "run $$i: FAILED (target/flaky-$$i.log)"; grep -E '^\s+(FAIL|SIGSEGV|SIGABRT|TIMEOUT)' target/flaky-$$i.log || true; fi; \
+	done; exit $$failed
 
 # The QR bench scripts themselves, on a small corpus: they must run, and Ninsho must report no
 # false positive and no wrong payload on it.
-test-bench-smoke:
+# It uses make build's qr_corpus example (the bench itself builds a release one).
+test-bench-smoke: build
 	scripts/ensure-debs.sh $(BENCH_DEBS)
 	scripts/ensure-venv.sh
 	rm -rf target/qr-smoke
 	$(PY) bench/qr/generate.py --out target/qr-smoke --scale 0.06 --seed 7
-	$(PY) bench/qr/run.py --corpus target/qr-smoke --repeats 1 --decoders ninsho,zxing-cpp --check
+	$(PY) bench/qr/run.py --corpus target/qr-smoke --repeats 1 --decoders ninsho,zxing-cpp --check \
+	  --exe target/debug/examples/qr_corpus
 
 # Measurements, not tests.
 bench: setup
