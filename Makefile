@@ -160,11 +160,13 @@ check:
 
 # Formatting, lints, the UI's type check, and TypeScript bindings that match the Rust types.
 # Clippy gets make build's selection: after make build it reuses the build scripts and proc
-# macros that build compiled.
+# macros that build compiled. The desktop shell's modules must not import each other in a circle
+# (scripts/import-graph.py prints the graph).
 lint: debs ui-build
 	cargo fmt --all --check
 	cargo clippy $(WS) --all-targets --quiet -- -D warnings
 	cd ui && npm run check
+	python3 scripts/import-graph.py src-tauri/src --check
 	git diff --exit-code --stat -- ui/src/lib/bindings || \
 	  (echo "ui/src/lib/bindings is out of date: run 'cargo test -p ninsho' and commit the result"; exit 1)
 

@@ -79,7 +79,7 @@ fn look_all<R: Runtime>(app: &AppHandle<R>) {
         return;
     }
     if reports.iter().any(|r| r.changed()) {
-        crate::commands::changed(app);
+        crate::changes::changed(app);
     }
     told(app);
 }

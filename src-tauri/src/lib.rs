@@ -7,15 +7,19 @@
 //! - [`state`], [`tokens`]: what the running app holds.
 //! - `preview`, `drop`, `capture`, `clipboard`: turning what a person shows Ninsho into a
 //!   preview, and the system services the commands use.
+//! - `copying`: an account's code onto the clipboard, for the window, the palette and the tray.
+//! - `changes`: what follows every change to the list (the window and tray told, sync soon).
 //! - `following`: looking at followed backup folders when they change.
 //! - `syncing`: merging with the sync folder after changes here and there.
 //! - [`confirm`]: the native dialog that asks the person before a secret is shown.
 //! - [`window`]: the main window, which never leaves the app's own pages.
 
 mod capture;
+mod changes;
 mod clipboard;
 pub mod commands;
 pub mod confirm;
+mod copying;
 mod drop;
 pub mod error;
 pub mod events;
@@ -31,7 +35,9 @@ pub mod window;
 
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
-use crate::commands::{accounts, adding, backups, following as follow, settings, syncing as sync};
+use crate::commands::{
+    accounts, adding, backups, following as follow, palette, settings, syncing as sync,
+};
 use crate::state::AppState;
 
 /// The argument the login item starts Ninsho with: only the tray, no window.
@@ -61,6 +67,8 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new())
+        .manage(syncing::Merges::default())
+        .manage(pick::ShortcutSlot::default())
         // The main window is made here, not from tauri.conf.json alone: it needs a navigation
         // guard, which only the builder takes.
         .setup(|app| {
@@ -151,7 +159,7 @@ pub fn run() {
             settings::get_settings,
             settings::set_settings,
             settings::check_clock,
-            pick::hide_pick,
+            palette::hide_pick,
         ])
         .build(tauri::generate_context!());
     match app {

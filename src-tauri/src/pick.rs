@@ -17,7 +17,6 @@ use tauri::{
 use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
 
 use crate::events::AppEvent;
-use crate::state::AppState;
 use crate::window;
 
 pub const LABEL: &str = "pick";
@@ -113,8 +112,8 @@ pub struct ShortcutStatus {
 /// Registers `keys` as the palette's shortcut, replacing the one before ("" registers none).
 /// On failure the old one stays unregistered and the reason is kept for the settings page.
 pub fn register<R: Runtime>(app: &AppHandle<R>, keys: &str) {
-    let state = app.state::<AppState>();
-    let mut status = state.shortcut.lock().unwrap_or_else(|p| p.into_inner());
+    let slot = app.state::<ShortcutSlot>();
+    let mut status = slot.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(old) = status.keys.take() {
         let _ = app.global_shortcut().unregister(old.as_str());
     }
@@ -142,12 +141,11 @@ pub fn register<R: Runtime>(app: &AppHandle<R>, keys: &str) {
     }
 }
 
-/// What `AppState` keeps about the shortcut.
+/// The shortcut's state, managed by the app (`app.manage`) beside `AppState`.
 pub type ShortcutSlot = Mutex<ShortcutStatus>;
 
-/// Hides the palette (Escape, or after Enter copied a code).
-#[tauri::command]
-pub async fn hide_pick<R: Runtime>(app: AppHandle<R>) -> crate::commands::Result<()> {
-    hide(&app);
-    Ok(())
+/// Why the shortcut asked for is not registered, if it is not.
+pub fn shortcut_error<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    app.try_state::<ShortcutSlot>()
+        .and_then(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).error.clone())
 }

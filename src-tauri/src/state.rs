@@ -1,6 +1,8 @@
 //! What the running app holds: the open vault, what waits behind tokens (scans until they are
 //! confirmed, encrypted backups until their password is typed), the Google export parts seen
-//! this session, the clipboard guard, the reveal guard and the settings.
+//! this session, the clipboard guard, the reveal guard and the settings. What one module alone
+//! uses it keeps as its own managed state (`syncing::Merges`, `pick::ShortcutSlot`), so this
+//! module depends on no other part of the shell.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -56,10 +58,6 @@ pub struct AppState {
     pub watcher: Mutex<Option<Watcher>>,
     /// A folder chosen for sync, waiting for its passphrase. Never sent to the UI.
     pub sync_pending: TokenStore<PathBuf>,
-    /// Merges with the sync folder and its watcher (see `syncing`).
-    pub merges: crate::syncing::Merges,
-    /// The quick-pick palette's shortcut as registered (see `pick`).
-    pub shortcut: crate::pick::ShortcutSlot,
 }
 
 fn open_vault(dir: &Path) -> Result<Vault, AppError> {
@@ -81,8 +79,6 @@ impl AppState {
             follow_pending: TokenStore::new(TOKEN_TTL),
             watcher: Mutex::new(None),
             sync_pending: TokenStore::new(TOKEN_TTL),
-            merges: crate::syncing::Merges::default(),
-            shortcut: Mutex::default(),
             dir,
         }
     }

@@ -3,9 +3,12 @@
 //! computer's file arrived). Nothing polls: a folder nobody writes to costs nothing.
 //!
 //! Merges run on their own thread, one at a time; a request that arrives during one is
-//! folded into one more merge after it. A merge that changed the list tells the window
-//! (`accounts-changed`, without asking for another merge); every merge tells the settings
-//! page (`sync-changed`).
+//! folded into one more merge after it. A merge that changed the list tells the window and
+//! the tray (`accounts-changed`, without asking for another merge); every merge tells the
+//! settings page (`sync-changed`).
+//!
+//! The merge thread's state ([`Merges`]) is this module's own, managed by the app beside
+//! `AppState`.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +20,8 @@ use tauri::{AppHandle, Manager, Runtime};
 use crate::events::{self, AppEvent};
 use crate::state::AppState;
 
-/// The merge thread's state: running, and asked again while running.
+/// The merge thread's state: running, and asked again while running; the folder's watcher.
+/// Managed by the app (`app.manage`), read only here.
 #[derive(Default)]
 pub struct Merges {
     running: AtomicBool,
@@ -34,15 +38,14 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
 
 /// Asks for a merge (after a change made here, or a change in the folder).
 pub fn soon<R: Runtime>(app: &AppHandle<R>) {
-    let state = app.state::<AppState>();
-    let merges = &state.merges;
+    let merges = app.state::<Merges>();
     merges.again.store(true, Ordering::SeqCst);
     if merges.running.swap(true, Ordering::SeqCst) {
         return; // the running merge sees `again` and merges once more
     }
     let app = app.clone();
     std::thread::spawn(move || {
-        let merges = &app.state::<AppState>().merges;
+        let merges = app.state::<Merges>();
         loop {
             merges.again.store(false, Ordering::SeqCst);
             merge(&app);
@@ -73,7 +76,6 @@ fn merge<R: Runtime>(app: &AppHandle<R>) {
     let Ok(Some(report)) = report else { return };
     if report.as_ref().is_ok_and(|r| r.changed()) {
         events::emit(app, AppEvent::AccountsChanged, ());
-        crate::tray::refresh(app);
     }
     rearm_if_moved(app);
     told(app);
@@ -90,12 +92,8 @@ fn watched<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
 /// Watches the folder synced now (after sync was set up, joined or left).
 pub fn rearm<R: Runtime>(app: &AppHandle<R>) {
     let path = watched(app);
-    let state = app.state::<AppState>();
-    let mut slot = state
-        .merges
-        .watcher
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let merges = app.state::<Merges>();
+    let mut slot = merges.watcher.lock().unwrap_or_else(|p| p.into_inner());
     let Some(path) = path else {
         *slot = None;
         return;
@@ -108,10 +106,9 @@ pub fn rearm<R: Runtime>(app: &AppHandle<R>) {
 /// itself again.
 fn rearm_if_moved<R: Runtime>(app: &AppHandle<R>) {
     let paths: Vec<_> = watched(app).into_iter().collect();
-    let state = app.state::<AppState>();
+    let merges = app.state::<Merges>();
     let moved = watch::moved(
-        state
-            .merges
+        merges
             .watcher
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -7,7 +7,7 @@
 
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Listener, Manager, Runtime};
 
 use crate::events::{self, AppEvent};
 use crate::state::AppState;
@@ -183,7 +183,7 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
                 return;
             };
             let state = app.state::<AppState>();
-            if let Err(e) = crate::commands::accounts::copy_account(app, &state, account, false) {
+            if let Err(e) = crate::copying::copy_account(app, &state, account, false) {
                 eprintln!("Ninsho: the tray could not copy a code: {}", e.message);
             }
             refresh(app);
@@ -191,11 +191,14 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     }
 }
 
-/// Makes the tray icon, when this system can show one.
+/// Makes the tray icon, when this system can show one. Its menu follows the list of accounts
+/// by itself: it listens for `accounts-changed`, whoever changed the list.
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Option<TrayIcon<R>>> {
     if !supported() {
         return Ok(None);
     }
+    let handle = app.clone();
+    app.listen(AppEvent::AccountsChanged.name(), move |_| refresh(&handle));
     let mut builder = TrayIconBuilder::with_id(ID)
         .tooltip("Ninsho")
         .menu(&menu(app)?)

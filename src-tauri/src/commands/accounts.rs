@@ -1,14 +1,14 @@
 //! Using and keeping accounts: the list and its codes, copying a code, editing, pinning,
 //! ordering, deleting, recovery codes, the QR code for a phone, and the vault's status.
 
-use ninsho_core::app::codes;
-use ninsho_core::otp::{self, group_digits};
 use ninsho_core::vault::AccountEdit;
 use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
-use super::{Result, changed, id};
+use super::{Result, id};
+use crate::changes::changed;
 use crate::confirm::{self, Reveal};
+use crate::copying;
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::views::{
@@ -20,11 +20,14 @@ use crate::views::{
 const TRANSFER_QR_SECONDS: u32 = 60;
 
 #[tauri::command]
-pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
-    Ok(status(&state))
+pub async fn app_status<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<AppStatus> {
+    Ok(status(&app, &state))
 }
 
-pub fn status(state: &AppState) -> AppStatus {
+pub fn status<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> AppStatus {
     let mut vault = state.vault.lock().unwrap_or_else(|p| p.into_inner());
     match vault.as_mut() {
         Ok(v) => AppStatus {
@@ -42,7 +45,7 @@ pub fn status(state: &AppState) -> AppStatus {
                 })
                 .collect(),
             vault_error: None,
-            pick_shortcut_error: shortcut_error(state),
+            pick_shortcut_error: crate::pick::shortcut_error(app),
             tray_shown: crate::tray::shown(),
         },
         Err(e) => AppStatus {
@@ -56,19 +59,10 @@ pub fn status(state: &AppState) -> AppStatus {
             notices: Vec::new(),
             orphans: Vec::new(),
             vault_error: Some(e.clone()),
-            pick_shortcut_error: shortcut_error(state),
+            pick_shortcut_error: crate::pick::shortcut_error(app),
             tray_shown: crate::tray::shown(),
         },
     }
-}
-
-fn shortcut_error(state: &AppState) -> Option<String> {
-    state
-        .shortcut
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .error
-        .clone()
 }
 
 /// Puts accounts found only in the keyring back in the list.
@@ -104,7 +98,7 @@ pub async fn retry_keychain<R: Runtime>(
 ) -> Result<AppStatus> {
     state.reopen();
     changed(&app);
-    Ok(status(&state))
+    Ok(status(&app, &state))
 }
 
 #[tauri::command]
@@ -166,30 +160,9 @@ pub async fn copy_code<R: Runtime>(
     next: bool,
 ) -> Result<CopyResult> {
     let id = self::id(&id)?;
-    let copied = copy_account(&app, &state, id, next)?;
+    let copied = copying::copy_account(&app, &state, id, next)?;
     crate::tray::refresh(&app);
     Ok(copied)
-}
-
-/// The code a person gets for account `id` (a HOTP account's next, its counter saved first),
-/// on the clipboard: for the window, the palette and the tray alike.
-pub fn copy_account<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    id: uuid::Uuid,
-    next: bool,
-) -> Result<CopyResult> {
-    let (code, hotp) = state.with_vault(|v| {
-        let code = codes::code_to_use(v, id, next, otp::now())?;
-        let _ = v.mark_used(id);
-        let hotp = v.get(id).is_ok_and(|m| m.otp_type == otp::OtpType::Hotp);
-        Ok((code, hotp))
-    })?;
-    if hotp {
-        // Its counter moved: the other computers must never show this code again.
-        crate::syncing::soon(app);
-    }
-    copy(app, Zeroizing::new(code.value))
 }
 
 /// Advances a HOTP account and copies the new code.
@@ -202,15 +175,7 @@ pub async fn hotp_next<R: Runtime>(
     let id = self::id(&id)?;
     let code = state.with_vault(|v| Ok(v.hotp_next(id)?))?;
     crate::syncing::soon(&app);
-    copy(&app, Zeroizing::new(code.value))
-}
-
-fn copy<R: Runtime>(app: &AppHandle<R>, value: Zeroizing<String>) -> Result<CopyResult> {
-    let clear_after_seconds = crate::clipboard::copy(app, &value)?;
-    Ok(CopyResult {
-        grouped: group_digits(&value),
-        clear_after_seconds,
-    })
+    copying::copy(&app, Zeroizing::new(code.value))
 }
 
 #[tauri::command]

@@ -10,7 +10,8 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
 use zeroize::Zeroizing;
 
-use super::{Result, changed};
+use super::Result;
+use crate::changes::changed;
 use crate::error::{AppError, ErrorCode};
 use crate::preview;
 use crate::state::AppState;

@@ -12,7 +12,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::{Result, changed, id};
+use super::{Result, id};
+use crate::changes::changed;
 use crate::error::{AppError, ErrorCode};
 use crate::following;
 use crate::state::AppState;

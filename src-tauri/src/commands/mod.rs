@@ -7,14 +7,13 @@ pub mod accounts;
 pub mod adding;
 pub mod backups;
 pub mod following;
+pub mod palette;
 pub mod settings;
 pub mod syncing;
 
-use tauri::{AppHandle, Runtime};
 use uuid::Uuid;
 
 use crate::error::{AppError, ErrorCode};
-use crate::events::{self, AppEvent};
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
@@ -22,12 +21,4 @@ pub type Result<T> = std::result::Result<T, AppError>;
 /// account.
 fn id(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text).map_err(|_| AppError::new(ErrorCode::NotFound, "No such account."))
-}
-
-/// Tells the window (and the tray's menu) that the list of accounts changed.
-pub fn changed<R: Runtime>(app: &AppHandle<R>) {
-    events::emit(app, AppEvent::AccountsChanged, ());
-    crate::tray::refresh(app);
-    // A change made here goes to the other computers now.
-    crate::syncing::soon(app);
 }

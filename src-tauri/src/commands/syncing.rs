@@ -10,7 +10,8 @@ use tauri_plugin_dialog::DialogExt;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use super::{Result, changed};
+use super::Result;
+use crate::changes::changed;
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 use crate::syncing;
