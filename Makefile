@@ -30,8 +30,12 @@ E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool lib
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
-# The Tauri bundler (.deb and .rpm): npm's @tauri-apps/cli, prebuilt, pinned in ui/package.json.
-TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+# The Tauri bundler (.deb and .rpm): npm's @tauri-apps/cli, which ships it prebuilt, pinned
+# here and installed into target/tools (make tauri-cli). Not in ui/package.json: its lock file
+# would have to list the prebuilt packages of every platform, and a registry that serves only
+# this platform's (as this project's build machines have) makes `npm ci` refuse such a lock.
+TAURI_CLI_VERSION := 2.12.4
+TAURI := $(CURDIR)/target/tools/node_modules/.bin/tauri
 # Everything the package test, the cross checks and the bench smoke need besides the app's own
 # packages, so that `make test` installs all of them in one apt transaction.
 CROSS_DEBS := gcc-mingw-w64-x86-64 clang wine wine64
@@ -50,7 +54,7 @@ NEXTEST_IGNORED := $(if $(ROOT),--run-ignored all)
 
 .PHONY: run test check setup nextest debs test-debs ui-deps ui-build venv app build release lint \
   test-rust test-ui e2e-tools \
-  test-e2e flaky test-bench-smoke package package-debug test-package test-cross bench-app \
+  test-e2e flaky test-bench-smoke tauri-cli package package-debug test-package test-cross bench-app \
   bench bench-vault bench-qr corpus clean-corpus fuzz
 
 setup:
@@ -104,10 +108,15 @@ run: app
 # (tauri/custom-protocol embeds the built UI), so the package and `make bench-app` share one
 # build; the Tauri bundler then packs it (`tauri bundle`, npm's prebuilt @tauri-apps/cli).
 RELEASE_PKGS := -p ninsho -p ninsho-cli -p ninsho-empty-window --features tauri/custom-protocol
+tauri-cli: setup
+	$(TAURI) --version 2>/dev/null | grep -qx 'tauri-cli $(TAURI_CLI_VERSION)' || \
+	  npm install --no-save --no-package-lock --no-audit --no-fund --prefix target/tools \
+	    '@tauri-apps/cli@$(TAURI_CLI_VERSION)'
+
 release: debs ui-build
 	cargo build --release $(RELEASE_PKGS)
 
-package: release
+package: release tauri-cli
 	cd src-tauri && $(TAURI) bundle --bundles deb,rpm
 	@ls -l target/release/ninsho target/release/ninsho-cli target/release/bundle/deb/*.deb \
 	  target/release/bundle/rpm/*.rpm
@@ -115,7 +124,7 @@ package: release
 # The same package from make test's debug build (`make build`), written to
 # target/debug/bundle/: what make test installs and removes. The files, dependencies, desktop
 # entry, icons and metadata are the release package's; only the binaries are the debug ones.
-package-debug: build
+package-debug: build tauri-cli
 	cd src-tauri && $(TAURI) bundle --debug --bundles deb,rpm --config ../packaging/tauri.debug.conf.json
 	@ls -l target/debug/bundle/deb/*.deb target/debug/bundle/rpm/*.rpm
 

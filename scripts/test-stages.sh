@@ -47,9 +47,8 @@ stage() {
 }
 
 # What a bare machine lacks: Debian packages (one apt transaction), Rust components, Node and
-# the UI's packages (the Tauri bundler among them), the UI, the Python venv, cargo-nextest,
-# tauri-driver.
-stage setup make --no-print-directory setup test-debs ui-build nextest e2e-tools venv
+# the UI's packages, the UI, the Python venv, cargo-nextest, tauri-driver, the Tauri bundler.
+stage setup make --no-print-directory setup test-debs ui-build nextest e2e-tools venv tauri-cli
 stage build make --no-print-directory build
 stage lint make --no-print-directory lint
 stage rust-tests make --no-print-directory test-rust
