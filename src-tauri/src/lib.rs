@@ -27,6 +27,7 @@ mod following;
 pub mod pick;
 mod preview;
 pub mod state;
+mod surface;
 mod syncing;
 pub mod tokens;
 mod tray;
