@@ -1,0 +1,328 @@
+//! The command line `ninsho-cli` takes: every subcommand, its arguments and their help, as
+//! clap reads them. What each does is in main.rs and the modules it calls.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use ninsho_core::app::export::ExportFormat;
+
+use crate::interop;
+
+#[derive(Parser)]
+#[command(
+    name = "ninsho-cli",
+    version,
+    about = "Ninsho authenticator from the command line",
+    after_help = "Exit codes: 0 success, 1 bad input or failed operation, 2 usage, 3 keychain unusable.\n\
+                  The vault lives in the platform data folder; NINSHO_DATA_DIR overrides it."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Parse an otpauth:// URI and print the account it describes.
+    ///
+    /// Pass `-` to read the URI from standard input, which keeps the secret out of the
+    /// process list.
+    Parse {
+        /// The otpauth:// or steam:// URI, or - for standard input.
+        uri: String,
+        /// Print a JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Include the secret (base32) in the output.
+        #[arg(long)]
+        show_secret: bool,
+    },
+    /// Print a code: of an account in the vault (by issuer, name or id), or of an otpauth:// URI.
+    ///
+    /// For a HOTP account of the vault this shows the next code and advances its counter.
+    Code {
+        /// An account (issuer, name or id), an otpauth:// URI, or - to read a URI from standard input.
+        target: String,
+        /// Unix time (seconds) to compute the code for; default now. Ignored for HOTP.
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        at: Option<u64>,
+        /// Print the code that follows (next period; for a URI's HOTP, counter + 1).
+        #[arg(long)]
+        next: bool,
+        /// Print a JSON object with the code and its validity.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find QR codes in image files (PNG, JPEG, WebP, BMP, GIF) and say what they hold.
+    Scan {
+        /// Image files.
+        #[arg(required = true, value_name = "IMAGE")]
+        images: Vec<PathBuf>,
+        /// Print a JSON array, one object per file.
+        #[arg(long, conflicts_with = "raw")]
+        json: bool,
+        /// Print every decoded payload's exact text, one per line (secrets included).
+        #[arg(long)]
+        raw: bool,
+        /// With --json: include secrets and the payload texts.
+        #[arg(long, requires = "json")]
+        show_secret: bool,
+    },
+    /// Add accounts from otpauth:// URIs, Google Authenticator export URIs, or QR images.
+    Add {
+        /// URIs and image files; every account found is added.
+        #[arg(required = true, value_name = "URI|IMAGE")]
+        sources: Vec<String>,
+        /// Add without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Add accounts even when they duplicate one in the vault.
+        #[arg(long)]
+        force: bool,
+        /// Print a JSON report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the accounts of the vault.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one account's details.
+    Show {
+        /// Issuer, name or id.
+        query: String,
+        #[arg(long)]
+        json: bool,
+        /// Include the secret (base32) and the otpauth:// URI.
+        #[arg(long)]
+        show_secret: bool,
+    },
+    /// Delete an account (its secret is removed from the keychain).
+    Rm {
+        /// Issuer, name or id.
+        query: String,
+        /// Delete without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Change an account's issuer or name.
+    Edit {
+        /// Issuer, name or id.
+        query: String,
+        /// New issuer ("" removes it).
+        #[arg(long)]
+        issuer: Option<String>,
+        /// New account name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New group ("" removes it).
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Pin an account to the top of the list (or unpin it).
+    Pin {
+        /// Issuer, name or id.
+        query: String,
+        /// Unpin instead.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Show an account's recovery (backup) codes, or replace them.
+    Recovery {
+        /// Issuer, name or id.
+        query: String,
+        /// Replace the codes with the lines of this file (- for standard input).
+        #[arg(long, value_name = "FILE")]
+        set_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a backup written by another authenticator (see --format for the apps).
+    ///
+    /// The format is recognized from the content; --format names it when a file is ambiguous.
+    /// Encrypted backups ask for their password on the terminal, or read it from --password-file.
+    Import {
+        /// The backup file.
+        file: PathBuf,
+        /// The app that wrote the file, when its content alone does not tell.
+        #[arg(long)]
+        format: Option<interop::ImportFormat>,
+        /// Read the backup's password from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Show what would be imported; add nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print a JSON report.
+        #[arg(long)]
+        json: bool,
+        /// With --json: include the secrets.
+        #[arg(long, requires = "json")]
+        show_secret: bool,
+        /// Add without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Add accounts even when they duplicate one in the vault.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export every account: an encrypted Aegis vault (the default), or an open, unencrypted
+    /// format after a warning.
+    Export {
+        /// Where to write. For google-qr, a folder or a name that numbered PNG files derive from.
+        #[arg(short, long, value_name = "PATH")]
+        output: PathBuf,
+        /// What to write.
+        #[arg(long, default_value_t = interop::OutputFormat(ExportFormat::Aegis))]
+        format: interop::OutputFormat,
+        /// Read the export password from the first line of this file (encrypted formats only).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Write an unencrypted export without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Accounts found in the keychain but not in the list (after an older vault.json was
+    /// restored, say): list them, put them back, or delete them.
+    Orphans {
+        /// Put these back in the list (ids or id prefixes as listed, or `all`).
+        #[arg(long, value_name = "ID", num_args = 1.., conflicts_with = "delete")]
+        restore: Vec<String>,
+        /// Delete this one's keychain item for good.
+        #[arg(long, value_name = "ID")]
+        delete: Option<String>,
+        /// Delete without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Follow a folder another authenticator backs up into (Aegis's automatic backups,
+    /// synced from a phone): its newest backup's accounts are added and kept up to date.
+    Follow {
+        #[command(subcommand)]
+        command: FollowCommand,
+    },
+    /// Keep the same accounts on every computer through a folder your sync engine shares
+    /// (Syncthing, Nextcloud, Dropbox, a network share). Each computer writes one encrypted
+    /// file there; no server of ours is involved.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCommand,
+    },
+    /// Check this computer's clock against a time server (one SNTP request; the only network
+    /// access Ninsho makes). A clock more than 15 s off makes sites refuse codes.
+    ///
+    /// Exit code 0 when the clock is right, 1 when it is off (what to do is printed) or the
+    /// server cannot be reached.
+    Clock {
+        /// The time server (host or address, optionally :port).
+        #[arg(long, default_value = ninsho_core::clock::DEFAULT_SERVER)]
+        server: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Where the vault is, how many accounts it holds, and whether the keychain can be used.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SyncCommand {
+    /// Start syncing through DIR: it gets a `ninsho-sync` folder, encrypted with a passphrase
+    /// you choose (asked twice on the terminal, or read from --passphrase-file), and this
+    /// computer's accounts go into it.
+    Setup {
+        dir: PathBuf,
+        /// Read the passphrase from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// How the other computers list this one (default: its host name).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Join a folder set up on another computer: its accounts are added here, and this
+    /// computer's go to the others.
+    Join {
+        dir: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge now: changes made here go into this computer's file, newer changes from the
+    /// others into the vault. Exit code 1 when a change could not be made here.
+    Now {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The folder, its computers with their last update, and what is wrong, if anything
+    /// (exit code 1 then).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop syncing on this computer: its file leaves the folder; every account stays here and
+    /// on the other computers.
+    Leave,
+}
+
+#[derive(Subcommand)]
+pub enum FollowCommand {
+    /// Start following a folder: the app is recognised from its newest backup, the backup's
+    /// password (asked on the terminal, or read from --password-file) is kept in the keychain,
+    /// and its accounts are added.
+    Add {
+        dir: PathBuf,
+        /// Read the backups' password from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The followed folders and their state.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the newest backup of every followed folder (or of DIR) now.
+    ///
+    /// New entries are added, changed ones updated; an entry gone from the backup is never
+    /// deleted: its account is marked removed (`follow keep` keeps it, `rm` deletes it).
+    /// Exit code 1 when a folder needs attention (a password, a confirmation, a missing folder).
+    Now {
+        /// A followed folder (its path or id); default every one.
+        dir: Option<String>,
+        /// Apply a newest backup that holds no entries (marks every account from it removed).
+        #[arg(long)]
+        accept_empty: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enter a folder's new password (after it was changed in the app that writes the backups).
+    Password {
+        /// The followed folder (its path or id).
+        dir: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep an account that is no longer in its folder's backup, as an account of this computer.
+    Keep {
+        /// Issuer, name or id.
+        query: String,
+    },
+    /// Stop following a folder; every account that came from it stays.
+    Remove {
+        /// The followed folder (its path or id).
+        dir: String,
+    },
+}
