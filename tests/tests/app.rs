@@ -165,8 +165,7 @@ async fn edit_pin_delete() -> Result {
         .click()
         .await?;
     s.click_button("Pin to top").await?;
-    let start = std::time::Instant::now();
-    loop {
+    until("the pinned account first", PATIENCE, async || {
         let first = s
             .client
             .execute("return document.querySelector('.row').textContent;", vec![])
@@ -174,15 +173,13 @@ async fn edit_pin_delete() -> Result {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        if first.contains("Example Bank") {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "pinned account not first: {first}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        Ok(if first.contains("Example Bank") {
+            Look::Done(())
+        } else {
+            Look::Not(format!("first row: {first}"))
+        })
+    })
+    .await?;
 
     // Delete GitHub, with confirmation.
     s.wait_for("button[aria-label='Actions for GitHub (alice@work.example)']")
@@ -193,14 +190,10 @@ async fn edit_pin_delete() -> Result {
     s.wait_for_text("Delete GitHub (alice@work.example)?")
         .await?;
     s.click("button.danger").await?;
-    let start = std::time::Instant::now();
-    while s.page_text().await?.contains("alice@work.example") {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "deleted account still listed"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    s.wait_page("the deleted account gone from the list", |text| {
+        !text.contains("alice@work.example")
+    })
+    .await?;
     let list: serde_json::Value =
         serde_json::from_slice(&cli(s.data.path(), &["list", "--json"]).stdout)?;
     let list = list.as_array().expect("list");

@@ -3,37 +3,11 @@
 //! clipboard (`xclip`). No WebDriver element call takes part in these steps. Run through
 //! `make test-e2e`.
 
-use std::time::{Duration, Instant};
-
 use ninsho_e2e::*;
 
 const FORGEJO: &str =
     "otpauth://totp/Forgejo:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Forgejo";
 const BANK: &str = "otpauth://totp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Bank";
-
-fn xdotool(args: &[&str]) -> Result {
-    let status = std::process::Command::new("xdotool").args(args).status()?;
-    if !status.success() {
-        return Err(format!("xdotool {args:?} failed").into());
-    }
-    Ok(())
-}
-
-/// Waits until the X clipboard holds text that satisfies `check`.
-async fn clipboard_until(what: &str, check: impl Fn(&str) -> bool) -> Result<String> {
-    let start = Instant::now();
-    loop {
-        if let Some(text) = clipboard()
-            && check(&text)
-        {
-            return Ok(text);
-        }
-        if start.elapsed() > Duration::from_secs(10) {
-            return Err(format!("{what}: the clipboard holds {:?}", clipboard()).into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn paste_enter_type_enter_copies_the_code() -> Result {

@@ -3,7 +3,7 @@
 //! Ninsho by the single-instance plugin); typing and Enter put the right code on the real X
 //! clipboard and hide the palette. Run through `make test-e2e`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ninsho_e2e::*;
 
@@ -12,30 +12,12 @@ const FORGEJO: &str =
 const BANK: &str = "otpauth://totp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Bank";
 const TITLE: &str = "^Ninsho — pick a code$";
 
-fn xdotool(args: &[&str]) -> Result {
-    let status = std::process::Command::new("xdotool").args(args).status()?;
-    if !status.success() {
-        return Err(format!("xdotool {args:?} failed").into());
-    }
-    Ok(())
-}
-
-fn visible(title: &str) -> bool {
-    std::process::Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", title])
-        .output()
-        .is_ok_and(|o| !String::from_utf8_lossy(&o.stdout).trim().is_empty())
-}
-
-async fn until(what: &str, check: impl Fn() -> bool) -> Result {
-    let start = Instant::now();
-    while !check() {
-        if start.elapsed() > Duration::from_secs(10) {
-            return Err(format!("{what} did not happen").into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
+/// Waits until the palette is shown (`true`) or hidden (`false`).
+async fn palette(what: &str, shown: bool) -> Result {
+    until(what, PATIENCE, async || {
+        Ok(Look::when(visible(TITLE) == shown))
+    })
+    .await
 }
 
 /// Types into the palette as a person would, once it has the keyboard.
@@ -64,12 +46,12 @@ async fn the_shortcut_and_ninsho_pick_open_the_palette_and_enter_copies() -> Res
     // The shortcut, pressed anywhere.
     s.wait_mid_period().await;
     xdotool(&["key", "ctrl+alt+k"])?;
-    until("the palette opening", || visible(TITLE)).await?;
+    palette("the palette opening", true).await?;
     // The first open builds the palette's page: the screenshot waits until it is drawn.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     screenshot_screen("pick-palette")?;
     pick("forg").await?;
-    until("the palette hiding", || !visible(TITLE)).await?;
+    palette("the palette hiding", false).await?;
     let copied = clipboard().unwrap_or_default();
     assert!(
         reference_codes(FORGEJO).contains(&copied.trim().to_owned()),
@@ -83,9 +65,9 @@ async fn the_shortcut_and_ninsho_pick_open_the_palette_and_enter_copies() -> Res
         .env("NINSHO_DATA_DIR", s.data.path())
         .status()?;
     assert!(status.success(), "the second launch hands over and exits");
-    until("the palette opening again", || visible(TITLE)).await?;
+    palette("the palette opening again", true).await?;
     pick("bank").await?;
-    until("the palette hiding again", || !visible(TITLE)).await?;
+    palette("the palette hiding again", false).await?;
     let copied = clipboard().unwrap_or_default();
     assert!(
         reference_codes(BANK).contains(&copied.trim().to_owned()),
@@ -94,11 +76,11 @@ async fn the_shortcut_and_ninsho_pick_open_the_palette_and_enter_copies() -> Res
 
     // Escape closes without copying.
     xdotool(&["key", "ctrl+alt+k"])?;
-    until("the palette opening a third time", || visible(TITLE)).await?;
+    palette("the palette opening a third time", true).await?;
     let window = wait_for_window(TITLE).await?;
     xdotool(&["windowfocus", "--sync", &window])?;
     xdotool(&["key", "Escape"])?;
-    until("the palette hiding on Escape", || !visible(TITLE)).await?;
+    palette("the palette hiding on Escape", false).await?;
     s.assert_no_secret_in_ipc().await?;
     s.stop().await
 }

@@ -4,7 +4,7 @@
 //! computer makes then arrives in the app's list without a click. Run through `make test-e2e`
 //! (Xvfb + private D-Bus + gnome-keyring + tauri-driver).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ninsho_e2e::*;
 
@@ -90,19 +90,20 @@ async fn the_app_joins_a_sync_folder_from_the_keyboard_and_follows_the_other_com
         )
         .await?;
     assert!(edited["err"].is_null(), "{edited}");
-    let start = Instant::now();
-    loop {
-        ok(cli(laptop.path(), &["sync", "now"]));
-        let list = ok(cli(laptop.path(), &["list"]));
-        if list.contains("renamed in the app") {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the rename never reached the laptop:\n{list}"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    until(
+        "the rename to reach the laptop",
+        Duration::from_secs(20),
+        async || {
+            ok(cli(laptop.path(), &["sync", "now"]));
+            let list = ok(cli(laptop.path(), &["list"]));
+            Ok(if list.contains("renamed in the app") {
+                Look::Done(())
+            } else {
+                Look::Not(format!("the laptop lists:\n{list}"))
+            })
+        },
+    )
+    .await?;
     s.assert_no_secret_in_ipc().await?;
     s.stop().await
 }

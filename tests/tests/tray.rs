@@ -3,8 +3,6 @@
 //! reads its layout and sends the "clicked" event a host sends when a person picks an entry,
 //! then reads the real X clipboard. Run through `make test-e2e`.
 
-use std::time::{Duration, Instant};
-
 use ninsho_e2e::*;
 
 const FORGEJO: &str =
@@ -109,17 +107,19 @@ fn click(dest: &str, path: &str, id: &str) -> Result {
 }
 
 async fn until_menu(dest: &str, path: &str, label: &str) -> Result<Vec<(String, String)>> {
-    let start = Instant::now();
-    loop {
-        let e = entries(dest, path)?;
-        if e.iter().any(|(_, l)| l == label) {
-            return Ok(e);
-        }
-        if start.elapsed() > Duration::from_secs(10) {
-            return Err(format!("the tray menu never listed {label}: {e:?}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    until(
+        &format!("the tray menu to list {label}"),
+        PATIENCE,
+        async || {
+            let e = entries(dest, path)?;
+            Ok(if e.iter().any(|(_, l)| l == label) {
+                Look::Done(e)
+            } else {
+                Look::Not(format!("{e:?}"))
+            })
+        },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -151,14 +151,11 @@ async fn the_tray_menu_lists_pinned_and_recent_accounts_and_copies_their_codes()
     // Choosing the pinned account copies its current code.
     s.wait_mid_period().await;
     click(&dest, &path, &menu[0].0)?;
-    let start = Instant::now();
     let expected = reference_codes(FORGEJO);
-    while !clipboard().is_some_and(|c| expected.contains(&c.trim().to_owned())) {
-        if start.elapsed() > Duration::from_secs(10) {
-            return Err(format!("the clipboard holds {:?}", clipboard()).into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    clipboard_until("Forgejo's code from the tray", |c| {
+        expected.contains(&c.trim().to_owned())
+    })
+    .await?;
 
     // Bank copied in the window: the menu lists it among the recent ones.
     let bank_row = s
