@@ -7,7 +7,6 @@ const COMMANDS: &[&str] = &[
     "list_accounts",
     "get_codes",
     "copy_code",
-    "hotp_next",
     "scan_screen",
     "paste",
     "open_image",

@@ -34,10 +34,7 @@ pub fn copy_account<R: Runtime>(
 }
 
 /// Puts `value` on the clipboard (cleared after the configured delay); the code as shown.
-pub fn copy<R: Runtime>(
-    app: &AppHandle<R>,
-    value: Zeroizing<String>,
-) -> Result<CopyResult, AppError> {
+fn copy<R: Runtime>(app: &AppHandle<R>, value: Zeroizing<String>) -> Result<CopyResult, AppError> {
     let clear_after_seconds = clipboard::copy(app, &value)?;
     Ok(CopyResult {
         grouped: group_digits(&value),

@@ -120,7 +120,6 @@ pub fn run() {
             accounts::list_accounts,
             accounts::get_codes,
             accounts::copy_code,
-            accounts::hotp_next,
             accounts::edit_account,
             accounts::set_pinned,
             accounts::reorder_accounts,

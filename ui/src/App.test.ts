@@ -185,13 +185,13 @@ describe("list", () => {
     const { calls } = await renderApp({
       list_accounts: () => [account("h1", "VPN", "ops", { kind: "hotp", period: null })],
       get_codes: () => ({ now_ms: Date.now(), codes: [{ id: "h1", code: null, next: null, valid_from_ms: null, valid_until_ms: null }] }),
-      hotp_next: () => ({ grouped: "755 224", clear_after_seconds: 0 }),
+      copy_code: () => ({ grouped: "755 224", clear_after_seconds: 0 }),
     });
     await until(() => expect(screen.getByText("Next code")).toBeTruthy());
     await fireEvent.click(screen.getByLabelText("Copy code of VPN (ops)"));
     await until(() => expect(screen.getByText("Copied 755 224")).toBeTruthy());
     expect(screen.getByText("755 224")).toBeTruthy();
-    expect(calls.some((c) => c.cmd === "hotp_next")).toBe(true);
+    expect(calls.find((c) => c.cmd === "copy_code")?.args).toEqual({ id: "h1", next: false });
   });
 
   it("hides codes until hovered when asked to", async () => {

@@ -165,19 +165,6 @@ pub async fn copy_code<R: Runtime>(
     Ok(copied)
 }
 
-/// Advances a HOTP account and copies the new code.
-#[tauri::command]
-pub async fn hotp_next<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: String,
-) -> Result<CopyResult> {
-    let id = self::id(&id)?;
-    let code = state.with_vault(|v| Ok(v.hotp_next(id)?))?;
-    crate::syncing::soon(&app);
-    copying::copy(&app, Zeroizing::new(code.value))
-}
-
 #[tauri::command]
 pub async fn edit_account<R: Runtime>(
     app: AppHandle<R>,

@@ -69,7 +69,6 @@ export const ipc = {
   listAccounts: () => invoke<AccountView[]>("list_accounts"),
   getCodes: () => invoke<CodesSnapshot>("get_codes"),
   copyCode: (id: string, next = false) => invoke<CopyResult>("copy_code", { id, next }),
-  hotpNext: (id: string) => invoke<CopyResult>("hotp_next", { id }),
   scanScreen: () => invoke<ScanPreview>("scan_screen"),
   paste: () => invoke<ScanPreview>("paste"),
   openImage: () => invoke<ScanPreview | null>("open_image"),
