@@ -57,8 +57,8 @@ def edges(src: Path):
         for root, rest in paths:
             names = tuple(p for p in rest.split("::") if p)
             if root == "super":
-                base = mod[:-1] if path.name != "mod.rs" else mod[:-1]
-                names = base + names
+                # `mod` already names a mod.rs by its folder, so the parent is one step up either way.
+                names = mod[:-1] + names
             target = resolve(mods, names)
             if target and target != mod and not (mod[: len(target)] == target):
                 out[mod].add(target)

@@ -310,9 +310,19 @@ impl Session {
 
     /// Waits until the page's text contains `needle`.
     pub async fn wait_for_text(&self, needle: &str) -> Result {
-        self.wait_page(&format!("text {needle:?}"), |text| text.contains(needle))
-            .await
-            .map(|_| ())
+        until(
+            &format!("text {needle:?}"),
+            Duration::from_secs(15),
+            async || {
+                let text = self.page_text().await?;
+                Ok(if text.contains(needle) {
+                    Look::Done(())
+                } else {
+                    Look::Not(format!("the page says:\n{text}"))
+                })
+            },
+        )
+        .await
     }
 
     /// Waits until the page's text satisfies `check` (a watcher applies a change within about
