@@ -13,6 +13,8 @@ use std::time::Duration;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::error_code::ErrorCode;
+
 /// The server asked unless the person chose another.
 pub const DEFAULT_SERVER: &str = "pool.ntp.org";
 
@@ -120,11 +122,12 @@ pub enum ClockError {
 }
 
 impl ClockError {
-    pub fn code(&self) -> &'static str {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ClockError::InvalidServer(_) => "clock_invalid_server",
-            ClockError::Unreachable { .. } => "clock_unreachable",
-            ClockError::BadReply { .. } => "clock_bad_reply",
+            ClockError::InvalidServer(_) => ErrorCode::ClockInvalidServer,
+            ClockError::Unreachable { .. } => ErrorCode::ClockUnreachable,
+            ClockError::BadReply { .. } => ErrorCode::ClockBadReply,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod clock;
+pub mod error_code;
 pub mod follow;
 pub mod formats;
 pub mod otp;

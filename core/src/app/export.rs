@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::error_code::ErrorCode;
 use crate::formats::export::{self, ExportError};
 use crate::otp::Account;
 use crate::vault::{Vault, VaultError};
@@ -111,6 +112,24 @@ pub enum ExportFailure {
         .0.display()
     )]
     Exists(PathBuf),
+}
+
+impl ExportFailure {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ExportFailure::Vault(v) => v.code(),
+            ExportFailure::Empty => ErrorCode::ExportEmpty,
+            ExportFailure::NoneReadable(_) => ErrorCode::SecretMissing,
+            ExportFailure::Exists(_) => ErrorCode::ExportExists,
+            ExportFailure::Export(ExportError::EmptyPassword) => ErrorCode::PasswordEmpty,
+            ExportFailure::Export(ExportError::Write { .. }) => ErrorCode::ExportWrite,
+            ExportFailure::Export(ExportError::Qr(_)) => ErrorCode::Qr,
+            ExportFailure::Export(ExportError::Random | ExportError::Crypto) => {
+                ErrorCode::ExportFailed
+            }
+        }
+    }
 }
 
 /// An account a format cannot hold, and why.

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use thiserror::Error;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::error_code::ErrorCode;
 use crate::otp::{Account, Algorithm, OtpParams, OtpType, ParamError, Secret, SecretError};
 
 /// What the form holds. The secret is the one value that travels from the UI to Rust.
@@ -56,6 +57,18 @@ pub enum ManualError {
 }
 
 impl ManualError {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ManualError::Secret(SecretError::Empty) => ErrorCode::SecretEmpty,
+            ManualError::Secret(SecretError::InvalidCharacter(_)) => ErrorCode::SecretCharacter,
+            ManualError::Secret(SecretError::InvalidLength(_)) => ErrorCode::SecretLength,
+            ManualError::Secret(SecretError::TooLong) => ErrorCode::SecretTooLong,
+            ManualError::Params(_) => ErrorCode::InvalidAccount,
+            ManualError::NameRequired => ErrorCode::NameRequired,
+        }
+    }
+
     pub fn field(&self) -> ManualField {
         match self {
             ManualError::Secret(_) => ManualField::Secret,

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use crate::error_code::ErrorCode;
+
 #[derive(Debug, Error)]
 pub enum ReadError {
     #[error("cannot read {}: {source}", path.display())]
@@ -17,6 +19,16 @@ pub enum ReadError {
     },
     #[error("{} is larger than {limit} bytes", path.display())]
     TooLarge { path: PathBuf, limit: u64 },
+}
+
+impl ReadError {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ReadError::Io { .. } => ErrorCode::FileUnreadable,
+            ReadError::TooLarge { .. } => ErrorCode::BackupTooLarge,
+        }
+    }
 }
 
 /// The whole content of `path`, at most `limit` bytes; wiped when dropped (files read this way

@@ -35,6 +35,7 @@ use serde::Serialize;
 use thiserror::Error;
 use uuid::Uuid;
 
+use crate::error_code::ErrorCode;
 use crate::formats::{self, FormatError, FormatId, MAX_FILE_BYTES};
 use crate::otp::{Account, OtpType, now};
 use crate::vault::{AccountEdit, KeychainError, Vault, VaultError};
@@ -92,23 +93,23 @@ pub enum FollowError {
 }
 
 impl FollowError {
-    /// A stable code for this error, for the app's messages.
-    pub fn code(&self) -> &'static str {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            FollowError::NotAFolder(_) => "follow_not_a_folder",
-            FollowError::NoBackup(_) => "follow_no_backup",
-            FollowError::PasswordRequired(_) => "password_required",
-            FollowError::WrongPassword(_) => "wrong_password",
-            FollowError::PasswordTooLong => "follow_password_too_long",
-            FollowError::AlreadyFollowed(_) => "follow_already",
-            FollowError::NotFollowed(_) | FollowError::Ambiguous(_) => "follow_unknown",
-            FollowError::NotMarked => "follow_not_marked",
-            FollowError::State { .. } | FollowError::StateDamaged { .. } => "follow_state",
-            FollowError::StateNewer(_) => "follow_state_newer",
-            FollowError::Busy => "vault_busy",
-            FollowError::Random => "follow_random",
-            FollowError::Keychain(_) => "keychain_unavailable",
-            FollowError::Vault(_) => "follow_vault",
+            FollowError::Vault(v) => v.code(),
+            FollowError::Keychain(k) => k.code(),
+            FollowError::NotAFolder(_) => ErrorCode::FollowNotAFolder,
+            FollowError::NoBackup(_) => ErrorCode::FollowNoBackup,
+            FollowError::PasswordRequired(_) => ErrorCode::PasswordRequired,
+            FollowError::WrongPassword(_) => ErrorCode::WrongPassword,
+            FollowError::PasswordTooLong => ErrorCode::FollowPasswordTooLong,
+            FollowError::AlreadyFollowed(_) => ErrorCode::FollowAlready,
+            FollowError::NotFollowed(_) | FollowError::Ambiguous(_) => ErrorCode::FollowUnknown,
+            FollowError::NotMarked => ErrorCode::FollowNotMarked,
+            FollowError::State { .. } | FollowError::StateDamaged { .. } => ErrorCode::FollowState,
+            FollowError::StateNewer(_) => ErrorCode::FollowStateNewer,
+            FollowError::Busy => ErrorCode::VaultBusy,
+            FollowError::Random => ErrorCode::FollowFailed,
         }
     }
 }

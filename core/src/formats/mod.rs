@@ -42,6 +42,7 @@ mod uris;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use crate::error_code::ErrorCode;
 use crate::otp::Account;
 
 pub use common::EntryError;
@@ -176,15 +177,16 @@ pub enum FormatError {
 }
 
 impl FormatError {
-    pub fn code(&self) -> &'static str {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            FormatError::Unrecognized => "format_unrecognized",
-            FormatError::NotThisFormat(..) => "format_mismatch",
-            FormatError::PasswordRequired(_) => "password_required",
-            FormatError::WrongPassword(_) => "wrong_password",
-            FormatError::Damaged(..) => "backup_damaged",
-            FormatError::Unsupported(..) => "backup_unsupported",
-            FormatError::TooLarge(_) => "backup_too_large",
+            FormatError::Unrecognized => ErrorCode::FormatUnrecognized,
+            FormatError::NotThisFormat(..) => ErrorCode::FormatMismatch,
+            FormatError::PasswordRequired(_) => ErrorCode::PasswordRequired,
+            FormatError::WrongPassword(_) => ErrorCode::WrongPassword,
+            FormatError::Damaged(..) => ErrorCode::BackupDamaged,
+            FormatError::Unsupported(..) => ErrorCode::BackupUnsupported,
+            FormatError::TooLarge(_) => ErrorCode::BackupTooLarge,
         }
     }
 }

@@ -9,6 +9,8 @@ use std::io::Cursor;
 use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 use thiserror::Error;
 
+use crate::error_code::ErrorCode;
+
 /// Longest side we decode. 16K covers any real monitor arrangement we know of.
 pub const MAX_SIDE: u32 = 16_384;
 /// Most pixels we decode: 64 megapixels is an 8K screenshot twice over.
@@ -30,6 +32,17 @@ pub enum ImageError {
     Corrupt(String),
     #[error("the image is empty (0 pixels)")]
     Empty,
+}
+
+impl ImageError {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ImageError::UnknownFormat | ImageError::UnsupportedFormat(_) => ErrorCode::ImageFormat,
+            ImageError::TooLarge { .. } => ErrorCode::ImageTooLarge,
+            ImageError::Corrupt(_) | ImageError::Empty => ErrorCode::ImageDamaged,
+        }
+    }
 }
 
 fn limits() -> Limits {

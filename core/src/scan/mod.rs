@@ -13,6 +13,8 @@ use image::{DynamicImage, GrayImage};
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use crate::error_code::ErrorCode;
+
 pub use load::{ImageError, MAX_ALLOC, MAX_PIXELS, MAX_SIDE, decode_image, to_grey};
 pub use payload::{Content, OtherKind, OtherKindCode, Payload, classify};
 
@@ -30,6 +32,17 @@ pub enum ScanError {
     FileTooLarge { path: String, size: u64 },
     #[error(transparent)]
     Image(#[from] ImageError),
+}
+
+impl ScanError {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ScanError::Image(image) => image.code(),
+            ScanError::Read { .. } => ErrorCode::FileUnreadable,
+            ScanError::FileTooLarge { .. } => ErrorCode::ImageTooLarge,
+        }
+    }
 }
 
 /// Every QR code in a grey image, in reading order.

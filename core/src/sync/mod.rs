@@ -32,6 +32,7 @@ use thiserror::Error;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::error_code::ErrorCode;
 use crate::follow::{Changed, Skipped};
 use crate::otp::{Account, OtpParams, OtpType, Secret};
 use crate::vault::{AccountEdit, AccountMeta, KeychainError, SecretStore, Vault, VaultError};
@@ -105,25 +106,27 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    /// A stable code for this error, for the app's messages (the app's `ErrorCode` of the same
-    /// error, checked by its tests).
-    pub fn code(&self) -> &'static str {
+    /// The code the shells report this error by, and the status names a problem by.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SyncError::NotAFolder(_) | SyncError::Folder { .. } => "sync_folder",
-            SyncError::AlreadySyncing(_) => "sync_already",
-            SyncError::AlreadySetUp(_) => "sync_already_set_up",
-            SyncError::NotSetUp(_) => "sync_not_set_up",
-            SyncError::NotSyncing => "sync_off",
-            SyncError::WrongPassphrase | SyncError::PassphraseChanged => "sync_wrong_passphrase",
-            SyncError::PassphraseTooShort => "sync_passphrase_short",
-            SyncError::FolderGone(_) => "sync_folder_gone",
-            SyncError::KeyMissing => "sync_key_missing",
-            SyncError::FolderDamaged(_) => "sync_folder_damaged",
-            SyncError::FolderNewer(_) | SyncError::StateNewer(_) => "sync_newer",
-            SyncError::State { .. } | SyncError::StateDamaged { .. } => "sync_state",
-            SyncError::Busy => "vault_busy",
-            SyncError::NoRandomness | SyncError::Vault(_) => "sync_failed",
-            SyncError::Keychain(_) => "keychain_failed",
+            SyncError::Vault(v) => v.code(),
+            SyncError::Keychain(k) => k.code(),
+            SyncError::NoRandomness => ErrorCode::SyncFailed,
+            SyncError::NotAFolder(_) | SyncError::Folder { .. } => ErrorCode::SyncFolder,
+            SyncError::AlreadySyncing(_) => ErrorCode::SyncAlready,
+            SyncError::AlreadySetUp(_) => ErrorCode::SyncAlreadySetUp,
+            SyncError::NotSetUp(_) => ErrorCode::SyncNotSetUp,
+            SyncError::NotSyncing => ErrorCode::SyncOff,
+            SyncError::WrongPassphrase | SyncError::PassphraseChanged => {
+                ErrorCode::SyncWrongPassphrase
+            }
+            SyncError::PassphraseTooShort => ErrorCode::SyncPassphraseShort,
+            SyncError::FolderGone(_) => ErrorCode::SyncFolderGone,
+            SyncError::KeyMissing => ErrorCode::SyncKeyMissing,
+            SyncError::FolderDamaged(_) => ErrorCode::SyncFolderDamaged,
+            SyncError::FolderNewer(_) | SyncError::StateNewer(_) => ErrorCode::SyncNewer,
+            SyncError::State { .. } | SyncError::StateDamaged { .. } => ErrorCode::SyncState,
+            SyncError::Busy => ErrorCode::VaultBusy,
         }
     }
 }
@@ -159,7 +162,7 @@ pub struct SyncStatus {
     pub skipped: Vec<Skipped>,
     /// What keeps sync from working now, in words (the folder is gone, the key is missing).
     pub problem: Option<String>,
-    pub problem_code: Option<String>,
+    pub problem_code: Option<ErrorCode>,
 }
 
 /// What one merge did.
@@ -452,7 +455,7 @@ impl Sync {
             Ok(k) => k,
             Err(e) => {
                 status.problem = Some(e.to_string());
-                status.problem_code = Some(e.code().into());
+                status.problem_code = Some(e.code());
                 return Ok(Some(status));
             }
         };

@@ -328,7 +328,7 @@ fn a_folder_gone_or_set_up_again_is_said_in_words_and_changes_nothing() {
     let err = a.sync.now(&mut a.vault).unwrap_err();
     assert!(matches!(err, SyncError::FolderGone(_)), "{err}");
     let status = a.sync.status().unwrap().unwrap();
-    assert_eq!(status.problem_code.as_deref(), Some("sync_folder_gone"));
+    assert_eq!(status.problem_code, Some(ErrorCode::SyncFolderGone));
     // Someone set the folder up again with another passphrase.
     let mut other = computer();
     other

@@ -20,6 +20,8 @@ use serde::Serialize;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use crate::error_code::ErrorCode;
+
 /// Keychain service name of every Ninsho item.
 pub const SERVICE: &str = "ninsho";
 
@@ -75,6 +77,15 @@ impl KeychainState {
         }
     }
 
+    /// The error code of a call that failed in this state (never asked of a usable keychain).
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            KeychainState::Available | KeychainState::Missing { .. } => ErrorCode::KeychainMissing,
+            KeychainState::Locked { .. } => ErrorCode::KeychainLocked,
+            KeychainState::Denied { .. } => ErrorCode::KeychainDenied,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             KeychainState::Available => "available",
@@ -105,6 +116,17 @@ pub enum KeychainError {
 }
 
 impl KeychainError {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            KeychainError::Unavailable(state) | KeychainError::TimedOut(state) => {
+                state.error_code()
+            }
+            KeychainError::TooLarge { .. } => ErrorCode::KeychainTooLarge,
+            KeychainError::Failed(_) => ErrorCode::KeychainFailed,
+        }
+    }
+
     /// The state this error implies, if it says the keychain is unusable.
     pub fn state(&self) -> Option<&KeychainState> {
         match self {

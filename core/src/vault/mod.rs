@@ -51,6 +51,7 @@ pub use metadata::{AccountMeta, Metadata};
 pub use recovery::Orphan;
 pub use secrets::ItemProblem;
 
+use crate::error_code::ErrorCode;
 use crate::otp::{Account, OtpParams, ParamError, Secret, now};
 
 #[derive(Debug, Error)]
@@ -97,6 +98,26 @@ pub enum VaultError {
 }
 
 impl VaultError {
+    /// The code the shells report this error by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            VaultError::Keychain(k) => k.code(),
+            VaultError::Io { .. } => ErrorCode::Io,
+            VaultError::SaveFailed { .. } => ErrorCode::SaveFailed,
+            VaultError::Damaged { .. } => ErrorCode::VaultDamaged,
+            VaultError::NewerVersion(_) => ErrorCode::VaultNewer,
+            VaultError::Busy => ErrorCode::VaultBusy,
+            VaultError::NotFound(_) => ErrorCode::NotFound,
+            VaultError::Duplicate(_) => ErrorCode::Duplicate,
+            VaultError::InvalidAccount(_) => ErrorCode::InvalidAccount,
+            VaultError::SecretMissing { .. } => ErrorCode::SecretMissing,
+            VaultError::ItemDamaged { .. } => ErrorCode::ItemDamaged,
+            VaultError::Item(_) => ErrorCode::ItemTooLarge,
+            VaultError::NotHotp { .. } => ErrorCode::NotHotp,
+            VaultError::NoDataDir => ErrorCode::NoDataDir,
+        }
+    }
+
     /// The keychain state behind this error, when the keychain is what failed.
     pub fn keychain_state(&self) -> Option<&KeychainState> {
         match self {

@@ -1,0 +1,107 @@
+//! The stable codes of every error a shell reports, one enum for core and both shells.
+//!
+//! Each of core's error types names its code (`code()` beside the error), so a status that
+//! carries a problem (`SyncStatus::problem_code`) and the error the app returns for the same
+//! failure cannot drift apart. The desktop app exports the enum to TypeScript as a union:
+//! the UI's English and Japanese tables are typed by it, so a code without a translation
+//! fails the UI's type check. Codes for what only a desktop can do (the clipboard, the
+//! screen) live here too, so the list is written once.
+
+use serde::Serialize;
+
+/// Every error the backend reports to the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // The keychain.
+    KeychainMissing,
+    KeychainLocked,
+    KeychainDenied,
+    KeychainTooLarge,
+    KeychainFailed,
+    // The vault.
+    Io,
+    SaveFailed,
+    VaultDamaged,
+    VaultNewer,
+    VaultBusy,
+    NoDataDir,
+    NotFound,
+    Duplicate,
+    InvalidAccount,
+    SecretMissing,
+    ItemDamaged,
+    ItemTooLarge,
+    NotHotp,
+    // Images and files.
+    ImageFormat,
+    ImageTooLarge,
+    ImageDamaged,
+    FileUnreadable,
+    // The manual-entry form.
+    SecretEmpty,
+    SecretCharacter,
+    SecretLength,
+    SecretTooLong,
+    NameRequired,
+    // Backups of other apps.
+    FormatUnrecognized,
+    FormatMismatch,
+    PasswordRequired,
+    WrongPassword,
+    BackupDamaged,
+    BackupUnsupported,
+    BackupTooLarge,
+    // Exports.
+    ExportEmpty,
+    PasswordEmpty,
+    ExportWrite,
+    ExportFailed,
+    /// A Google QR image file of the export is already there; nothing was written.
+    ExportExists,
+    Qr,
+    // Followed backup folders.
+    FollowNotAFolder,
+    FollowNoBackup,
+    FollowAlready,
+    FollowUnknown,
+    /// The account is not marked removed in a followed folder's backup (any more).
+    FollowNotMarked,
+    FollowState,
+    FollowStateNewer,
+    FollowPasswordTooLong,
+    FollowFailed,
+    // Sync with a folder.
+    SyncFolder,
+    SyncAlready,
+    SyncAlreadySetUp,
+    SyncNotSetUp,
+    SyncOff,
+    SyncWrongPassphrase,
+    SyncPassphraseShort,
+    SyncFolderGone,
+    SyncKeyMissing,
+    SyncFolderDamaged,
+    SyncNewer,
+    SyncState,
+    SyncFailed,
+    // The clock check.
+    ClockInvalidServer,
+    ClockUnreachable,
+    ClockBadReply,
+    // The desktop.
+    Clipboard,
+    ClipboardEmpty,
+    ScreenCapture,
+    ScreenCaptureWayland,
+    Trash,
+    PreviewExpired,
+    SettingsSave,
+    /// The person cancelled the native dialog that asks before a secret is shown. Not a
+    /// failure: the UI says nothing.
+    RevealDeclined,
+    /// A request the backend could not take (Tauri's own answer to malformed arguments, which
+    /// reaches the UI as plain text).
+    InvalidRequest,
+}
