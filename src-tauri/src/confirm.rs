@@ -5,11 +5,11 @@
 //! [`ErrorCode::RevealDeclined`].
 //!
 //! The dialog's words live here, in English and Japanese, chosen from the settings' language
-//! (`System` → the locale of the environment).
+//! (`System` → the locale of the environment, see [`AppState::lang`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use ninsho_core::app::settings::Language;
+use ninsho_core::app::settings::Lang;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
@@ -27,33 +27,6 @@ pub enum Reveal {
     GoogleQr { accounts: usize },
     /// An export file anyone can read, holding `accounts` accounts.
     PlainExport { accounts: usize },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Ja,
-}
-
-/// The language of the dialogs: the setting, or for `System` the environment's locale (the
-/// first of LC_ALL, LC_MESSAGES, LANG that is set, as the C library reads them).
-pub fn lang(setting: Language, env: impl Fn(&str) -> Option<String>) -> Lang {
-    match setting {
-        Language::En => Lang::En,
-        Language::Ja => Lang::Ja,
-        Language::System => {
-            let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                .into_iter()
-                .filter_map(&env)
-                .find(|v| !v.is_empty())
-                .unwrap_or_default();
-            if locale.to_ascii_lowercase().starts_with("ja") {
-                Lang::Ja
-            } else {
-                Lang::En
-            }
-        }
-    }
 }
 
 /// The longest account label a dialog shows (a label comes from a QR code: anything).
@@ -178,7 +151,7 @@ pub fn ask<R: Runtime>(app: &AppHandle<R>, reveal: &Reveal) -> Result<(), AppErr
         return Err(declined());
     }
     let _asking = Asking(&state.revealing);
-    let lang = lang(state.settings().language, |k| std::env::var(k).ok());
+    let lang = state.lang();
     let Texts {
         title,
         message,
@@ -198,45 +171,6 @@ pub fn ask<R: Runtime>(app: &AppHandle<R>, reveal: &Reveal) -> Result<(), AppErr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| {
-            vars.iter()
-                .find(|(name, _)| *name == k)
-                .map(|(_, v)| (*v).to_owned())
-        }
-    }
-
-    #[test]
-    fn the_language_follows_the_setting_then_the_locale() {
-        assert_eq!(
-            lang(Language::Ja, env(&[("LANG", "en_US.UTF-8")])),
-            Lang::Ja
-        );
-        assert_eq!(
-            lang(Language::En, env(&[("LANG", "ja_JP.UTF-8")])),
-            Lang::En
-        );
-        assert_eq!(
-            lang(Language::System, env(&[("LANG", "ja_JP.UTF-8")])),
-            Lang::Ja
-        );
-        assert_eq!(
-            lang(
-                Language::System,
-                env(&[("LC_ALL", "en_GB.UTF-8"), ("LANG", "ja_JP.UTF-8")])
-            ),
-            Lang::En
-        );
-        assert_eq!(
-            lang(
-                Language::System,
-                env(&[("LC_ALL", ""), ("LC_MESSAGES", "ja_JP"), ("LANG", "C")])
-            ),
-            Lang::Ja
-        );
-        assert_eq!(lang(Language::System, env(&[])), Lang::En);
-    }
 
     #[test]
     fn every_dialog_names_what_it_shows_in_both_languages() {

@@ -17,6 +17,7 @@
 mod capture;
 mod changes;
 mod clipboard;
+#[macro_use]
 pub mod commands;
 pub mod confirm;
 mod copying;
@@ -34,11 +35,8 @@ mod tray;
 pub mod views;
 pub mod window;
 
-use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
+use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent, generate_handler};
 
-use crate::commands::{
-    accounts, adding, backups, following as follow, palette, settings, syncing as sync,
-};
 use crate::state::AppState;
 
 /// The argument the login item starts Ninsho with: only the tray, no window.
@@ -86,7 +84,7 @@ pub fn run() {
             pick::register(app.handle(), &keys);
             following::start(app.handle());
             syncing::start(app.handle());
-            settings::weekly(app.handle());
+            commands::settings::weekly(app.handle());
             Ok(())
         })
         .on_window_event(|window, event| match event {
@@ -114,53 +112,7 @@ pub fn run() {
             }
             _ => {}
         })
-        .invoke_handler(tauri::generate_handler![
-            accounts::app_status,
-            accounts::retry_keychain,
-            accounts::list_accounts,
-            accounts::get_codes,
-            accounts::copy_code,
-            accounts::edit_account,
-            accounts::set_pinned,
-            accounts::reorder_accounts,
-            accounts::delete_account,
-            accounts::get_recovery_codes,
-            accounts::set_recovery_codes,
-            accounts::transfer_qr,
-            accounts::restore_orphans,
-            accounts::delete_orphan,
-            adding::scan_screen,
-            adding::paste,
-            adding::open_image,
-            adding::preview_manual,
-            adding::add_manual,
-            adding::confirm_import,
-            adding::discard_import,
-            adding::trash_source,
-            backups::open_backup,
-            backups::unlock_backup,
-            backups::discard_backup,
-            backups::export_vault,
-            backups::google_qr_codes,
-            follow::followed_folders,
-            follow::follow_folder,
-            follow::follow_unlock,
-            follow::discard_follow,
-            follow::follow_password,
-            follow::follow_check,
-            follow::unfollow,
-            follow::resolve_removed,
-            sync::sync_status,
-            sync::sync_choose_folder,
-            sync::sync_start,
-            sync::discard_sync,
-            sync::sync_now,
-            sync::sync_leave,
-            settings::get_settings,
-            settings::set_settings,
-            settings::check_clock,
-            palette::hide_pick,
-        ])
+        .invoke_handler(app_commands!(generate_handler))
         .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|app, event| {

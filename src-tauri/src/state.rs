@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
-use ninsho_core::app::settings::Settings;
+use ninsho_core::app::settings::{Lang, Settings};
 use ninsho_core::follow::watch::Watcher;
 use ninsho_core::formats::FormatId;
 use ninsho_core::otp::Account;
@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::error::AppError;
 use crate::tokens::TokenStore;
+use crate::views::SettingsView;
 
 /// Previews and locked backups older than this are forgotten (their secrets with them).
 const TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
@@ -69,16 +70,22 @@ impl AppState {
         let dir = vault::default_dir().unwrap_or_else(|_| PathBuf::from("."));
         AppState {
             vault: Mutex::new(open_vault(&dir)),
-            imports: TokenStore::new(TOKEN_TTL),
-            backups: TokenStore::new(TOKEN_TTL),
+            imports: TokenStore::new(TOKEN_TTL, "This preview has expired; scan the code again."),
+            backups: TokenStore::new(TOKEN_TTL, "This backup is no longer open; choose it again."),
             batches: Mutex::new(BatchCollector::new()),
             clipboard_generation: AtomicU64::new(0),
             clipboard_code: Mutex::new(None),
             revealing: AtomicBool::new(false),
             settings: Mutex::new(Settings::load(&dir)),
-            follow_pending: TokenStore::new(TOKEN_TTL),
+            follow_pending: TokenStore::new(
+                TOKEN_TTL,
+                "This folder is no longer waiting; choose it again.",
+            ),
             watcher: Mutex::new(None),
-            sync_pending: TokenStore::new(TOKEN_TTL),
+            sync_pending: TokenStore::new(
+                TOKEN_TTL,
+                "This folder is no longer waiting; choose it again.",
+            ),
             dir,
         }
     }
@@ -112,6 +119,20 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// The language everything is shown in: the window (through [`SettingsView`]), the tray
+    /// and the native dialogs. `System` is the environment's locale, read here only.
+    pub fn lang(&self) -> Lang {
+        self.settings().language.resolve(|k| std::env::var(k).ok())
+    }
+
+    /// The settings with the language they are shown in, as the windows get them.
+    pub fn settings_view(&self) -> SettingsView {
+        SettingsView {
+            lang: self.lang(),
+            settings: self.settings(),
+        }
     }
 
     pub fn save_settings(&self, settings: Settings) -> Result<Settings, AppError> {

@@ -1,15 +1,15 @@
-//! The IPC surface is written in four places that nothing else keeps in step: the handlers
-//! (`generate_handler!` in lib.rs), the commands that get a permission (build.rs), the windows'
-//! capabilities (capabilities/*.json) and the UI's calls (ui/src/lib/ipc.ts). A command missing
-//! from one of them fails only at run time ("not allowed", "command not found"), so this test
-//! reads all four and fails when they disagree.
+//! The IPC surface is written in two places: the one list of commands (commands/list.rs,
+//! which lib.rs registers and build.rs turns into permissions, all granted to the main window
+//! as the app's `default`) and the UI's typed calls (ui/src/lib/ipc.ts, the `Commands` map
+//! and its `call`s). A command missing from one of them fails only at run time ("not
+//! allowed", "command not found"), so this test reads them, and the palette's own grant, and
+//! fails when they disagree.
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
-    const LIB: &str = include_str!("lib.rs");
-    const BUILD: &str = include_str!("../build.rs");
+    const LIST: &str = include_str!("commands/list.rs");
     const MAIN: &str = include_str!("../capabilities/main.json");
     const PICK: &str = include_str!("../capabilities/pick.json");
     const IPC: &str = include_str!("../../ui/src/lib/ipc.ts");
@@ -21,8 +21,9 @@ mod tests {
         &text[from..from + len]
     }
 
-    fn handlers() -> BTreeSet<String> {
-        between(LIB, "generate_handler![", "]")
+    /// The commands of the one list, by name.
+    fn listed() -> BTreeSet<String> {
+        between(LIST, "$then![", "]")
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -30,88 +31,89 @@ mod tests {
             .collect()
     }
 
-    fn permitted() -> BTreeSet<String> {
-        between(BUILD, "const COMMANDS: &[&str] = &[", "];")
-            .split(',')
-            .map(|s| s.trim().trim_matches('"'))
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    /// The commands a capability allows (`allow-copy-code` → `copy_code`).
-    fn allowed(capability: &str) -> BTreeSet<String> {
+    /// The permissions a capability names.
+    fn permissions(capability: &str) -> Vec<String> {
         let json: serde_json::Value = serde_json::from_str(capability).expect("capability JSON");
         json["permissions"]
             .as_array()
             .expect("permissions")
             .iter()
-            .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+            .filter_map(|p| Some(p.as_str()?.to_owned()))
+            .collect()
+    }
+
+    /// The app's commands a capability allows by name (`allow-copy-code` → `copy_code`).
+    fn allowed(capability: &str) -> BTreeSet<String> {
+        permissions(capability)
+            .iter()
+            .filter_map(|p| p.strip_prefix("allow-"))
             .map(|p| p.replace('-', "_"))
             .collect()
     }
 
-    /// The command names the UI passes to `invoke`.
-    fn invoked() -> BTreeSet<String> {
-        IPC.split("invoke")
+    /// The command names the UI passes to `call`.
+    fn called() -> BTreeSet<String> {
+        IPC.split("call(\"")
             .skip(1)
-            .filter_map(|rest| {
-                let rest = rest.trim_start();
-                let rest = match rest.strip_prefix('<') {
-                    // Skip the type argument, which may itself hold `<…>`.
-                    Some(_) => {
-                        let mut depth = 0;
-                        let end = rest.char_indices().find_map(|(i, c)| {
-                            match c {
-                                '<' => depth += 1,
-                                '>' => depth -= 1,
-                                _ => {}
-                            }
-                            (depth == 0).then_some(i + 1)
-                        })?;
-                        &rest[end..]
-                    }
-                    None => rest,
-                };
-                let name = rest.strip_prefix("(\"")?;
-                Some(name[..name.find('"')?].to_owned())
+            .filter_map(|rest| Some(rest[..rest.find('"')?].to_owned()))
+            .collect()
+    }
+
+    /// The commands the UI's `Commands` map types.
+    fn typed() -> BTreeSet<String> {
+        between(IPC, "export type Commands = {", "\n};")
+            .lines()
+            .filter_map(|line| {
+                line.trim()
+                    .split_once(": [")
+                    .map(|(name, _)| name.to_owned())
             })
             .collect()
     }
 
     #[test]
-    fn the_four_lists_of_commands_agree() {
-        let handlers = handlers();
-        assert!(handlers.len() > 40, "{handlers:?}");
-        assert_eq!(
-            permitted(),
-            handlers,
-            "build.rs COMMANDS against generate_handler!"
+    fn the_lists_of_commands_agree() {
+        let listed = listed();
+        assert!(listed.len() > 40, "{listed:?}");
+        let main = permissions(MAIN);
+        assert!(
+            main.iter().any(|p| p == "default"),
+            "capabilities/main.json grants the app's default permission: {main:?}"
         );
-        assert_eq!(
-            allowed(MAIN),
-            handlers,
-            "capabilities/main.json against generate_handler!"
+        assert!(
+            allowed(MAIN).is_empty(),
+            "capabilities/main.json names commands one by one again: {:?}",
+            allowed(MAIN)
         );
         let pick = allowed(PICK);
         assert!(
-            pick.is_subset(&handlers),
+            pick.is_subset(&listed),
             "capabilities/pick.json allows commands that do not exist: {:?}",
-            pick.difference(&handlers).collect::<Vec<_>>()
+            pick.difference(&listed).collect::<Vec<_>>()
+        );
+        assert!(
+            !permissions(PICK).iter().any(|p| p == "default"),
+            "the palette gets only its few commands"
         );
         assert_eq!(
-            invoked(),
-            handlers,
-            "ui/src/lib/ipc.ts against generate_handler!"
+            called(),
+            listed,
+            "ui/src/lib/ipc.ts calls against commands/list.rs"
+        );
+        assert_eq!(
+            typed(),
+            listed,
+            "ui/src/lib/ipc.ts Commands against commands/list.rs"
         );
     }
 
     #[test]
     fn a_missing_command_is_seen() {
         // The readers find what they are meant to find: a list without `copy_code` differs.
-        let mut fewer = handlers();
+        let mut fewer = listed();
         assert!(fewer.remove("copy_code"));
-        assert_ne!(fewer, invoked());
-        assert!(invoked().contains("hide_pick") && allowed(PICK).contains("hide_pick"));
+        assert_ne!(fewer, called());
+        assert_ne!(fewer, typed());
+        assert!(called().contains("hide_pick") && allowed(PICK).contains("hide_pick"));
     }
 }

@@ -7,16 +7,22 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::error::{AppError, ErrorCode};
+
 pub struct TokenStore<T> {
     ttl: Duration,
+    /// What the person is told when a token names nothing (any more), and what to do.
+    gone: &'static str,
     items: Mutex<HashMap<String, (Instant, T)>>,
 }
 
 impl<T> TokenStore<T> {
-    /// A store whose entries are forgotten `ttl` after they were put.
-    pub fn new(ttl: Duration) -> Self {
+    /// A store whose entries are forgotten `ttl` after they were put; `gone` is the message
+    /// for a token that names nothing (any more).
+    pub fn new(ttl: Duration, gone: &'static str) -> Self {
         TokenStore {
             ttl,
+            gone,
             items: Mutex::new(HashMap::new()),
         }
     }
@@ -43,6 +49,12 @@ impl<T> TokenStore<T> {
             .map(|(_, item)| item)
     }
 
+    /// What `token` names, taken, or the error that tells the person to start again.
+    pub fn claim(&self, token: &str) -> Result<T, AppError> {
+        self.take(token)
+            .ok_or_else(|| AppError::new(ErrorCode::PreviewExpired, self.gone))
+    }
+
     /// Puts an item back under its token (an attempt failed and may be retried); its age
     /// starts again.
     pub fn put_back(&self, token: &str, item: T) {
@@ -65,7 +77,7 @@ mod tests {
 
     #[test]
     fn an_item_is_taken_once_and_can_be_put_back() {
-        let store = TokenStore::new(Duration::from_secs(60));
+        let store = TokenStore::new(Duration::from_secs(60), "gone");
         let token = store.put(7);
         assert_eq!(store.with(&token, |n| *n), Some(7));
         assert_eq!(store.take(&token), Some(7));
@@ -77,9 +89,11 @@ mod tests {
 
     #[test]
     fn expired_items_are_gone() {
-        let store = TokenStore::new(Duration::ZERO);
+        let store = TokenStore::new(Duration::ZERO, "This preview has expired.");
         let token = store.put("secret");
         assert_eq!(store.with(&token, |s| *s), None);
-        assert_eq!(store.take(&token), None);
+        let e = store.claim(&token).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PreviewExpired);
+        assert_eq!(e.message, "This preview has expired.");
     }
 }

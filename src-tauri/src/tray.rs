@@ -5,6 +5,7 @@
 //! secret. A click on the icon shows or hides the window where the system reports clicks
 //! (Windows, macOS; Linux's StatusNotifier hosts open the menu instead).
 
+use ninsho_core::app::settings::Lang;
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Listener, Manager, Runtime};
@@ -74,30 +75,20 @@ fn chosen(state: &AppState) -> Vec<(uuid::Uuid, String)> {
     let mut out: Vec<(uuid::Uuid, String)> = accounts
         .iter()
         .filter(|a| a.pinned)
-        .map(|a| (a.id, label(a)))
+        .map(|a| (a.id, a.label()))
         .collect();
     let mut used: Vec<&ninsho_core::vault::AccountMeta> = accounts
         .iter()
         .filter(|a| !a.pinned && a.last_used.is_some())
         .collect();
     used.sort_by_key(|a| std::cmp::Reverse(a.last_used));
-    out.extend(used.into_iter().take(RECENT).map(|a| (a.id, label(a))));
+    out.extend(used.into_iter().take(RECENT).map(|a| (a.id, a.label())));
     out
-}
-
-fn label(a: &ninsho_core::vault::AccountMeta) -> String {
-    let name = ninsho_core::otp::shown_name(a.issuer.as_deref(), &a.name);
-    match (&a.issuer, name.is_empty()) {
-        (Some(issuer), false) => format!("{issuer} ({name})"),
-        (Some(issuer), true) => issuer.clone(),
-        (None, _) => name.to_owned(),
-    }
 }
 
 fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let state = app.state::<AppState>();
-    let ja = crate::confirm::lang(state.settings().language, |k| std::env::var(k).ok())
-        == crate::confirm::Lang::Ja;
+    let ja = state.lang() == Lang::Ja;
     let text = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let mut builder = MenuBuilder::new(app);
     let accounts = chosen(&state);

@@ -10,10 +10,13 @@ use ts_rs::TS;
 
 use ninsho_core::app::keychain::KeychainStatus;
 use ninsho_core::app::manual::ManualField;
+use ninsho_core::app::settings::{Lang, Settings};
 use ninsho_core::follow::Origin;
-use ninsho_core::otp::{Account, OtpType};
+use ninsho_core::otp::{Account, Code, OtpType};
 use ninsho_core::scan::OtherKindCode;
-use ninsho_core::vault::{AccountMeta, ItemProblem, KeychainState, Notice, NoticeKind};
+use ninsho_core::vault::{
+    AccountCodes, AccountMeta, ItemProblem, KeychainState, Notice, NoticeKind,
+};
 
 use crate::error::AppError;
 
@@ -99,6 +102,8 @@ pub struct AccountView {
     pub name: String,
     /// The name as the list shows it (without a leading "Issuer:" that repeats the issuer).
     pub shown_name: String,
+    /// "Issuer (name)", as every dialog, the palette and the tray name the account.
+    pub label: String,
     pub kind: OtpType,
     pub digits: u8,
     /// Seconds per code (time-based codes).
@@ -118,6 +123,7 @@ impl From<&AccountMeta> for AccountView {
             issuer: a.issuer.clone(),
             name: a.name.clone(),
             shown_name: ninsho_core::otp::shown_name(a.issuer.as_deref(), &a.name).to_owned(),
+            label: a.label(),
             kind: a.otp_type,
             digits: a.digits,
             period: a.params().period_opt(),
@@ -129,6 +135,17 @@ impl From<&AccountMeta> for AccountView {
     }
 }
 
+/// The settings as the windows get them, with the language to show them in: Rust resolves
+/// `System` once (see `AppState::lang`), so the window speaks what the tray and dialogs speak.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SettingsView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub settings: Settings,
+    pub lang: Lang,
+}
+
 /// The codes of one account for the current period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -136,6 +153,9 @@ pub struct CodeView {
     pub id: String,
     /// The code, no spaces. `null` for HOTP (produced on request).
     pub code: Option<String>,
+    /// The code as people read it: `123 456`.
+    pub grouped: Option<String>,
+    /// The next period's code, grouped; `null` unless the settings show it.
     pub next: Option<String>,
     /// Unix milliseconds; the UI draws the countdown from these without asking again.
     #[ts(type = "number | null")]
@@ -144,6 +164,22 @@ pub struct CodeView {
     pub valid_until_ms: Option<u64>,
     /// Why there is no code: the account's keychain item is missing or damaged.
     pub problem: Option<ItemProblem>,
+}
+
+impl CodeView {
+    /// What the window may see of one account's codes: the next one only when it is shown.
+    pub fn new(codes: AccountCodes, show_next: bool) -> Self {
+        let current = codes.current.as_ref();
+        CodeView {
+            id: codes.id.to_string(),
+            valid_from_ms: current.and_then(|x| x.valid_from).map(|s| s * 1000),
+            valid_until_ms: current.and_then(|x| x.valid_until).map(|s| s * 1000),
+            grouped: current.map(Code::grouped),
+            code: codes.current.map(|x| x.value),
+            next: codes.next.filter(|_| show_next).map(|x| x.grouped()),
+            problem: codes.problem,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -2,7 +2,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { fireEvent, screen, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import { account, available, renderApp, until } from "./test/harness";
+import { account, available, codeView, renderApp, settings, status, until } from "./test/harness";
 
 const period = () => {
   const now = Date.now();
@@ -10,11 +10,11 @@ const period = () => {
   return { now, from, until: from + 30000 };
 };
 
-function codesFor(ids: string[], code = "123456", next = "654321") {
+function codesFor(ids: string[], code = "123456", grouped = "123 456", next = "654 321") {
   const p = period();
   return () => ({
     now_ms: p.now,
-    codes: ids.map((id) => ({ id, code, next, valid_from_ms: p.from, valid_until_ms: p.until })),
+    codes: ids.map((id) => codeView(id, code, grouped, { next, valid_from_ms: p.from, valid_until_ms: p.until })),
   });
 }
 
@@ -36,7 +36,7 @@ describe("list", () => {
     const now = Date.now();
     const get_codes = () => ({
       now_ms: now,
-      codes: ["a1", "a2"].map((id) => ({ id, code: "123456", next: "654321", valid_from_ms: now, valid_until_ms: now + 60000, problem: null })),
+      codes: ["a1", "a2"].map((id) => ({ id, code: "123456", grouped: "123 456", next: "654 321", valid_from_ms: now, valid_until_ms: now + 60000, problem: null })),
     });
     const { calls } = await renderApp({ list_accounts: () => two, get_codes });
     await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
@@ -51,8 +51,8 @@ describe("list", () => {
     const get_codes = () => ({
       now_ms: Date.now(),
       codes: [
-        { id: "a1", code: "123456", next: null, valid_from_ms: now - 22000, valid_until_ms: now + 8000, problem: null },
-        { id: "a2", code: "654321", next: null, valid_from_ms: now - 25000, valid_until_ms: now + 5000, problem: null },
+        { id: "a1", code: "123456", grouped: "123 456", next: null, valid_from_ms: now - 22000, valid_until_ms: now + 8000, problem: null },
+        { id: "a2", code: "654321", grouped: "654 321", next: null, valid_from_ms: now - 25000, valid_until_ms: now + 5000, problem: null },
       ],
     });
     const { container } = await renderApp({ list_accounts: () => two, get_codes });
@@ -73,7 +73,7 @@ describe("list", () => {
     const now = Date.now();
     const get_codes = () => ({
       now_ms: Date.now(),
-      codes: ["a1", "a2"].map((id) => ({ id, code: "123456", next: "654321", valid_from_ms: now - 29700, valid_until_ms: now + 300, problem: null })),
+      codes: ["a1", "a2"].map((id) => ({ id, code: "123456", grouped: "123 456", next: "654 321", valid_from_ms: now - 29700, valid_until_ms: now + 300, problem: null })),
     });
     const setHidden = (hidden: boolean) => {
       Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
@@ -142,8 +142,8 @@ describe("list", () => {
       get_codes: () => ({
         now_ms: p.now,
         codes: [
-          { id: "a1", code: null, next: null, valid_from_ms: null, valid_until_ms: null, problem: "missing" },
-          { id: "a2", code: "123456", next: "654321", valid_from_ms: p.from, valid_until_ms: p.until, problem: null },
+          { id: "a1", code: null, grouped: null, next: null, valid_from_ms: null, valid_until_ms: null, problem: "missing" },
+          { id: "a2", code: "123456", grouped: "123 456", next: "654 321", valid_from_ms: p.from, valid_until_ms: p.until, problem: null },
         ],
       }),
     });
@@ -158,7 +158,7 @@ describe("list", () => {
   it("offers back accounts found in the keyring but not in the list, and says the list was rebuilt", async () => {
     let orphans = [{ id: "o1", label: "Fastmail (victor)" }];
     const { calls } = await renderApp({
-      app_status: () => ({
+      app_status: () => status({
         keychain: available,
         vault_path: "/tmp/vault.json",
         account_count: 1,
@@ -184,7 +184,7 @@ describe("list", () => {
   it("HOTP rows offer the next code instead of a countdown", async () => {
     const { calls } = await renderApp({
       list_accounts: () => [account("h1", "VPN", "ops", { kind: "hotp", period: null })],
-      get_codes: () => ({ now_ms: Date.now(), codes: [{ id: "h1", code: null, next: null, valid_from_ms: null, valid_until_ms: null }] }),
+      get_codes: () => ({ now_ms: Date.now(), codes: [{ id: "h1", code: null, grouped: null, next: null, valid_from_ms: null, valid_until_ms: null, problem: null }] }),
       copy_code: () => ({ grouped: "755 224", clear_after_seconds: 0 }),
     });
     await until(() => expect(screen.getByText("Next code")).toBeTruthy());
@@ -196,7 +196,7 @@ describe("list", () => {
 
   it("hides codes until hovered when asked to", async () => {
     await renderApp({
-      get_settings: () => ({ theme: "dark", language: "en", clipboard_clear_seconds: 0, show_next_code: false, hide_codes: true }),
+      get_settings: () => settings({ theme: "dark", language: "en", clipboard_clear_seconds: 0, show_next_code: false, hide_codes: true }),
       list_accounts: () => [two[0], two[1]],
       get_codes: codesFor(["a1", "a2"]),
     });
@@ -224,7 +224,7 @@ describe("states", () => {
     it(`${state}: says what to do, offers a retry, and never shows an empty list`, async () => {
       let unlocked = false;
       const { calls } = await renderApp({
-        app_status: () => ({
+        app_status: () => status({
           keychain: unlocked ? available : { state, advice: "advice", detail: "SS error: prompt dismissed" },
           vault_path: "/v", account_count: 2, notices: [], vault_error: null,
         }),
@@ -235,7 +235,7 @@ describe("states", () => {
         },
         retry_keychain: () => {
           unlocked = true;
-          return { keychain: available, vault_path: "/v", account_count: 2, notices: [], vault_error: null };
+          return status({ vault_path: "/v", account_count: 2 });
         },
       });
       await until(() => expect(screen.getByText(title)).toBeTruthy());
@@ -249,8 +249,8 @@ describe("states", () => {
 
   it("a damaged vault file is explained, not hidden", async () => {
     await renderApp({
-      app_status: () => ({
-        keychain: { state: "unknown", advice: "", detail: null }, vault_path: "/v", account_count: 0, notices: [],
+      app_status: () => status({
+        keychain: available, vault_path: "/v", account_count: 0, notices: [],
         vault_error: { code: "vault_newer", message: "newer", detail: null },
       }),
       list_accounts: () => { throw { code: "vault_newer", message: "newer", detail: null }; },
@@ -260,7 +260,7 @@ describe("states", () => {
 
   it("notices about a restored vault are shown", async () => {
     await renderApp({
-      app_status: () => ({
+      app_status: () => status({
         keychain: available,
         vault_path: "/v",
         account_count: 0,
@@ -276,7 +276,7 @@ describe("states", () => {
 describe("adding", () => {
   it("a scan that found nothing gives tips", async () => {
     await renderApp({
-      scan_screen: () => ({ token: null, source: "screen", items: [], notes: [{ code: "no_qr", message: "x", what: null, detail: null }], batches: [], file_name: null, codes_found: 0 }),
+      scan_screen: () => ({ token: null, source: "screen", items: [], notes: [{ code: "no_qr", message: "x", what: null, detail: null, error: null }], batches: [], file_name: null, codes_found: 0, format: null }),
     });
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
     await until(() => expect(screen.getByText("Scan screen")).toBeTruthy());
@@ -288,10 +288,10 @@ describe("adding", () => {
   it("a QR that is not a login code says what it is", async () => {
     await renderApp({
       paste: () => ({
-        token: null, source: "clipboard", items: [], batches: [], file_name: null, codes_found: 2,
+        token: null, source: "clipboard", items: [], batches: [], file_name: null, codes_found: 2, format: null,
         notes: [
-          { code: "not_login", message: "", what: "web_link", detail: "example.com" },
-          { code: "not_login", message: "", what: "wifi", detail: "Cafe" },
+          { code: "not_login", message: "", what: "web_link", detail: "example.com", error: null },
+          { code: "not_login", message: "", what: "wifi", detail: "Cafe", error: null },
         ],
       }),
     });
@@ -303,7 +303,7 @@ describe("adding", () => {
   it("preview: checkboxes, duplicates unchecked, export batches, confirm with the token, then offer the trash", async () => {
     const { calls } = await renderApp({
       open_image: () => ({
-        token: "tok-1", source: "file", file_name: "shot.png", codes_found: 1,
+        token: "tok-1", source: "file", file_name: "shot.png", codes_found: 1, format: null,
         items: [
           { index: 0, issuer: "GitHub", name: "alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null },
           { index: 1, issuer: "GitLab", name: "bob", shown_name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)" },
@@ -311,7 +311,7 @@ describe("adding", () => {
         notes: [], batches: [{ scanned: 2, total: 3, missing: [3] }],
       }),
       confirm_import: () => ({ added: 1, skipped: [], errors: [] }),
-      trash_source: () => null,
+      trash_source: () => undefined,
     });
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
     await until(() => expect(screen.getByText("Open image…")).toBeTruthy());
@@ -388,8 +388,8 @@ describe("account actions", () => {
       list_accounts: () => two,
       get_codes: codesFor(["a1", "a2"]),
       edit_account: (a) => account(a.id as string, a.issuer as string, a.name as string),
-      set_pinned: () => null,
-      delete_account: () => null,
+      set_pinned: () => undefined,
+      delete_account: () => undefined,
       transfer_qr: () => ({ svg: "<svg data-qr='1'></svg>", label: "GitHub (alice@example.com)", hide_after_seconds: 60 }),
     });
     await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
@@ -458,7 +458,7 @@ describe("reveals declined in the native dialog", () => {
   });
 
   it("recovery codes: the dialog closes, with no error; other errors still show", async () => {
-    let answer: () => unknown = declined;
+    let answer: () => string[] = declined;
     await renderApp({ list_accounts: () => two, get_codes: codesFor(["a1", "a2"]), get_recovery_codes: () => answer() });
     await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
     await fireEvent.click(screen.getByLabelText("Actions for GitHub (alice@example.com)"));
@@ -479,7 +479,7 @@ describe("reveals declined in the native dialog", () => {
 describe("languages and settings", () => {
   it("renders in Japanese", async () => {
     await renderApp({
-      get_settings: () => ({ theme: "light", language: "ja", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false }),
+      get_settings: () => settings({ theme: "light", language: "ja", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false }),
     });
     await until(() => expect(screen.getByText("アカウントはまだありません")).toBeTruthy());
     expect(screen.getByPlaceholderText("アカウントを検索")).toBeTruthy();

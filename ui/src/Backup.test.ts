@@ -2,17 +2,19 @@
 import { emit } from "@tauri-apps/api/event";
 import { fireEvent, screen, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
+import type { ExportDone, ScanPreview } from "./lib/ipc";
+import type { PreviewItem } from "./lib/bindings/PreviewItem";
 import { renderApp, until } from "./test/harness";
 
-const item = (index: number, issuer: string, name: string, duplicate_of: string | null = null) => ({
-  index, issuer, name, kind: "totp", digits: 6, period: 30, duplicate_of,
+const item = (index: number, issuer: string, name: string, duplicate_of: string | null = null): PreviewItem => ({
+  index, issuer, name, shown_name: name, kind: "totp", digits: 6, period: 30, duplicate_of,
 });
 
-const backupPreview = {
+const backupPreview: ScanPreview = {
   token: "tok-preview",
   source: "backup",
   items: [item(0, "Codeberg", "mika"), item(1, "GitHub", "mika", "GitHub (mika)")],
-  notes: [{ code: "rejected_entry", message: "Yandex (3): Yandex codes are not supported", what: null, detail: null }],
+  notes: [{ code: "rejected_entry", message: "Yandex (3): Yandex codes are not supported", what: null, detail: null, error: null }],
   batches: [],
   file_name: "ente-export.txt",
   codes_found: 2,
@@ -69,7 +71,7 @@ describe("import from another app", () => {
   it("cancelling the password prompt forgets the waiting file", async () => {
     const { calls } = await openImport({
       open_backup: () => ({ preview: null, password_token: "tok-locked", format: "2FAS", file_name: "x.2fas" }),
-      discard_backup: () => null,
+      discard_backup: () => undefined,
     });
     const dialog = await screen.findByRole("dialog", { name: "Encrypted backup" });
     await fireEvent.click(within(dialog).getByText("Cancel"));
@@ -122,7 +124,7 @@ describe("export", () => {
   });
 
   it("plain-text formats warn; Rust's native dialog confirms them; no password is sent", async () => {
-    let answer: () => unknown = () => {
+    let answer: () => ExportDone | null = () => {
       throw { code: "reveal_declined", message: "Nothing was shown.", detail: null };
     };
     const { dialog, calls } = await openExport({ export_vault: () => answer() });

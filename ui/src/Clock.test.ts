@@ -2,9 +2,10 @@
 import { emit } from "@tauri-apps/api/event";
 import { fireEvent, screen } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
+import type { ClockCheck } from "./lib/ipc";
 import { renderApp, until } from "./test/harness";
 
-const check = (offset_ms: number, wrong: boolean) => ({ server: "pool.ntp.org", offset_ms, round_trip_ms: 20, wrong, system: "linux" });
+const check = (offset_ms: number, wrong: boolean): ClockCheck => ({ server: "pool.ntp.org", offset_ms, round_trip_ms: 20, wrong, system: "linux" });
 
 async function openSettings() {
   await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy(), 8000);

@@ -2,18 +2,21 @@
 // backup no longer holds, the folders in settings with their state, and the password prompt.
 import { fireEvent, screen } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
+import type { FolderInfo, Report } from "./lib/ipc";
+import type { FolderState } from "./lib/bindings/FolderState";
+import type { Origin } from "./lib/bindings/Origin";
 import { account, renderApp, until } from "./test/harness";
 
-const origin = (extra: Record<string, unknown> = {}) => ({
+const origin = (extra: Partial<Origin> = {}): Origin => ({
   folder: "f1", path: "/home/mika/Sync/aegis", app: "Aegis", removed: null, edited_here: false, ...extra,
 });
 
-const folder = (state: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+const folder = (state: FolderState, extra: Partial<FolderInfo> = {}): FolderInfo => ({
   id: "f1", path: "/home/mika/Sync/aegis", format: "aegis", app: "Aegis", encrypted: true, state,
   file: "aegis-backup-20261201-101530.json", checked: 1, applied_at: 1, accounts: 3, removed: 0, ...extra,
 });
 
-const report = (added: number) => ({
+const report = (added: number): Report => ({
   folder: folder({ state: "ok" }), file: "aegis-backup-20261201-101530.json",
   added: Array.from({ length: added }, (_, i) => ({ id: `n${i}`, label: `New ${i}` })),
   updated: [], removed: [], returned: [], kept_local: [], skipped: [], failed: [],
@@ -27,7 +30,7 @@ describe("accounts from a followed folder", () => {
         account("a2", "Bank", "me", { source: origin({ removed: 1796173441, edited_here: true }) }),
         account("a3", "Local", "me"),
       ],
-      resolve_removed: () => null,
+      resolve_removed: () => undefined,
     });
     // The first render of a file imports the whole app: give it time on a loaded machine.
     await until(() => expect(screen.getAllByText(/from Aegis/)).toHaveLength(2), 8000);

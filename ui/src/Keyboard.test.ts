@@ -1,10 +1,11 @@
 // The keyboard path through the dialogs, and what a preview says when it found nothing.
 import { fireEvent, screen } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
+import type { ScanPreview } from "./lib/ipc";
 import { account, renderApp, until } from "./test/harness";
 
-const found = {
-  token: "tok-1", source: "clipboard", file_name: null, codes_found: 1, notes: [], batches: [],
+const found: ScanPreview = {
+  token: "tok-1", source: "clipboard", file_name: null, codes_found: 1, notes: [], batches: [], format: null,
   items: [{ index: 0, issuer: "Forgejo", name: "Forgejo:alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null }],
 };
 
@@ -43,7 +44,7 @@ describe("keyboard first", () => {
 
   it("an image without a QR code says so first, then the tips", async () => {
     await renderApp({
-      paste: () => ({ token: null, source: "clipboard", items: [], notes: [{ code: "no_qr", message: "x", what: null, detail: null }], batches: [], file_name: null, codes_found: 0 }),
+      paste: () => ({ token: null, source: "clipboard", items: [], notes: [{ code: "no_qr", message: "x", what: null, detail: null, error: null }], batches: [], file_name: null, codes_found: 0, format: null }),
     });
     await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy(), 8000);
     await fireEvent.keyDown(window, { key: "v", ctrlKey: true });

@@ -3,24 +3,24 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { fireEvent, screen } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
-import { account, defaults, until, type Calls } from "./test/harness";
+import { account, codeView, defaults, until, type Calls, type Handlers } from "./test/harness";
 
 async function renderPalette() {
   vi.resetModules();
   clearMocks();
   const calls: Calls = [];
   const now = Date.now();
-  const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {
+  const handlers: Handlers = {
     ...defaults(),
     list_accounts: () => [account("a1", "GitHub", "alice"), account("a2", "Example Bank", "bob"), account("a3", "Forgejo", "Forgejo:carol", { shown_name: "carol" })],
-    get_codes: () => ({ now_ms: now, codes: ["a1", "a2", "a3"].map((id, i) => ({ id, code: `${i + 1}`.repeat(6), next: null, valid_from_ms: now, valid_until_ms: now + 30000, problem: null })) }),
+    get_codes: () => ({ now_ms: now, codes: ["a1", "a2", "a3"].map((id, i) => codeView(id, `${i + 1}`.repeat(6), `${i + 1}`.repeat(3) + " " + `${i + 1}`.repeat(3), { valid_from_ms: now, valid_until_ms: now + 30000 })) }),
     copy_code: (a) => ({ grouped: a.id === "a2" ? "222 222" : "x", clear_after_seconds: 30 }),
-    hide_pick: () => null,
+    hide_pick: () => undefined,
   };
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args: a });
-    const h = handlers[cmd];
+    const h = (handlers as Record<string, ((a: unknown) => unknown) | undefined>)[cmd];
     if (!h) throw { code: "test", message: `unexpected command ${cmd}` };
     return h(a);
   }, { shouldMockEvents: true });

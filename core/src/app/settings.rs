@@ -37,6 +37,40 @@ pub enum Language {
     Ja,
 }
 
+/// A language Ninsho speaks: what the window, the tray and the native dialogs are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Language {
+    /// The language to show: the setting, or for `System` the environment's locale (the first
+    /// of LC_ALL, LC_MESSAGES, LANG that is set, as the C library reads them). Resolved here
+    /// once for every part of the app, so the tray, the dialogs and the window never speak
+    /// different languages (a webview's `navigator.languages` need not match the locale).
+    pub fn resolve(self, env: impl Fn(&str) -> Option<String>) -> Lang {
+        match self {
+            Language::En => Lang::En,
+            Language::Ja => Lang::Ja,
+            Language::System => {
+                let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                    .into_iter()
+                    .filter_map(&env)
+                    .find(|v| !v.is_empty())
+                    .unwrap_or_default();
+                if locale.to_ascii_lowercase().starts_with("ja") {
+                    Lang::Ja
+                } else {
+                    Lang::En
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Settings {
@@ -217,5 +251,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FILE), json).unwrap();
         assert_eq!(Settings::load(dir.path()), Settings::default());
+    }
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            vars.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn the_language_follows_the_setting_then_the_locale() {
+        let ja = env(&[("LANG", "ja_JP.UTF-8")]);
+        assert_eq!(
+            Language::Ja.resolve(env(&[("LANG", "en_US.UTF-8")])),
+            Lang::Ja
+        );
+        assert_eq!(Language::En.resolve(&ja), Lang::En);
+        assert_eq!(Language::System.resolve(&ja), Lang::Ja);
+        let all = env(&[("LC_ALL", "en_GB.UTF-8"), ("LANG", "ja_JP.UTF-8")]);
+        assert_eq!(Language::System.resolve(all), Lang::En);
+        let messages = env(&[("LC_ALL", ""), ("LC_MESSAGES", "ja_JP"), ("LANG", "C")]);
+        assert_eq!(Language::System.resolve(messages), Lang::Ja);
+        assert_eq!(Language::System.resolve(env(&[])), Lang::En);
     }
 }

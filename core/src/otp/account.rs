@@ -201,13 +201,9 @@ impl Account {
         }
     }
 
-    /// "Issuer (name)", "Issuer" or "name": how a person recognises the account.
+    /// How a person recognises the account: see [`label`].
     pub fn label(&self) -> String {
-        match (&self.issuer, self.name.is_empty()) {
-            (Some(issuer), false) => format!("{issuer} ({})", self.name),
-            (Some(issuer), true) => issuer.clone(),
-            (None, _) => self.name.clone(),
-        }
+        label(self.issuer.as_deref(), &self.name)
     }
 }
 
@@ -216,6 +212,17 @@ pub(crate) fn normalize_issuer(issuer: Option<&str>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
+}
+
+/// "Issuer (name)", "Issuer" or "name", the name without a leading "Issuer:" that repeats
+/// the issuer: the one label the window, the tray, the palette, the dialogs and the CLI show.
+pub fn label(issuer: Option<&str>, name: &str) -> String {
+    let name = shown_name(issuer, name);
+    match issuer.filter(|i| !i.is_empty()) {
+        Some(issuer) if !name.is_empty() => format!("{issuer} ({name})"),
+        Some(issuer) => issuer.to_owned(),
+        None => name.to_owned(),
+    }
 }
 
 /// The name as a list shows it: without a leading "Issuer:" that repeats the issuer (Google
@@ -243,6 +250,21 @@ pub fn shown_name<'a>(issuer: Option<&str>, name: &'a str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_label_names_the_issuer_and_the_shown_name() {
+        for (issuer, name, label_) in [
+            (Some("GitHub"), "GitHub:mika", "GitHub (mika)"),
+            (Some("GitHub"), "mika", "GitHub (mika)"),
+            (Some("GitHub"), "", "GitHub"),
+            (Some(""), "mika", "mika"),
+            (None, "mika@example.org", "mika@example.org"),
+            // A name that is only the prefix is shown whole (see `shown_name`).
+            (Some("Fastmail"), "Fastmail:", "Fastmail (Fastmail:)"),
+        ] {
+            assert_eq!(label(issuer, name), label_, "{issuer:?} {name:?}");
+        }
+    }
 
     #[test]
     fn a_name_that_repeats_its_issuer_is_shown_without_it() {

@@ -92,13 +92,9 @@ impl AccountMeta {
         self.counter = p.counter_opt();
     }
 
-    /// "Issuer (name)", "Issuer" or "name".
+    /// How a person recognises the account: see [`crate::otp::label`].
     pub fn label(&self) -> String {
-        match (&self.issuer, self.name.is_empty()) {
-            (Some(issuer), false) => format!("{issuer} ({})", self.name),
-            (Some(issuer), true) => issuer.clone(),
-            (None, _) => self.name.clone(),
-        }
+        crate::otp::label(self.issuer.as_deref(), &self.name)
     }
 }
 

@@ -3,9 +3,10 @@
 
 use ninsho_core::vault::AccountEdit;
 use tauri::{AppHandle, Runtime, State};
+use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::{Result, id};
+use super::Result;
 use crate::changes::changed;
 use crate::confirm::{self, Reveal};
 use crate::copying;
@@ -70,9 +71,8 @@ pub fn status<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> AppStatus {
 pub async fn restore_orphans<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    ids: Vec<String>,
+    ids: Vec<Uuid>,
 ) -> Result<u32> {
-    let ids = ids.iter().map(|i| id(i)).collect::<Result<Vec<_>>>()?;
     let n = state.with_vault(|v| Ok(v.restore_orphans(&ids)?))?;
     changed(&app);
     Ok(n as u32)
@@ -83,9 +83,8 @@ pub async fn restore_orphans<R: Runtime>(
 pub async fn delete_orphan<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
 ) -> Result<()> {
-    let id = self::id(&id)?;
     state.with_vault(|v| Ok(v.delete_orphan(id)?))?;
     changed(&app);
     Ok(())
@@ -126,26 +125,12 @@ pub async fn get_codes(state: State<'_, AppState>) -> Result<CodesSnapshot> {
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
     let codes = state.with_vault(|v| Ok(v.codes(now_ms / 1000)?))?;
+    let show_next = state.settings().show_next_code;
     Ok(CodesSnapshot {
         now_ms,
         codes: codes
             .into_iter()
-            .map(|c| CodeView {
-                id: c.id.to_string(),
-                valid_from_ms: c
-                    .current
-                    .as_ref()
-                    .and_then(|x| x.valid_from)
-                    .map(|s| s * 1000),
-                valid_until_ms: c
-                    .current
-                    .as_ref()
-                    .and_then(|x| x.valid_until)
-                    .map(|s| s * 1000),
-                code: c.current.map(|x| x.value),
-                next: c.next.map(|x| x.value),
-                problem: c.problem,
-            })
+            .map(|c| CodeView::new(c, show_next))
             .collect(),
     })
 }
@@ -156,10 +141,9 @@ pub async fn get_codes(state: State<'_, AppState>) -> Result<CodesSnapshot> {
 pub async fn copy_code<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
     next: bool,
 ) -> Result<CopyResult> {
-    let id = self::id(&id)?;
     let copied = copying::copy_account(&app, &state, id, next)?;
     crate::tray::refresh(&app);
     Ok(copied)
@@ -169,11 +153,10 @@ pub async fn copy_code<R: Runtime>(
 pub async fn edit_account<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
     issuer: String,
     name: String,
 ) -> Result<AccountView> {
-    let id = self::id(&id)?;
     let edit = AccountEdit {
         issuer: Some(Some(issuer)),
         name: Some(name),
@@ -188,10 +171,9 @@ pub async fn edit_account<R: Runtime>(
 pub async fn set_pinned<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
     pinned: bool,
 ) -> Result<()> {
-    let id = self::id(&id)?;
     state.with_vault(|v| Ok(v.set_pinned(id, pinned)?))?;
     changed(&app);
     Ok(())
@@ -201,9 +183,8 @@ pub async fn set_pinned<R: Runtime>(
 pub async fn reorder_accounts<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    ids: Vec<String>,
+    ids: Vec<Uuid>,
 ) -> Result<()> {
-    let ids = ids.iter().map(|i| id(i)).collect::<Result<Vec<_>>>()?;
     state.with_vault(|v| Ok(v.reorder(&ids)?))?;
     changed(&app);
     Ok(())
@@ -213,9 +194,8 @@ pub async fn reorder_accounts<R: Runtime>(
 pub async fn delete_account<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
 ) -> Result<()> {
-    let id = self::id(&id)?;
     state.with_vault(|v| Ok(v.delete(id).map(|_| ())?))?;
     changed(&app);
     Ok(())
@@ -227,9 +207,8 @@ pub async fn delete_account<R: Runtime>(
 pub async fn get_recovery_codes<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
 ) -> Result<Vec<String>> {
-    let id = self::id(&id)?;
     let (label, codes) = state.with_vault(|v| {
         let codes = v.recovery_codes(id)?;
         Ok((v.get(id)?.label(), codes))
@@ -244,10 +223,9 @@ pub async fn get_recovery_codes<R: Runtime>(
 #[tauri::command]
 pub async fn set_recovery_codes(
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
     codes: Vec<String>,
 ) -> Result<u32> {
-    let id = self::id(&id)?;
     let codes: Vec<String> = codes
         .iter()
         .flat_map(|c| c.lines().map(str::to_owned))
@@ -264,9 +242,8 @@ pub async fn set_recovery_codes(
 pub async fn transfer_qr<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
 ) -> Result<TransferQr> {
-    let id = self::id(&id)?;
     let account = state.with_vault(|v| Ok(v.account(id)?))?;
     confirm::ask(
         &app,

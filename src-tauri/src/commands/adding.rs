@@ -184,12 +184,7 @@ pub async fn confirm_import<R: Runtime>(
     selected: Vec<u32>,
     force: bool,
 ) -> Result<ImportResult> {
-    let mut pending = state.imports.take(&token).ok_or_else(|| {
-        AppError::new(
-            ErrorCode::PreviewExpired,
-            "This preview has expired; scan the code again.",
-        )
-    })?;
+    let mut pending = state.imports.claim(&token)?;
     let accounts: Vec<Account> = pending
         .accounts
         .iter()

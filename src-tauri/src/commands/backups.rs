@@ -12,7 +12,6 @@ use zeroize::Zeroizing;
 
 use super::Result;
 use crate::confirm::{self, Reveal};
-use crate::error::{AppError, ErrorCode};
 use crate::preview;
 use crate::state::{AppState, LockedBackup};
 use crate::views::{BackupStep, ExportDone, GoogleQrCodes, ScanPreview};
@@ -89,12 +88,7 @@ pub async fn unlock_backup(
     password: String,
 ) -> Result<ScanPreview> {
     let password = Zeroizing::new(password);
-    let backup = state.backups.take(&token).ok_or_else(|| {
-        AppError::new(
-            ErrorCode::PreviewExpired,
-            "This backup is no longer open; choose it again.",
-        )
-    })?;
+    let backup = state.backups.claim(&token)?;
     match formats::import(&backup.bytes, Some(backup.format), Some(&password)) {
         Ok(imported) => Ok(preview::backup(&state, imported, backup.path)),
         Err(e) => {

@@ -12,9 +12,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-use super::{Result, id};
+use super::Result;
 use crate::changes::changed;
-use crate::error::{AppError, ErrorCode};
 use crate::following;
 use crate::state::AppState;
 
@@ -111,12 +110,7 @@ pub async fn follow_unlock<R: Runtime>(
     password: String,
 ) -> Result<Report> {
     let password = Zeroizing::new(password);
-    let path: PathBuf = state.follow_pending.take(&token).ok_or_else(|| {
-        AppError::new(
-            ErrorCode::PreviewExpired,
-            "This folder is no longer waiting; choose it again.",
-        )
-    })?;
+    let path: PathBuf = state.follow_pending.claim(&token)?;
     match try_follows(&state, |v, f| f.add(v, &path, Some(&password)))? {
         Ok(report) => {
             after_change(&app);
@@ -142,11 +136,11 @@ pub async fn discard_follow(state: State<'_, AppState>, token: String) -> Result
 pub async fn follow_password<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    folder: String,
+    folder: Uuid,
     password: String,
 ) -> Result<Report> {
     let password = Zeroizing::new(password);
-    let folder = folder_id(&folder)?;
+    let folder = folder.to_string();
     let report = with_follows(&state, |v, f| f.set_password(v, &folder, &password))?;
     after_change(&app);
     Ok(report)
@@ -157,10 +151,10 @@ pub async fn follow_password<R: Runtime>(
 pub async fn follow_check<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    folder: Option<String>,
+    folder: Option<Uuid>,
     accept_empty: bool,
 ) -> Result<Vec<Report>> {
-    let folder = folder.as_deref().map(folder_id).transpose()?;
+    let folder = folder.map(|f| f.to_string());
     let reports = with_follows(&state, |v, f| f.check(v, folder.as_deref(), accept_empty))?;
     after_change(&app);
     Ok(reports)
@@ -171,9 +165,9 @@ pub async fn follow_check<R: Runtime>(
 pub async fn unfollow<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    folder: String,
+    folder: Uuid,
 ) -> Result<FolderInfo> {
-    let folder = folder_id(&folder)?;
+    let folder = folder.to_string();
     let info = with_follows(&state, |v, f| f.remove(v, &folder))?;
     after_change(&app);
     Ok(info)
@@ -185,20 +179,12 @@ pub async fn unfollow<R: Runtime>(
 pub async fn resolve_removed<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    id: String,
+    id: Uuid,
     keep: bool,
 ) -> Result<()> {
-    let id = self::id(&id)?;
     let action = if keep { Resolve::Keep } else { Resolve::Delete };
     with_follows(&state, |v, f| f.resolve(v, id, action))?;
     changed(&app);
     following::told(&app);
     Ok(())
-}
-
-/// A folder id from the UI (ids are what Rust gave it; a path is never taken from the window).
-fn folder_id(text: &str) -> Result<String> {
-    Uuid::parse_str(text)
-        .map(|u| u.to_string())
-        .map_err(|_| AppError::new(ErrorCode::FollowUnknown, "No such followed folder."))
 }

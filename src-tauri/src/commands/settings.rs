@@ -9,10 +9,11 @@ use super::Result;
 use crate::error::AppError;
 use crate::events::{self, AppEvent};
 use crate::state::AppState;
+use crate::views::SettingsView;
 
 #[tauri::command]
-pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
-    Ok(state.settings())
+pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsView> {
+    Ok(state.settings_view())
 }
 
 #[tauri::command]
@@ -20,7 +21,7 @@ pub async fn set_settings<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: Settings,
-) -> Result<Settings> {
+) -> Result<SettingsView> {
     // When the clock was last checked is Rust's to know, not the window's.
     let before = state.settings();
     let saved = state.save_settings(Settings {
@@ -54,7 +55,7 @@ pub async fn set_settings<R: Runtime>(
     if saved.language != before.language {
         crate::tray::refresh(&app);
     }
-    Ok(saved)
+    Ok(state.settings_view())
 }
 
 /// Asks the settings' time server how far off this computer's clock is. The one network

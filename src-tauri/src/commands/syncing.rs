@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::Result;
 use crate::changes::changed;
-use crate::error::{AppError, ErrorCode};
+use crate::error::ErrorCode;
 use crate::state::AppState;
 use crate::syncing;
 
@@ -92,12 +92,7 @@ pub async fn sync_start<R: Runtime>(
     passphrase: String,
 ) -> Result<SyncReport> {
     let passphrase = Zeroizing::new(passphrase);
-    let path: PathBuf = state.sync_pending.take(&token).ok_or_else(|| {
-        AppError::new(
-            ErrorCode::PreviewExpired,
-            "This folder is no longer waiting; choose it again.",
-        )
-    })?;
+    let path: PathBuf = state.sync_pending.claim(&token)?;
     let result = with_sync(&state, |v, s| {
         if Sync::is_set_up(&path)? {
             s.join(v, &path, &passphrase, None)

@@ -14,12 +14,16 @@ import {
   type Report,
   type ScanPreview,
   type Settings,
+  type SettingsView,
 } from "./ipc";
 import type { ItemProblem } from "./bindings/ItemProblem";
-import { resolveLang, translate, errorText, type Key, type Lang } from "./i18n";
+import { translate, errorText, type Key, type Lang } from "./i18n";
 
 export type CodeState = {
   code: string | null;
+  /** The code as people read it (`123 456`), grouped in Rust. */
+  grouped: string | null;
+  /** The next code, grouped; null unless the settings show it. */
   next: string | null;
   validFromMs: number | null;
   validUntilMs: number | null;
@@ -46,7 +50,9 @@ export type Dialog =
 
 export type Toast = { text: string; kind: "info" | "error"; id: number };
 
-const defaultSettings: Settings = {
+/** Until Rust answers (and if it cannot): English, the defaults. */
+const defaultSettings: SettingsView = {
+  lang: "en",
   theme: "system",
   language: "system",
   clipboard_clear_seconds: 30,
@@ -67,7 +73,7 @@ class AppModel {
   /** Offset between Rust's clock and this page's clock, in ms (usually ~0). */
   clockSkewMs = $state(0);
   codesError = $state<AppError | null>(null);
-  settings = $state<Settings>(defaultSettings);
+  settings = $state<SettingsView>(defaultSettings);
   query = $state("");
   selected = $state(0);
   dialog = $state<Dialog | null>(null);
@@ -121,7 +127,8 @@ class AppModel {
     this.#tick = setTimeout(() => this.#ticking(), 1000 - (now % 1000) + 5);
   }
 
-  lang = $derived<Lang>(resolveLang(this.settings.language));
+  /** The language to show, as Rust resolved it (the tray and the native dialogs speak it too). */
+  lang = $derived<Lang>(this.settings.lang);
 
   filtered = $derived.by(() => {
     const q = this.query.trim().toLowerCase();
@@ -194,6 +201,7 @@ class AppModel {
       for (const c of snapshot.codes) {
         codes[c.id] = {
           code: c.code,
+          grouped: c.grouped,
           next: c.next,
           validFromMs: c.valid_from_ms,
           validUntilMs: c.valid_until_ms,
@@ -246,7 +254,7 @@ class AppModel {
           : this.t("copied", { code: result.grouped }),
       );
       if (account.kind === "hotp") {
-        this.codes = { ...this.codes, [account.id]: { code: result.grouped.replace(/ /g, ""), next: null, validFromMs: null, validUntilMs: null, problem: null } };
+        this.codes = { ...this.codes, [account.id]: { code: result.grouped.replace(/ /g, ""), grouped: result.grouped, next: null, validFromMs: null, validUntilMs: null, problem: null } };
       }
     } catch (e) {
       this.fail(e);
@@ -374,12 +382,6 @@ class AppModel {
     if (this.settings.theme === "light" || this.settings.theme === "dark") return this.settings.theme;
     return prefersDark ? "dark" : "light";
   }
-}
-
-/** "Issuer (name)", "Issuer" or "name", as the list shows the account. */
-export function accountLabel(a: Pick<AccountView, "issuer" | "shown_name">): string {
-  if (!a.issuer) return a.shown_name;
-  return a.shown_name ? `${a.issuer} (${a.shown_name})` : a.issuer;
 }
 
 /** The person said no in the native dialog that asks before a secret is shown. */

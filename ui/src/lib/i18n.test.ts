@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allKeys, english, englishErrors, errorText, japanese, japaneseErrors, systemLang, translate } from "./i18n";
+import { allKeys, english, englishErrors, errorText, japanese, japaneseErrors, translate } from "./i18n";
 
 const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -32,12 +32,6 @@ describe("i18n", () => {
     expect(translate("en", "export.google.page", { i: 1, n: 2, count: 1 })).toBe("QR code 1 of 2 (1 account in all)");
     expect(translate("ja", "preview.found", { n: 1 })).toBe("1 件のアカウントが見つかりました");
     for (const key of allKeys) expect(english[key], key).not.toMatch(/\(s\)/);
-  });
-
-  it("follows the system language, English otherwise", () => {
-    expect(systemLang(["ja-JP", "en-US"])).toBe("ja");
-    expect(systemLang(["de-DE", "en-GB"])).toBe("en");
-    expect(systemLang(["fr-FR"])).toBe("en");
   });
 
   it("translates errors by code", () => {

@@ -2,29 +2,17 @@
 // file per language (lang/en.ts, lang/ja.ts); the error tables are typed by the ErrorCode union
 // generated from Rust, so a code without an English or a Japanese message fails the type check.
 import type { ErrorCode } from "./bindings/ErrorCode";
-import type { Language } from "./bindings/Language";
 import { en, englishOne, enErrors, type Key } from "./lang/en";
 import { ja, jaErrors } from "./lang/ja";
 
 export type { Key };
 
-export type Lang = "en" | "ja";
+/** A language Ninsho speaks (Rust resolves the setting's `System`). */
+export type { Lang } from "./bindings/Lang";
+import type { Lang } from "./bindings/Lang";
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, ja };
 const errorTables: Record<Lang, Record<ErrorCode, string>> = { en: enErrors, ja: jaErrors };
-
-/** The language the system prefers, among those Ninsho speaks. */
-export function systemLang(languages: readonly string[] = navigator.languages ?? [navigator.language]): Lang {
-  for (const l of languages) {
-    const base = l.toLowerCase().split("-")[0];
-    if (base === "ja" || base === "en") return base;
-  }
-  return "en";
-}
-
-export function resolveLang(setting: Language): Lang {
-  return setting === "ja" || setting === "en" ? setting : systemLang();
-}
 
 const pluralForms: Record<Lang, Partial<Record<Intl.LDMLPluralRule, Partial<Record<Key, string>>>>> = {
   en: { one: englishOne },

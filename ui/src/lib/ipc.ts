@@ -11,6 +11,7 @@ import type { ExportFormat } from "./bindings/ExportFormat";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { BackupStep } from "./bindings/BackupStep";
 import type { CodesSnapshot } from "./bindings/CodesSnapshot";
+import type { CodeView } from "./bindings/CodeView";
 import type { CopyResult } from "./bindings/CopyResult";
 import type { ExportDone } from "./bindings/ExportDone";
 import type { GoogleQrCodes } from "./bindings/GoogleQrCodes";
@@ -19,6 +20,7 @@ import type { ManualEntry } from "./bindings/ManualEntry";
 import type { ManualPreview } from "./bindings/ManualPreview";
 import type { ScanPreview } from "./bindings/ScanPreview";
 import type { Settings } from "./bindings/Settings";
+import type { SettingsView } from "./bindings/SettingsView";
 import type { TransferQr } from "./bindings/TransferQr";
 import type { FolderInfo } from "./bindings/FolderInfo";
 import type { ClockCheck } from "./bindings/ClockCheck";
@@ -28,6 +30,7 @@ import type { SyncStatus } from "./bindings/SyncStatus";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { SyncChoice } from "./bindings/SyncChoice";
 import type { DeviceInfo } from "./bindings/DeviceInfo";
+import type { KeychainView } from "./bindings/KeychainView";
 
 export type {
   AccountView,
@@ -37,6 +40,7 @@ export type {
   AppStatus,
   BackupStep,
   CodesSnapshot,
+  CodeView,
   CopyResult,
   ExportDone,
   GoogleQrCodes,
@@ -45,6 +49,7 @@ export type {
   ManualPreview,
   ScanPreview,
   Settings,
+  SettingsView,
   TransferQr,
   FolderInfo,
   ClockCheck,
@@ -54,6 +59,7 @@ export type {
   SyncReport,
   SyncChoice,
   DeviceInfo,
+  KeychainView,
 };
 
 /** Whatever was thrown, as an AppError. */
@@ -63,57 +69,122 @@ export function asAppError(e: unknown): AppError {
   return { code: "invalid_request", message: String(e ?? ""), detail: null };
 }
 
+/**
+ * Every command Rust answers: its arguments and its answer. The names are checked against
+ * `generate_handler!`, `build.rs` and the capabilities by `src-tauri/src/surface.rs`; the UI
+ * test harness is typed by this map, so a renamed field fails the type check.
+ */
+export type Commands = {
+  app_status: [Record<string, never>, AppStatus];
+  retry_keychain: [Record<string, never>, AppStatus];
+  list_accounts: [Record<string, never>, AccountView[]];
+  get_codes: [Record<string, never>, CodesSnapshot];
+  copy_code: [{ id: string; next: boolean }, CopyResult];
+  scan_screen: [Record<string, never>, ScanPreview];
+  paste: [Record<string, never>, ScanPreview];
+  open_image: [Record<string, never>, ScanPreview | null];
+  preview_manual: [{ entry: ManualEntry }, ManualPreview];
+  add_manual: [{ entry: ManualEntry; force: boolean }, ImportResult];
+  confirm_import: [{ token: string; selected: number[]; force: boolean }, ImportResult];
+  discard_import: [{ token: string }, void];
+  trash_source: [{ token: string }, void];
+  edit_account: [{ id: string; issuer: string; name: string }, AccountView];
+  set_pinned: [{ id: string; pinned: boolean }, void];
+  reorder_accounts: [{ ids: string[] }, void];
+  delete_account: [{ id: string }, void];
+  get_recovery_codes: [{ id: string }, string[]];
+  set_recovery_codes: [{ id: string; codes: string[] }, number];
+  transfer_qr: [{ id: string }, TransferQr];
+  restore_orphans: [{ ids: string[] }, number];
+  delete_orphan: [{ id: string }, void];
+  get_settings: [Record<string, never>, SettingsView];
+  set_settings: [{ settings: Settings }, SettingsView];
+  check_clock: [Record<string, never>, ClockCheck];
+  hide_pick: [Record<string, never>, void];
+  open_backup: [Record<string, never>, BackupStep | null];
+  unlock_backup: [{ token: string; password: string }, ScanPreview];
+  discard_backup: [{ token: string }, void];
+  export_vault: [{ format: ExportFormat; password: string | null }, ExportDone | null];
+  google_qr_codes: [Record<string, never>, GoogleQrCodes];
+  followed_folders: [Record<string, never>, FolderInfo[]];
+  follow_folder: [Record<string, never>, FollowStep | null];
+  follow_unlock: [{ token: string; password: string }, Report];
+  discard_follow: [{ token: string }, void];
+  follow_password: [{ folder: string; password: string }, Report];
+  follow_check: [{ folder: string | null; acceptEmpty: boolean }, Report[]];
+  unfollow: [{ folder: string }, FolderInfo];
+  resolve_removed: [{ id: string; keep: boolean }, void];
+  sync_status: [Record<string, never>, SyncStatus | null];
+  sync_choose_folder: [Record<string, never>, SyncChoice | null];
+  sync_start: [{ token: string; passphrase: string }, SyncReport];
+  discard_sync: [{ token: string }, void];
+  sync_now: [Record<string, never>, SyncReport];
+  sync_leave: [Record<string, never>, void];
+};
+
+type Args<K extends keyof Commands> = Commands[K][0];
+/** What Rust answers to command `K`. */
+export type Answer<K extends keyof Commands> = Commands[K][1];
+
+/** One typed call: the command's name picks its arguments and its answer. */
+function call<K extends keyof Commands>(
+  cmd: K,
+  ...args: Args<K> extends Record<string, never> ? [] : [Args<K>]
+): Promise<Answer<K>> {
+  return invoke<Answer<K>>(cmd, args[0]);
+}
+
 export const ipc = {
-  appStatus: () => invoke<AppStatus>("app_status"),
-  retryKeychain: () => invoke<AppStatus>("retry_keychain"),
-  listAccounts: () => invoke<AccountView[]>("list_accounts"),
-  getCodes: () => invoke<CodesSnapshot>("get_codes"),
-  copyCode: (id: string, next = false) => invoke<CopyResult>("copy_code", { id, next }),
-  scanScreen: () => invoke<ScanPreview>("scan_screen"),
-  paste: () => invoke<ScanPreview>("paste"),
-  openImage: () => invoke<ScanPreview | null>("open_image"),
-  previewManual: (entry: ManualEntry) => invoke<ManualPreview>("preview_manual", { entry }),
-  addManual: (entry: ManualEntry, force = false) => invoke<ImportResult>("add_manual", { entry, force }),
+  appStatus: () => call("app_status"),
+  retryKeychain: () => call("retry_keychain"),
+  listAccounts: () => call("list_accounts"),
+  getCodes: () => call("get_codes"),
+  copyCode: (id: string, next = false) => call("copy_code", { id, next }),
+  scanScreen: () => call("scan_screen"),
+  paste: () => call("paste"),
+  openImage: () => call("open_image"),
+  previewManual: (entry: ManualEntry) => call("preview_manual", { entry }),
+  addManual: (entry: ManualEntry, force = false) => call("add_manual", { entry, force }),
   confirmImport: (token: string, selected: number[], force = false) =>
-    invoke<ImportResult>("confirm_import", { token, selected, force }),
-  discardImport: (token: string) => invoke<void>("discard_import", { token }),
-  trashSource: (token: string) => invoke<void>("trash_source", { token }),
-  editAccount: (id: string, issuer: string, name: string) => invoke<AccountView>("edit_account", { id, issuer, name }),
-  setPinned: (id: string, pinned: boolean) => invoke<void>("set_pinned", { id, pinned }),
-  reorderAccounts: (ids: string[]) => invoke<void>("reorder_accounts", { ids }),
-  deleteAccount: (id: string) => invoke<void>("delete_account", { id }),
-  getRecoveryCodes: (id: string) => invoke<string[]>("get_recovery_codes", { id }),
-  setRecoveryCodes: (id: string, codes: string[]) => invoke<number>("set_recovery_codes", { id, codes }),
-  transferQr: (id: string) => invoke<TransferQr>("transfer_qr", { id }),
-  restoreOrphans: (ids: string[]) => invoke<number>("restore_orphans", { ids }),
-  deleteOrphan: (id: string) => invoke<void>("delete_orphan", { id }),
-  getSettings: () => invoke<Settings>("get_settings"),
-  setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
-  checkClock: () => invoke<ClockCheck>("check_clock"),
-  hidePick: () => invoke<void>("hide_pick"),
+    call("confirm_import", { token, selected, force }),
+  discardImport: (token: string) => call("discard_import", { token }),
+  trashSource: (token: string) => call("trash_source", { token }),
+  editAccount: (id: string, issuer: string, name: string) => call("edit_account", { id, issuer, name }),
+  setPinned: (id: string, pinned: boolean) => call("set_pinned", { id, pinned }),
+  reorderAccounts: (ids: string[]) => call("reorder_accounts", { ids }),
+  deleteAccount: (id: string) => call("delete_account", { id }),
+  getRecoveryCodes: (id: string) => call("get_recovery_codes", { id }),
+  setRecoveryCodes: (id: string, codes: string[]) => call("set_recovery_codes", { id, codes }),
+  transferQr: (id: string) => call("transfer_qr", { id }),
+  restoreOrphans: (ids: string[]) => call("restore_orphans", { ids }),
+  deleteOrphan: (id: string) => call("delete_orphan", { id }),
+  getSettings: () => call("get_settings"),
+  setSettings: (settings: Settings) => call("set_settings", { settings }),
+  checkClock: () => call("check_clock"),
+  hidePick: () => call("hide_pick"),
   /** Closes this window as its close button does: into the tray where one is shown. */
   closeWindow: () => getCurrentWindow().close(),
-  openBackup: () => invoke<BackupStep | null>("open_backup"),
-  unlockBackup: (token: string, password: string) => invoke<ScanPreview>("unlock_backup", { token, password }),
-  discardBackup: (token: string) => invoke<void>("discard_backup", { token }),
+  openBackup: () => call("open_backup"),
+  unlockBackup: (token: string, password: string) => call("unlock_backup", { token, password }),
+  discardBackup: (token: string) => call("discard_backup", { token }),
   exportVault: (format: ExportFormat, password: string | null) =>
-    invoke<ExportDone | null>("export_vault", { format, password }),
-  googleQrCodes: () => invoke<GoogleQrCodes>("google_qr_codes"),
-  followedFolders: () => invoke<FolderInfo[]>("followed_folders"),
-  followFolder: () => invoke<FollowStep | null>("follow_folder"),
-  followUnlock: (token: string, password: string) => invoke<Report>("follow_unlock", { token, password }),
-  discardFollow: (token: string) => invoke<void>("discard_follow", { token }),
-  followPassword: (folder: string, password: string) => invoke<Report>("follow_password", { folder, password }),
+    call("export_vault", { format, password }),
+  googleQrCodes: () => call("google_qr_codes"),
+  followedFolders: () => call("followed_folders"),
+  followFolder: () => call("follow_folder"),
+  followUnlock: (token: string, password: string) => call("follow_unlock", { token, password }),
+  discardFollow: (token: string) => call("discard_follow", { token }),
+  followPassword: (folder: string, password: string) => call("follow_password", { folder, password }),
   followCheck: (folder: string | null, acceptEmpty = false) =>
-    invoke<Report[]>("follow_check", { folder, acceptEmpty }),
-  unfollow: (folder: string) => invoke<FolderInfo>("unfollow", { folder }),
-  resolveRemoved: (id: string, keep: boolean) => invoke<void>("resolve_removed", { id, keep }),
-  syncStatus: () => invoke<SyncStatus | null>("sync_status"),
-  syncChooseFolder: () => invoke<SyncChoice | null>("sync_choose_folder"),
-  syncStart: (token: string, passphrase: string) => invoke<SyncReport>("sync_start", { token, passphrase }),
-  discardSync: (token: string) => invoke<void>("discard_sync", { token }),
-  syncNow: () => invoke<SyncReport>("sync_now"),
-  syncLeave: () => invoke<void>("sync_leave"),
+    call("follow_check", { folder, acceptEmpty }),
+  unfollow: (folder: string) => call("unfollow", { folder }),
+  resolveRemoved: (id: string, keep: boolean) => call("resolve_removed", { id, keep }),
+  syncStatus: () => call("sync_status"),
+  syncChooseFolder: () => call("sync_choose_folder"),
+  syncStart: (token: string, passphrase: string) => call("sync_start", { token, passphrase }),
+  discardSync: (token: string) => call("discard_sync", { token }),
+  syncNow: () => call("sync_now"),
+  syncLeave: () => call("sync_leave"),
 };
 
 /** Listens to an event Rust sends; the names are generated from Rust's AppEvent. */

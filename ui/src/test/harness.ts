@@ -2,22 +2,52 @@
 // answers, and sees what the person would see.
 import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { vi } from "vitest";
+import type { AccountView, Answer, AppStatus, CodeView, Commands, KeychainView, SettingsView } from "../lib/ipc";
 
-export type Handler = (args: Record<string, unknown>) => unknown;
+/** What Rust would answer to command `K` (a command with no answer may say `null`). */
+type Reply<K extends keyof Commands> = Answer<K> extends void ? void | null : Answer<K>;
+/** One command's stand-in, typed by the command (see `Commands` in ipc.ts): a renamed field fails the type check. */
+export type Handler<K extends keyof Commands> = (args: Commands[K][0]) => Reply<K> | Promise<Reply<K>>;
+/** Ninsho's commands, and the plugins' (`plugin:window|close`), which the UI calls through Tauri's own API. */
+export type Handlers = { [K in keyof Commands]?: Handler<K> } & { [plugin: `plugin:${string}`]: (args: Record<string, unknown>) => unknown };
 export type Calls = { cmd: string; args: Record<string, unknown> }[];
 
-export const account = (id: string, issuer: string | null, name: string, extra: Record<string, unknown> = {}) => ({
-  id, issuer, name, shown_name: name, kind: "totp", digits: 6, period: 30, pinned: false, group: null, icon: null, source: null, ...extra,
+/** An account as `list_accounts` answers it; `label` is what Rust would send for these names. */
+export const account = (id: string, issuer: string | null, name: string, extra: Partial<AccountView> = {}): AccountView => {
+  const shown_name = extra.shown_name ?? name;
+  return {
+    id, issuer, name, shown_name, label: issuer ? `${issuer} (${shown_name})` : shown_name, kind: "totp", digits: 6, period: 30,
+    pinned: false, group: null, icon: null, source: null, ...extra,
+  };
+};
+
+export const available: KeychainView = { state: "available", advice: "The keychain is ready.", detail: null };
+
+/** The settings Rust starts with, and what a test changes. */
+export const settings = (extra: Partial<SettingsView> = {}): SettingsView => ({
+  theme: "system", language: "en", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false, clock_server: "pool.ntp.org",
+  clock_weekly: false, pick_shortcut: "Ctrl+Alt+K", close_to_tray: true, start_at_login: false, clock_checked_at: null, ...extra,
+  // Rust resolves the language a setting names ("system" is English here, unless a test says).
+  lang: extra.language === "ja" ? "ja" : extra.language === "en" ? "en" : (extra.lang ?? "en"),
 });
 
-export const available = { state: "available", advice: "The keychain is ready.", detail: null };
+/** `app_status` of a ready keychain and an empty vault, and what a test changes. */
+export const status = (extra: Partial<AppStatus> = {}): AppStatus => ({
+  keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], orphans: [], vault_error: null,
+  pick_shortcut_error: null, tray_shown: true, ...extra,
+});
 
-export function defaults(): Record<string, Handler> {
+/** One account's codes as `get_codes` answers them: the code, and as Rust groups it. */
+export const codeView = (id: string, code: string | null, grouped: string | null, extra: Partial<CodeView> = {}): CodeView => ({
+  id, code, grouped, next: null, valid_from_ms: null, valid_until_ms: null, problem: null, ...extra,
+});
+
+export function defaults(): Handlers {
   const now = Date.now();
   return {
-    get_settings: () => ({ theme: "system", language: "en", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false, clock_server: "pool.ntp.org", clock_weekly: false, pick_shortcut: "Ctrl+Alt+K", close_to_tray: true, start_at_login: false, clock_checked_at: null }),
-    set_settings: (a) => a.settings,
-    app_status: () => ({ keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], orphans: [], vault_error: null, pick_shortcut_error: null, tray_shown: true }),
+    get_settings: () => settings(),
+    set_settings: (a) => settings(a.settings),
+    app_status: () => status(),
     list_accounts: () => [],
     get_codes: () => ({ now_ms: now, codes: [] }),
     followed_folders: () => [],
@@ -31,7 +61,7 @@ export function defaults(): Record<string, Handler> {
  */
 let previous: { stop: () => void; unmount: () => void } | null = null;
 
-export async function renderApp(handlers: Record<string, Handler>) {
+export async function renderApp(handlers: Handlers) {
   previous?.stop();
   previous?.unmount();
   previous = null;
@@ -43,7 +73,7 @@ export async function renderApp(handlers: Record<string, Handler>) {
     (cmd, args) => {
       const a = (args ?? {}) as Record<string, unknown>;
       calls.push({ cmd, args: a });
-      const handler = all[cmd];
+      const handler = (all as Record<string, ((args: unknown) => unknown) | undefined>)[cmd];
       if (!handler) throw { code: "test", message: `unexpected command ${cmd}` };
       return handler(a);
     },

@@ -9,7 +9,11 @@ export type AccountView = { id: string, issuer: string | null, name: string,
 /**
  * The name as the list shows it (without a leading "Issuer:" that repeats the issuer).
  */
-shown_name: string, kind: OtpType, digits: number, 
+shown_name: string, 
+/**
+ * "Issuer (name)", as every dialog, the palette and the tray name the account.
+ */
+label: string, kind: OtpType, digits: number, 
 /**
  * Seconds per code (time-based codes).
  */

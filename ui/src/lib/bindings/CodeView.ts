@@ -8,7 +8,15 @@ export type CodeView = { id: string,
 /**
  * The code, no spaces. `null` for HOTP (produced on request).
  */
-code: string | null, next: string | null, 
+code: string | null, 
+/**
+ * The code as people read it: `123 456`.
+ */
+grouped: string | null, 
+/**
+ * The next period's code, grouped; `null` unless the settings show it.
+ */
+next: string | null, 
 /**
  * Unix milliseconds; the UI draws the countdown from these without asking again.
  */
