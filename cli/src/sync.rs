@@ -91,11 +91,7 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
 /// made; the next merge sends it).
 pub fn after_change() {
     let Ok(mut vault) = open() else { return };
-    let Ok(sync) = Sync::open(&vault) else { return };
-    if !matches!(sync.folder(), Ok(Some(_))) {
-        return;
-    }
-    if let Err(e) = sync.now(&mut vault) {
+    if let Some(Err(e)) = Sync::merge_if_on(&mut vault) {
         eprintln!("ninsho-cli: the change is made here, but could not be synced yet: {e}");
     }
 }

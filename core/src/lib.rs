@@ -14,3 +14,4 @@ pub mod scan;
 pub mod sync;
 pub mod uri;
 pub mod vault;
+pub mod watched;

@@ -1,5 +1,5 @@
 //! Followed backup folders while the app runs: looked at once after start, then whenever the
-//! platform reports a change in one of them (see `ninsho_core::follow::watch`). Nothing polls:
+//! platform reports a change in one of them (see `ninsho_core::watched::watch`). Nothing polls:
 //! a folder nobody writes to costs nothing.
 //!
 //! A look that changed the list tells the window (`accounts-changed`); every look tells the
@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use ninsho_core::follow::Follows;
-use ninsho_core::follow::watch::{self, Watcher};
+use ninsho_core::watched::watch::{self, Watcher};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::{self, AppEvent};

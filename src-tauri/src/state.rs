@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::Duration;
 
 use ninsho_core::app::settings::{Lang, Settings};
-use ninsho_core::follow::watch::Watcher;
 use ninsho_core::formats::FormatId;
 use ninsho_core::otp::Account;
 use ninsho_core::uri::migration::BatchCollector;
 use ninsho_core::vault::{self, KeyringStore, Vault};
+use ninsho_core::watched::watch::Watcher;
 use zeroize::Zeroizing;
 
 use crate::error::AppError;

@@ -13,8 +13,8 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use ninsho_core::follow::watch::{self, Watcher};
 use ninsho_core::sync::Sync;
+use ninsho_core::watched::watch::{self, Watcher};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::{self, AppEvent};
@@ -64,15 +64,7 @@ pub fn soon<R: Runtime>(app: &AppHandle<R>) {
 
 fn merge<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let report = state.with_vault(|v| {
-        let Ok(sync) = Sync::open(v) else {
-            return Ok(None);
-        };
-        if !matches!(sync.folder(), Ok(Some(_))) {
-            return Ok(None);
-        }
-        Ok(Some(sync.now(v)))
-    });
+    let report = state.with_vault(|v| Ok(Sync::merge_if_on(v)));
     let Ok(Some(report)) = report else { return };
     if report.as_ref().is_ok_and(|r| r.changed()) {
         events::emit(app, AppEvent::AccountsChanged, ());

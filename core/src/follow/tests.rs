@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use super::*;
 use crate::formats::export;
-use crate::otp::{Algorithm, OtpParams, Secret};
-use crate::vault::KeyringStore;
+use crate::otp::{Account, Algorithm, OtpParams, Secret};
+use crate::vault::{AccountEdit, KeyringStore};
+use look::MAX_TRIES;
 
 const PASSWORD: &str = "phone backup password";
 

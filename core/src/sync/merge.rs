@@ -150,7 +150,7 @@ impl Plan {
 }
 
 /// The newest version of each account over `files`, and its largest HOTP counter.
-fn newest<'a>(files: &[&'a [Entry]]) -> (BTreeMap<&'a str, &'a Entry>, HashMap<&'a str, u64>) {
+fn newest<'a>(files: &[&'a [Entry]]) -> Newest<'a> {
     let mut best: BTreeMap<&str, &Entry> = BTreeMap::new();
     let mut counters: HashMap<&str, u64> = HashMap::new();
     for entry in files.iter().flat_map(|f| f.iter()) {
@@ -166,37 +166,62 @@ fn newest<'a>(files: &[&'a [Entry]]) -> (BTreeMap<&'a str, &'a Entry>, HashMap<&
     (best, counters)
 }
 
+/// What one merge step reads: this device, its clock's reading, the vault's accounts (and
+/// those whose keychain item cannot be read), the entries of every device file read (this
+/// device's own included), and the keyed hashes.
+pub struct Inputs<'a> {
+    pub device: Uuid,
+    pub now_ms: u64,
+    pub local: &'a [Local],
+    pub unreadable: &'a HashSet<Uuid>,
+    pub files: &'a [&'a [Entry]],
+    pub keys: &'a dyn Keys,
+}
+
+/// The newest version of each account in the folder, and its largest HOTP counter.
+type Newest<'a> = (BTreeMap<&'a str, &'a Entry>, HashMap<&'a str, u64>);
+
 /// One merge step: stamps this device's changes since the last step into `tracked`, then
-/// plans what the vault must do to hold the newest version of every account in `files` (the
-/// entries of every device file read, this device's own included).
-#[allow(clippy::too_many_arguments)]
-pub fn step(
-    tracked: &mut BTreeMap<String, Tracked>,
-    clock: &mut Hlc,
-    device: Uuid,
-    now_ms: u64,
-    local: &[Local],
-    unreadable: &HashSet<Uuid>,
-    files: &[&[Entry]],
-    keys: &dyn Keys,
-) -> Plan {
-    let (best, counters) = newest(files);
-    for entry in best.values() {
+/// plans what the vault must do to hold the newest version of every account in the folder.
+pub fn step(tracked: &mut BTreeMap<String, Tracked>, clock: &mut Hlc, inputs: &Inputs) -> Plan {
+    let newest = newest(inputs.files);
+    for entry in newest.0.values() {
         clock.observe(&entry.stamp);
     }
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        stamped: stamp_local(tracked, clock, inputs, &newest.0),
+        ..Plan::default()
+    };
+    plan_newer(tracked, inputs, &newest, &mut plan);
+    plan
+}
+
+/// Stamps this device's changes since the last step (added, edited, deleted here) into
+/// `tracked`; returns how many it stamped.
+fn stamp_local(
+    tracked: &mut BTreeMap<String, Tracked>,
+    clock: &mut Hlc,
+    inputs: &Inputs,
+    best: &BTreeMap<&str, &Entry>,
+) -> usize {
+    let Inputs {
+        device,
+        now_ms,
+        local,
+        unreadable,
+        keys,
+        ..
+    } = *inputs;
+    let mut stamped = 0;
     let present: HashSet<Uuid> = local
         .iter()
         .map(|l| l.id)
         .chain(unreadable.iter().copied())
         .collect();
-    let here: HashMap<Uuid, u64> = local.iter().map(|l| (l.id, l.counter)).collect();
     let mut mapped: HashMap<Uuid, String> = tracked
         .iter()
         .filter_map(|(id, t)| Some((t.local?, id.clone())))
         .collect();
-
-    // This device's changes since the last step.
     for l in local {
         let digest = keys.digest(&l.body);
         if let Some(id) = mapped.get(&l.id) {
@@ -216,7 +241,7 @@ pub fn step(
                     }
                     _ => {
                         t.stamp = clock.tick(now_ms, device);
-                        plan.stamped += 1;
+                        stamped += 1;
                     }
                 }
                 t.digest = Some(digest);
@@ -248,7 +273,7 @@ pub fn step(
             _ => None,
         };
         let stamp = adopted.unwrap_or_else(|| {
-            plan.stamped += 1;
+            stamped += 1;
             clock.tick(now_ms, device)
         });
         tracked.insert(
@@ -270,12 +295,24 @@ pub fn step(
             t.local = None;
             t.digest = None;
             t.stamp = clock.tick(now_ms, device);
-            plan.stamped += 1;
+            stamped += 1;
         }
     }
+    stamped
+}
 
-    // The folder's newer versions.
-    for (id, b) in &best {
+/// Plans what the vault must do for the folder's versions newer than what this device
+/// tracks, and for HOTP counters that moved forward elsewhere.
+fn plan_newer(
+    tracked: &mut BTreeMap<String, Tracked>,
+    inputs: &Inputs,
+    (best, counters): &Newest,
+    plan: &mut Plan,
+) {
+    let keys = inputs.keys;
+    let unreadable = inputs.unreadable;
+    let here: HashMap<Uuid, u64> = inputs.local.iter().map(|l| (l.id, l.counter)).collect();
+    for (id, b) in best {
         let cmax = counters.get(id).copied().unwrap_or(0);
         let t = tracked.get(*id);
         let newer = t.is_none_or(|t| b.stamp > t.stamp);
@@ -331,7 +368,6 @@ pub fn step(
             plan.counters.push((x, id.to_string(), counter));
         }
     }
-    plan
 }
 
 /// The vault added `a` as local account `local`.
@@ -494,12 +530,14 @@ mod tests {
             let plan = step(
                 &mut self.tracked,
                 &mut self.clock,
-                self.id,
-                now,
-                &locals,
-                &HashSet::new(),
-                &all,
-                &TestKeys,
+                &Inputs {
+                    device: self.id,
+                    now_ms: now,
+                    local: &locals,
+                    unreadable: &HashSet::new(),
+                    files: &all,
+                    keys: &TestKeys,
+                },
             );
             for a in &plan.add {
                 let id = Uuid::new_v4();
@@ -648,23 +686,27 @@ mod tests {
         step(
             &mut tracked,
             &mut clock,
-            d,
-            1,
-            &[l],
-            &HashSet::new(),
-            &[],
-            &TestKeys,
+            &Inputs {
+                device: d,
+                now_ms: 1,
+                local: &[l],
+                unreadable: &HashSet::new(),
+                files: &[],
+                keys: &TestKeys,
+            },
         );
         let before = tracked.clone();
         let plan = step(
             &mut tracked,
             &mut clock,
-            d,
-            2,
-            &[],
-            &HashSet::from([x]),
-            &[],
-            &TestKeys,
+            &Inputs {
+                device: d,
+                now_ms: 2,
+                local: &[],
+                unreadable: &HashSet::from([x]),
+                files: &[],
+                keys: &TestKeys,
+            },
         );
         assert!(plan.is_empty() && plan.stamped == 0);
         assert_eq!(tracked, before);

@@ -15,29 +15,28 @@
 //! - **When**: the shells decide (the app on start, after each change, when the folder
 //!   changes and on demand; the CLI on `sync now`). Every call reads the whole folder again.
 
+mod apply;
 pub mod clock;
 pub mod folder;
+mod keys;
 pub mod merge;
 pub mod seal;
 mod state;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use thiserror::Error;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::error_code::ErrorCode;
-use crate::follow::{Changed, Skipped};
-use crate::otp::{Account, OtpParams, OtpType, Secret};
-use crate::vault::{AccountEdit, AccountMeta, KeychainError, SecretStore, Vault, VaultError};
+use crate::vault::{KeychainError, SecretStore, Vault, VaultError};
+use crate::watched::report::{Changed, Skipped};
+use apply::{apply, locals};
 use clock::now_ms;
-use merge::{Body, Entry, Keys, Local};
+use keys::{SyncKeys, key_user, load_key, save_key};
+use merge::{Entry, Inputs};
 pub use seal::MIN_PASSPHRASE_CHARS;
 use seal::{FolderFile, SyncKey};
 pub use state::FILE as STATE_FILE;
@@ -200,81 +199,6 @@ struct DeviceFile {
     /// Unix milliseconds of the last change of its entries.
     written: u64,
     entries: Vec<Entry>,
-}
-
-/// The keychain item of a sync folder: its key.
-#[derive(Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
-struct KeyItem {
-    kind: String,
-    key: String,
-}
-
-const KEY_KIND: &str = "ninsho-sync";
-
-/// The keychain user of the key: per vault folder and sync folder, so two vaults of one
-/// computer (a test vault, `NINSHO_DATA_DIR`) never share or remove each other's key. Not
-/// `vault/account`, so the vault's recovery never takes it for an account.
-fn key_user(vault: &str, folder: Uuid) -> String {
-    format!("sync/{vault}/{folder}")
-}
-
-fn save_key(store: &dyn SecretStore, user: &str, key: &SyncKey) -> Result<(), SyncError> {
-    let item = KeyItem {
-        kind: KEY_KIND.into(),
-        key: base64::engine::general_purpose::STANDARD.encode(key.as_bytes()),
-    };
-    let bytes = Zeroizing::new(serde_json::to_vec(&item).unwrap_or_default());
-    Ok(store.set(user, &bytes)?)
-}
-
-fn load_key(store: &dyn SecretStore, user: &str) -> Result<Option<SyncKey>, SyncError> {
-    let Some(bytes) = store.get(user)? else {
-        return Ok(None);
-    };
-    let Ok(item) = serde_json::from_slice::<KeyItem>(&bytes) else {
-        return Ok(None);
-    };
-    if item.kind != KEY_KIND {
-        return Ok(None);
-    }
-    let raw = Zeroizing::new(
-        base64::engine::general_purpose::STANDARD
-            .decode(&item.key)
-            .unwrap_or_default(),
-    );
-    Ok(SyncKey::from_bytes(&raw))
-}
-
-/// The keyed hashes of [`merge`], keyed with a key derived from the sync key.
-struct SyncKeys(Zeroizing<Vec<u8>>);
-
-impl SyncKeys {
-    fn mac(&self, parts: &[&[u8]]) -> String {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
-            return String::new();
-        };
-        for part in parts {
-            mac.update(&(part.len() as u64).to_le_bytes());
-            mac.update(part);
-        }
-        mac.finalize().into_bytes()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-}
-
-impl Keys for SyncKeys {
-    fn digest(&self, body: &Body) -> String {
-        let json = Zeroizing::new(serde_json::to_vec(body).unwrap_or_default());
-        self.mac(&[b"body", &json])
-    }
-    fn id(&self, body: &Body) -> String {
-        self.mac(&[b"id", body.secret.as_bytes()])
-    }
-    fn copy_id(&self, body: &Body, local: Uuid) -> String {
-        self.mac(&[b"copy", body.secret.as_bytes(), local.as_bytes()])
-    }
 }
 
 /// The device name to show: the computer's host name.
@@ -484,6 +408,16 @@ impl Sync {
 
     /// One merge: this device's changes go into its file, the other devices' newer versions
     /// into the vault. `Ok(None)` when this device does not sync.
+    /// Merges now when this vault syncs; `None` when it does not (or its sync state cannot be
+    /// read: `status` says why). What both shells do after a change and when the folder moves.
+    pub fn merge_if_on(vault: &mut Vault) -> Option<Result<SyncReport, SyncError>> {
+        let sync = Sync::open(vault).ok()?;
+        if !matches!(sync.folder(), Ok(Some(_))) {
+            return None;
+        }
+        Some(sync.now(vault))
+    }
+
     pub fn now(&self, vault: &mut Vault) -> Result<SyncReport, SyncError> {
         let guard = self.file.lock()?;
         let mut state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
@@ -503,12 +437,14 @@ impl Sync {
         let plan = merge::step(
             &mut state.entries,
             &mut state.clock,
-            state.device,
-            now,
-            &here,
-            &unreadable,
-            &entries,
-            &keys,
+            &Inputs {
+                device: state.device,
+                now_ms: now,
+                local: &here,
+                unreadable: &unreadable,
+                files: &entries,
+                keys: &keys,
+            },
         );
         report.sent = plan.stamped;
         apply(vault, &mut state, &plan, &keys, &mut report);
@@ -604,207 +540,6 @@ fn read_files(state: &State, key: &SyncKey) -> Result<Files, SyncError> {
         }
     }
     Ok((files, skipped))
-}
-
-/// The vault's accounts as the merge sees them, and those whose item cannot be read.
-fn locals(vault: &mut Vault) -> (Vec<Local>, HashSet<Uuid>) {
-    let mut out = Vec::new();
-    let mut unreadable = HashSet::new();
-    for meta in vault.accounts() {
-        let read = vault
-            .account(meta.id)
-            .and_then(|a| Ok((a, vault.recovery_codes(meta.id)?)));
-        match read {
-            Ok((account, recovery)) => out.push(Local {
-                id: meta.id,
-                body: body_of(&meta, &account, recovery),
-                counter: meta.counter.unwrap_or(0),
-            }),
-            Err(_) => {
-                unreadable.insert(meta.id);
-            }
-        }
-    }
-    (out, unreadable)
-}
-
-fn body_of(meta: &AccountMeta, account: &Account, recovery: Vec<Zeroizing<String>>) -> Body {
-    Body {
-        issuer: meta.issuer.clone(),
-        name: meta.name.clone(),
-        otp_type: meta.otp_type,
-        algorithm: meta.algorithm,
-        digits: meta.digits,
-        period: meta.period,
-        group: meta.group.clone(),
-        pinned: meta.pinned,
-        icon: meta.icon.clone(),
-        secret: account.secret.to_base32(),
-        recovery,
-    }
-}
-
-fn params_of(body: &Body, counter: u64) -> OtpParams {
-    OtpParams {
-        otp_type: body.otp_type,
-        algorithm: body.algorithm,
-        digits: body.digits,
-        period: body.period.unwrap_or(crate::otp::DEFAULT_PERIOD),
-        counter: if body.otp_type == OtpType::Hotp {
-            counter
-        } else {
-            0
-        },
-    }
-}
-
-fn account_of(body: &Body, counter: u64) -> Result<Account, String> {
-    // Never the decoder's own words: they can quote a character of the secret, and this
-    // reason reaches the window and the terminal.
-    let secret = Secret::from_base32(&body.secret)
-        .map_err(|_| "its secret in the sync file cannot be read".to_string())?;
-    let params = params_of(body, counter);
-    params.validate().map_err(|e| e.to_string())?;
-    Ok(Account {
-        issuer: body.issuer.clone(),
-        name: body.name.clone(),
-        params,
-        secret,
-    })
-}
-
-/// Brings one version's description (labels, group, pin, icon, recovery codes) into local
-/// account `id`.
-fn describe(
-    vault: &mut Vault,
-    id: Uuid,
-    body: &Body,
-    counter: u64,
-) -> Result<AccountMeta, VaultError> {
-    let edit = AccountEdit {
-        issuer: Some(body.issuer.clone()),
-        name: Some(body.name.clone()),
-        group: Some(body.group.clone()),
-        icon: Some(body.icon.clone()),
-        params: Some(params_of(body, counter)),
-    };
-    let meta = vault.edit(id, &edit)?;
-    if meta.pinned != body.pinned {
-        vault.set_pinned(id, body.pinned)?;
-    }
-    let have = vault.recovery_codes(id)?;
-    if have
-        .iter()
-        .map(|c| c.as_str())
-        .ne(body.recovery.iter().map(|c| c.as_str()))
-    {
-        let codes: Vec<String> = body.recovery.iter().map(|c| c.to_string()).collect();
-        vault.set_recovery_codes(id, &codes)?;
-    }
-    vault.get(id).cloned()
-}
-
-fn changed(meta: &AccountMeta) -> Changed {
-    Changed {
-        id: meta.id,
-        label: meta.label(),
-    }
-}
-
-fn failed(body: &Body, reason: String) -> Skipped {
-    let label = match &body.issuer {
-        Some(i) if !body.name.is_empty() => format!("{i} ({})", body.name),
-        Some(i) => i.clone(),
-        None => body.name.clone(),
-    };
-    Skipped {
-        file: label,
-        reason,
-    }
-}
-
-/// Makes the plan's changes in the vault, recording each in the state once made.
-fn apply(
-    vault: &mut Vault,
-    state: &mut State,
-    plan: &merge::Plan,
-    keys: &SyncKeys,
-    report: &mut SyncReport,
-) {
-    for a in &plan.add {
-        let added = account_of(&a.body, a.counter).and_then(|account| {
-            let id = vault.add(&account, true).map_err(|e| e.to_string())?;
-            describe(vault, id, &a.body, a.counter).map_err(|e| e.to_string())
-        });
-        match added {
-            Ok(meta) => {
-                merge::record_add(&mut state.entries, a, meta.id, keys);
-                report.added.push(changed(&meta));
-            }
-            Err(reason) => report.failed.push(failed(&a.body, reason)),
-        }
-    }
-    for (id, a) in &plan.update {
-        let same_secret = vault
-            .account(*id)
-            .is_ok_and(|have| Secret::from_base32(&a.body.secret).is_ok_and(|s| s == have.secret));
-        let result = if same_secret {
-            let counter = a
-                .counter
-                .max(vault.get(*id).ok().and_then(|m| m.counter).unwrap_or(0));
-            describe(vault, *id, &a.body, counter).map_err(|e| e.to_string())
-        } else {
-            // Never happens with ids derived from secrets; if it does, the newer one replaces it.
-            account_of(&a.body, a.counter).and_then(|account| {
-                let new = vault.add(&account, true).map_err(|e| e.to_string())?;
-                let meta = describe(vault, new, &a.body, a.counter).map_err(|e| e.to_string())?;
-                vault.delete(*id).map_err(|e| e.to_string())?;
-                Ok(meta)
-            })
-        };
-        match result {
-            Ok(meta) => {
-                merge::record_add(&mut state.entries, a, meta.id, keys);
-                report.updated.push(changed(&meta));
-            }
-            Err(reason) => report.failed.push(failed(&a.body, reason)),
-        }
-    }
-    for (id, sync_id, stamp) in &plan.delete {
-        let label = vault.get(*id).map(|m| m.label()).unwrap_or_default();
-        match vault.delete(*id) {
-            Ok(_) | Err(VaultError::NotFound(_)) => {
-                merge::record_delete(&mut state.entries, sync_id, *stamp);
-                report.deleted.push(Changed { id: *id, label });
-            }
-            Err(e) => report.failed.push(Skipped {
-                file: label,
-                reason: e.to_string(),
-            }),
-        }
-    }
-    for (id, sync_id, counter) in &plan.counters {
-        let Ok(meta) = vault.get(*id).cloned() else {
-            continue;
-        };
-        let mut params = meta.params();
-        if params.counter < *counter {
-            params.counter = *counter;
-            let edit = AccountEdit {
-                params: Some(params),
-                ..AccountEdit::default()
-            };
-            if let Err(e) = vault.edit(*id, &edit) {
-                report.failed.push(Skipped {
-                    file: meta.label(),
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-            report.counters += 1;
-        }
-        merge::record_counter(&mut state.entries, sync_id, *counter);
-    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::otp::{Algorithm, OtpParams, Secret};
+use crate::otp::{Account, Algorithm, OtpParams, OtpType, Secret};
+use crate::vault::AccountEdit;
 use crate::vault::KeyringStore;
+use apply::account_of;
 
 const PASS: &str = "a long sync passphrase";
 
