@@ -121,7 +121,9 @@ impl From<ReadError> for AppError {
                 AppError::new(e.code(), format!("{} cannot be read.", file_name(path)))
                     .with_detail(source.to_string())
             }
-            ReadError::TooLarge { .. } => AppError::sentence(e.code(), &e),
+            ReadError::TooLarge { .. } | ReadError::NotAFile { .. } => {
+                AppError::sentence(e.code(), &e)
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::keys::{self, FolderKeys};
 use super::state::{Folder, Tracked};
 use super::{Changed, FolderState, FollowError, Report, Skipped, files, info, plan};
+use crate::app::read::{Links, read_shared};
 use crate::formats::{self, FormatError, FormatId, MAX_FILE_BYTES};
 use crate::otp::{Account, OtpType, now};
 use crate::vault::{AccountEdit, Vault, VaultError};
@@ -26,7 +27,7 @@ pub(super) fn recognise(path: &Path, password: Option<&str>) -> Result<Recognise
     let (candidates, _) = files::candidates(path, "", MAX_FILE_BYTES as u64)
         .map_err(|_| FollowError::NotAFolder(path.to_path_buf()))?;
     for c in candidates {
-        let Ok(bytes) = crate::app::read::read_bounded(&c.path, MAX_FILE_BYTES as u64) else {
+        let Ok(bytes) = read_shared(&c.path, MAX_FILE_BYTES as u64, Links::Follow) else {
             continue;
         };
         let Some(format) = formats::detect(&bytes).first().copied() else {
@@ -135,7 +136,7 @@ pub(super) fn look_inner(
         {
             break; // nothing newer than what is applied
         }
-        let bytes = match crate::app::read::read_bounded(&c.path, MAX_FILE_BYTES as u64) {
+        let bytes = match read_shared(&c.path, MAX_FILE_BYTES as u64, Links::Follow) {
             Ok(b) => b,
             Err(e) => {
                 report.skipped.push(Skipped {

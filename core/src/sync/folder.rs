@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::SyncError;
 use super::seal::{self, FolderFile, OpenError, SyncKey};
-use crate::app::read::{ReadError, read_bounded};
+use crate::app::read::{Links, ReadError, read_shared};
 use crate::follow::files::is_partial_name;
 
 /// The subfolder of the chosen folder that holds Ninsho's files.
@@ -36,7 +36,7 @@ pub fn device_file(folder: &Path, device: Uuid) -> PathBuf {
 /// `folder.json` of `folder`, `None` if there is none.
 pub fn read_folder_file(folder: &Path) -> Result<Option<FolderFile>, SyncError> {
     let path = files_dir(folder).join(FOLDER_FILE);
-    match read_bounded(&path, 64 * 1024) {
+    match read_shared(&path, 64 * 1024, Links::Refuse) {
         Ok(bytes) => FolderFile::parse(&bytes).map(Some),
         Err(ReadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             Ok(None)
@@ -45,6 +45,9 @@ pub fn read_folder_file(folder: &Path) -> Result<Option<FolderFile>, SyncError> 
         Err(ReadError::TooLarge { .. }) => {
             Err(SyncError::FolderDamaged("it is far too large".into()))
         }
+        Err(ReadError::NotAFile { .. }) => Err(SyncError::FolderDamaged(
+            "it is not a regular file (a link, a device or a pipe)".into(),
+        )),
     }
 }
 
@@ -122,7 +125,8 @@ pub fn read_all(
     };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        // Anything else under a device file's name (a link, a FIFO) is read by `read_shared`,
+        // which refuses it at once: named as skipped rather than passed over in silence.
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| n.ends_with(&format!(".{EXTENSION}")) && !is_partial_name(n))
         .collect();
@@ -133,12 +137,15 @@ pub fn read_all(
             .into_iter()
             .map(|name| {
                 let path = dir.join(&name);
-                let read = match read_bounded(&path, MAX_FILE_BYTES) {
+                let read = match read_shared(&path, MAX_FILE_BYTES, Links::Refuse) {
                     Ok(bytes) => seal::open_device(key, folder_id, &bytes).map_err(|e| reason(&e)),
                     Err(ReadError::TooLarge { limit, .. }) => {
                         Err(format!("larger than {} MiB", limit / (1024 * 1024)))
                     }
                     Err(ReadError::Io { source, .. }) => Err(source.to_string()),
+                    Err(ReadError::NotAFile { .. }) => {
+                        Err("not a regular file (a link, a device or a pipe)".into())
+                    }
                 };
                 Found { path, name, read }
             })

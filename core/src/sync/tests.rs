@@ -415,3 +415,72 @@ fn a_damaged_secret_in_a_version_is_named_without_quoting_it() {
     body.secret = Zeroizing::new("JBSWY3DPEHPK3PXP".into());
     assert!(account_of(&body, 0).is_ok());
 }
+
+/// Runs `f` on another thread; `None` if it did not answer within ten seconds (it hung).
+#[cfg(unix)]
+fn within_bound<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10)).ok()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_file_or_device_file_that_never_answers_does_not_hang_a_merge() {
+    let shared = tempfile::tempdir().unwrap();
+    let mut a = computer();
+    a.vault.add(&totp("GitHub", 1), false).unwrap();
+    a.sync
+        .setup(&mut a.vault, shared.path(), PASS, Some("desk"))
+        .unwrap();
+    let files = folder::files_dir(shared.path());
+    // Another device's file as a FIFO with no writer: skipped and named, not waited for.
+    let fifo = files.join(format!("{}.{}", Uuid::new_v4(), "ninsho"));
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let Computer {
+        _dir,
+        mut vault,
+        sync,
+    } = a;
+    let (sync, vault, report) = within_bound(move || {
+        let r = sync.now(&mut vault);
+        (sync, vault, r)
+    })
+    .expect("a merge with a FIFO in the folder answers");
+    let report = report.unwrap();
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.reason.contains("not a regular file")),
+        "{report:?}"
+    );
+    // folder.json as a link to /dev/ptmx (a sync engine that syncs links could plant it):
+    // the folder is named damaged at once, by status, a merge and is_set_up alike.
+    let fj = files.join("folder.json");
+    std::fs::remove_file(&fj).unwrap();
+    std::os::unix::fs::symlink("/dev/ptmx", &fj).unwrap();
+    let dir = shared.path().to_path_buf();
+    let set_up = within_bound(move || Sync::is_set_up(&dir)).expect("is_set_up answers");
+    assert!(
+        matches!(set_up, Err(SyncError::FolderDamaged(_))),
+        "{set_up:?}"
+    );
+    let mut vault = vault;
+    let (status, merged) = within_bound(move || (sync.status(), sync.now(&mut vault)))
+        .expect("status and a merge answer");
+    let status = status.unwrap().unwrap();
+    assert_eq!(
+        status.problem_code,
+        Some(ErrorCode::SyncFolderDamaged),
+        "{status:?}"
+    );
+    assert!(
+        matches!(merged, Err(SyncError::FolderDamaged(_))),
+        "{merged:?}"
+    );
+    drop(_dir);
+}
