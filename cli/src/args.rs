@@ -300,7 +300,8 @@ pub enum FollowCommand {
     Now {
         /// A followed folder (its path or id); default every one.
         dir: Option<String>,
-        /// Apply a newest backup that holds no entries (marks every account from it removed).
+        /// Apply a newest backup that holds no entries, or that would mark more than half of the
+        /// accounts from the folder removed (they are marked, never deleted).
         #[arg(long)]
         accept_empty: bool,
         #[arg(long)]

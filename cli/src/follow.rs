@@ -197,7 +197,7 @@ fn print_reports(vault: &mut Vault, reports: &[Report], as_json: bool) {
         for s in &r.failed {
             println!("  failed   {}: {}", s.file, s.reason);
         }
-        if let FolderState::Empty { .. } = r.folder.state {
+        if let FolderState::Empty { .. } | FolderState::ManyRemoved { .. } = r.folder.state {
             println!("  (confirm with `ninsho-cli follow now --accept-empty`)");
         }
     }

@@ -132,6 +132,38 @@ impl ClockError {
     }
 }
 
+/// A moment as a UTC calendar date and time (proleptic Gregorian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utc {
+    pub year: u64,
+    pub month: u64,
+    pub day: u64,
+    pub hour: u64,
+    pub minute: u64,
+    pub second: u64,
+}
+
+/// `unix_secs` as a UTC date and time, without a time zone database.
+pub fn utc(unix_secs: u64) -> Utc {
+    let (days, rest) = (unix_secs / 86_400, unix_secs % 86_400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    Utc {
+        year: (yoe + era * 400 + i64::from(month <= 2)) as u64,
+        month: month as u64,
+        day: (doy - (153 * mp + 2) / 5 + 1) as u64,
+        hour: rest / 3600,
+        minute: rest % 3600 / 60,
+        second: rest % 60,
+    }
+}
+
 /// Checks that `server` names a host (and port), without looking it up.
 pub fn valid_server(server: &str) -> Result<&str, ClockError> {
     let s = server.trim();

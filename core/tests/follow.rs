@@ -10,7 +10,7 @@ use ninsho_core::formats;
 use ninsho_core::vault::{KeyringStore, Vault};
 
 #[test]
-fn an_aegis_backup_folder_yields_its_entries_and_the_same_entries_again_change_nothing() {
+fn an_aegis_backup_folder_yields_its_entries_and_refuses_a_plain_one_among_them() {
     let Some(vectors) = common::vectors_dir() else {
         return;
     };
@@ -41,15 +41,34 @@ fn an_aegis_backup_folder_yields_its_entries_and_the_same_entries_again_change_n
         assert_eq!(vault.account(id).unwrap().secret, a.secret, "{}", a.label());
     }
 
-    // The same vault written again unencrypted (same entry uuids): recognised, nothing new.
+    // The same vault written unencrypted (same entry uuids) into this encrypted folder: never
+    // applied, whoever put it there, and named.
     std::fs::copy(
         src.join("aegis_plain.json"),
         phone.path().join("aegis-backup-20261201-110000.json"),
     )
     .unwrap();
     let r = &follows.check(&mut vault, None, false).unwrap()[0];
-    assert_eq!(r.file.as_deref(), Some("aegis-backup-20261201-110000.json"));
+    assert_eq!(r.file, None, "{r:?}");
+    assert!(
+        r.skipped
+            .iter()
+            .any(|s| s.file == "aegis-backup-20261201-110000.json"
+                && s.reason.contains("not encrypted")),
+        "{r:?}"
+    );
+    // The same encrypted backup again under a newer name: recognised, nothing new.
+    std::fs::copy(
+        src.join("aegis_encrypted.json"),
+        phone.path().join("aegis-backup-20261201-120000.json"),
+    )
+    .unwrap();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
     assert!(r.added.is_empty() && r.removed.is_empty(), "{r:?}");
     assert_eq!(r.folder.state, FolderState::Ok);
+    assert_eq!(
+        r.folder.file.as_deref(),
+        Some("aegis-backup-20261201-120000.json")
+    );
     assert_eq!(vault.accounts().len(), 7);
 }

@@ -90,6 +90,19 @@ describe("followed folders in settings", () => {
     expect(calls.filter((c) => c.cmd === "follow_check").map((c) => c.args.acceptEmpty)).toEqual([false, true]);
   });
 
+  it("a backup that would mark most accounts removed says so and is applied only when asked", async () => {
+    const { calls } = await renderApp({
+      followed_folders: () => [folder({ state: "many_removed", file: "aegis-backup-20261202-080000.json", removed: 3, accounts: 4 })],
+      follow_check: () => [report(0)],
+    });
+    await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy(), 8000);
+    await fireEvent.click(screen.getByLabelText("Settings"));
+    await until(() => expect(screen.getByText(/no longer holds 3 of the 4 accounts from this folder\. Nothing changed/)).toBeTruthy());
+    await fireEvent.click(screen.getByText("Apply this backup"));
+    await until(() => expect(calls.filter((c) => c.cmd === "follow_check")).toHaveLength(1));
+    expect(calls.find((c) => c.cmd === "follow_check")?.args.acceptEmpty).toBe(true);
+  });
+
   it("following a folder of encrypted backups asks for their password", async () => {
     const { calls } = await renderApp({
       follow_folder: () => ({ report: null, password_token: "t1", app: "Aegis", folder: "aegis" }),

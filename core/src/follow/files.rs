@@ -98,6 +98,15 @@ pub fn stamp_of(name: &str) -> Option<u64> {
         })
 }
 
+/// `unix_secs` (UTC) as the number YYYYMMDDhhmmss, to compare with [`stamp_of`].
+pub fn stamp_at(unix_secs: u64) -> u64 {
+    let t = crate::clock::utc(unix_secs);
+    ((t.year * 100 + t.month) * 100 + t.day) * 1_000_000
+        + t.hour * 10_000
+        + t.minute * 100
+        + t.second
+}
+
 fn plausible(digits: &str) -> Option<u64> {
     if digits.len() < 14 {
         return None;
@@ -171,6 +180,14 @@ pub fn candidates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_compares_with_the_time_in_a_name() {
+        // 2026-12-01 10:15:30 UTC; a leap day; the epoch.
+        assert_eq!(stamp_at(1_796_120_130), 20261201101530);
+        assert_eq!(stamp_at(1_709_164_800), 20240229000000);
+        assert_eq!(stamp_at(0), 19700101000000);
+    }
 
     #[test]
     fn reads_the_time_in_backup_names() {

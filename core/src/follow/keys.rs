@@ -90,6 +90,11 @@ impl FolderKeys {
         Fingerprint(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
     }
 
+    /// A whole backup file's content: a backup applied once is recognised under any name.
+    pub fn content(&self, bytes: &[u8]) -> Fingerprint {
+        self.mac(&[b"content", bytes])
+    }
+
     /// The entry's secret alone.
     pub fn secret(&self, account: &Account) -> Fingerprint {
         self.mac(&[b"secret", account.secret.as_bytes()])

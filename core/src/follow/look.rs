@@ -7,7 +7,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 use super::keys::{self, FolderKeys};
-use super::state::{Folder, Tracked};
+use super::state::{Folder, MAX_APPLIED_CONTENTS, Tracked};
 use super::{Changed, FolderState, FollowError, Report, Skipped, files, info, plan};
 use crate::app::read::{Links, read_shared};
 use crate::formats::{self, FormatError, FormatId, MAX_FILE_BYTES};
@@ -61,6 +61,11 @@ pub(super) fn recognise(path: &Path, password: Option<&str>) -> Result<Recognise
 /// key derivation (Aegis's scrypt), so a folder full of broken or half-synced files costs a
 /// bounded time per look, not minutes.
 pub(super) const MAX_TRIES: usize = 4;
+
+/// How far ahead of this computer's clock a name's time may be (time zones, a phone's clock a
+/// little ahead). A name further ahead is never applied: it would become the high-water mark,
+/// and no real backup would ever be newer.
+const FUTURE_SLACK_SECS: u64 = 24 * 3600;
 
 /// Looks at one folder: finds its newest complete backup and applies it. The folder's state
 /// says what was found; an error is returned only when the vault itself cannot be used.
@@ -120,7 +125,20 @@ pub(super) fn look_inner(
     if folder.encrypted && keys.password.is_none() {
         return Ok(FolderState::NeedsPassword);
     }
+    let horizon = files::stamp_at(now().saturating_add(FUTURE_SLACK_SECS));
+    let suspicious = |stamp: Option<u64>| stamp.is_some_and(|s| s > horizon);
+    // A backup applied before this rule, named in the far future, is no high-water mark.
+    let high_water = folder.applied.clone().filter(|a| !suspicious(a.stamp));
     for (tried, c) in candidates.into_iter().enumerate() {
+        if suspicious(c.stamp) {
+            report.skipped.push(Skipped {
+                file: c.name.clone(),
+                reason: "named for a time more than a day ahead of this computer's clock: not \
+                    applied (a phone's wrong clock, or a file planted in the folder)"
+                    .into(),
+            });
+            continue;
+        }
         if tried == MAX_TRIES {
             report.skipped.push(Skipped {
                 file: c.name.clone(),
@@ -131,7 +149,7 @@ pub(super) fn look_inner(
             });
             break;
         }
-        if let Some(applied) = &folder.applied
+        if let Some(applied) = &high_water
             && c.order() <= applied.order()
         {
             break; // nothing newer than what is applied
@@ -146,6 +164,22 @@ pub(super) fn look_inner(
                 continue;
             }
         };
+        let content = keys.content(&bytes);
+        if folder.applied_contents.last() == Some(&content) {
+            // A copy of the backup applied last (a conflict copy, the same backup again):
+            // nothing to change, and it is the newest now.
+            folder.applied = Some(c.identity());
+            return Ok(FolderState::Ok);
+        }
+        if folder.applied_contents.contains(&content) {
+            report.skipped.push(Skipped {
+                file: c.name.clone(),
+                reason: "the same content as a backup applied before: not applied again (an \
+                    older backup under a newer name)"
+                    .into(),
+            });
+            continue;
+        }
         let import = match formats::import(&bytes, Some(folder.format), keys.password.as_deref()) {
             Ok(i) => i,
             Err(FormatError::PasswordRequired(_) | FormatError::WrongPassword(_)) => {
@@ -159,6 +193,15 @@ pub(super) fn look_inner(
                 continue;
             }
         };
+        if folder.encrypted && !import.encrypted {
+            // Anyone who can write one file into the folder could have put it there: its
+            // accounts would sit next to the real ones and mark those removed.
+            report.skipped.push(Skipped {
+                file: c.name.clone(),
+                reason: "not encrypted, although this folder's backups are: not applied".into(),
+            });
+            continue;
+        }
         let active = folder
             .entries
             .iter()
@@ -170,6 +213,16 @@ pub(super) fn look_inner(
                 accounts: active,
             });
         }
+        if !accept_empty {
+            let removed = planned(vault, folder, &keys, &import).1.removed.len();
+            if removed > 0 && removed * 2 > active {
+                return Ok(FolderState::ManyRemoved {
+                    file: c.name.clone(),
+                    removed,
+                    accounts: active,
+                });
+            }
+        }
         for e in &import.errors {
             report.failed.push(Skipped {
                 file: e.entry.clone(),
@@ -178,6 +231,12 @@ pub(super) fn look_inner(
         }
         apply(vault, folder, &keys, &import, report)?;
         folder.applied = Some(c.identity());
+        folder.applied_contents.push(content);
+        let over = folder
+            .applied_contents
+            .len()
+            .saturating_sub(MAX_APPLIED_CONTENTS);
+        folder.applied_contents.drain(..over);
         folder.applied_at = Some(now());
         report.file = Some(c.name);
         return Ok(FolderState::Ok);
@@ -189,15 +248,14 @@ pub(super) fn look_inner(
     })
 }
 
-/// Applies one backup's entries to the vault and to the folder's tracked entries.
-pub(super) fn apply(
-    vault: &mut Vault,
-    folder: &mut Folder,
+/// What applying `import` would change: its entries as the plan sees them, and the plan (a
+/// pure function: asked once to decide whether the person must confirm, once to apply).
+fn planned<'a>(
+    vault: &Vault,
+    folder: &Folder,
     keys: &FolderKeys,
-    import: &formats::Import,
-    report: &mut Report,
-) -> Result<(), FollowError> {
-    vault.refresh()?;
+    import: &'a formats::Import,
+) -> (Vec<plan::Entry<'a>>, plan::Plan) {
     let entries: Vec<plan::Entry> = import
         .accounts
         .iter()
@@ -218,6 +276,19 @@ pub(super) fn apply(
         })
     };
     let plan = plan::plan(&folder.entries, &entries, local, now());
+    (entries, plan)
+}
+
+/// Applies one backup's entries to the vault and to the folder's tracked entries.
+pub(super) fn apply(
+    vault: &mut Vault,
+    folder: &mut Folder,
+    keys: &FolderKeys,
+    import: &formats::Import,
+    report: &mut Report,
+) -> Result<(), FollowError> {
+    vault.refresh()?;
+    let (entries, plan) = planned(vault, folder, keys, import);
     let label = |vault: &Vault, id: Uuid| vault.get(id).map(|m| m.label()).unwrap_or_default();
     let changed = |vault: &Vault, id: Uuid| Changed {
         id,

@@ -302,6 +302,7 @@ impl Follows {
             applied_at: None,
             state: FolderState::New,
             entries: Vec::new(),
+            applied_contents: Vec::new(),
         };
         let report = look(vault, &mut folder, false);
         state.folders.push(folder);

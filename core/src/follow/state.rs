@@ -46,6 +46,14 @@ pub enum FolderState {
     /// applied only when the person confirms (an app reset, or a mistake, would otherwise
     /// mark every account removed).
     Empty { file: String, accounts: usize },
+    /// The newest backup would mark more than half of the folder's accounts removed: applied
+    /// only when the person confirms (a backup of another phone, a reset app, or one planted
+    /// in the folder would otherwise mark most real accounts "not in the newest backup").
+    ManyRemoved {
+        file: String,
+        removed: usize,
+        accounts: usize,
+    },
     /// The keychain cannot be used now (locked, or no keychain service).
     KeychainUnavailable,
 }
@@ -67,6 +75,15 @@ impl FolderState {
                 "the newest backup, {file}, has no entries; nothing was changed. If the other \
                  app really has no accounts now, confirm it, and the {accounts} accounts from \
                  this folder are marked removed (not deleted)"
+            ),
+            FolderState::ManyRemoved {
+                file,
+                removed,
+                accounts,
+            } => format!(
+                "the newest backup, {file}, no longer holds {removed} of the {accounts} accounts \
+                 from this folder; nothing was changed. If that is right, confirm it, and they \
+                 are marked removed (not deleted)"
             ),
             FolderState::KeychainUnavailable => {
                 "the keychain cannot be used now; nothing changed".into()
@@ -118,7 +135,14 @@ pub struct Folder {
     pub state: FolderState,
     #[serde(default)]
     pub entries: Vec<Tracked>,
+    /// The keyed fingerprints of the backups applied, newest last (at most
+    /// [`MAX_APPLIED_CONTENTS`]): an old backup copied under a new name is not applied again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applied_contents: Vec<Fingerprint>,
 }
+
+/// How many applied backups a folder remembers by content.
+pub const MAX_APPLIED_CONTENTS: usize = 64;
 
 mod format_name {
     use serde::{Deserialize, Deserializer, Serializer};

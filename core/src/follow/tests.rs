@@ -298,6 +298,7 @@ fn accounts_already_imported_are_adopted_not_doubled() {
     let mut s = state.load(&guard).unwrap();
     s.folders[0].entries.clear();
     s.folders[0].applied = None;
+    s.folders[0].applied_contents.clear();
     state.save(&guard, &s).unwrap();
     drop(guard);
     let r = &follows.check(&mut vault, None, false).unwrap()[0];
@@ -309,7 +310,11 @@ fn accounts_already_imported_are_adopted_not_doubled() {
 #[test]
 fn a_reenrolled_account_with_the_same_name_is_added_and_the_old_one_marked() {
     let (_data, mut vault) = vault();
-    let mut phone = Phone::new(&[account("GitHub", "me", 1)]);
+    let mut phone = Phone::new(&[
+        account("GitHub", "me", 1),
+        account("Mail", "me", 2),
+        account("Bank", "me", 3),
+    ]);
     phone.backup();
     let follows = Follows::open(&vault).unwrap();
     follows
@@ -317,12 +322,12 @@ fn a_reenrolled_account_with_the_same_name_is_added_and_the_old_one_marked() {
         .unwrap();
     let old = id_of(&vault, "GitHub (me)");
     // 2FA reset at the site: the phone deletes the old entry and scans a new code.
-    phone.entries = vec![(Uuid::new_v4(), account("GitHub", "me", 9))];
+    phone.entries[0] = (Uuid::new_v4(), account("GitHub", "me", 9));
     phone.backup();
     let r = &follows.check(&mut vault, None, false).unwrap()[0];
     assert_eq!(r.added, ["GitHub (me)"]);
     assert_eq!(r.removed, ["GitHub (me)"]);
-    assert_eq!(vault.accounts().len(), 2);
+    assert_eq!(vault.accounts().len(), 4);
     assert!(follows.sources(&vault).unwrap()[&old].removed.is_some());
 }
 
@@ -414,4 +419,117 @@ fn a_folder_full_of_unusable_newer_files_costs_a_bounded_look() {
         "{r:?}"
     );
     assert_eq!(vault.accounts().len(), 1, "nothing changed");
+}
+
+/// An encrypted folder where the phone made two backups.
+fn followed_encrypted(accounts: &[Account]) -> (tempfile::TempDir, Vault, Phone, Follows) {
+    let (d, mut vault) = vault();
+    let mut phone = Phone::new(accounts);
+    phone.backup();
+    let follows = Follows::open(&vault).unwrap();
+    follows
+        .add(&mut vault, phone.path(), Some(PASSWORD))
+        .unwrap();
+    (d, vault, phone, follows)
+}
+
+#[test]
+fn a_plain_backup_planted_in_an_encrypted_folder_is_not_applied() {
+    let (_d, mut vault, phone, follows) =
+        followed_encrypted(&[account("GitHub", "me", 1), account("Bank", "me", 2)]);
+    // Anyone who can write to the folder, without the password: a plain Aegis file, newer.
+    let fake = export::aegis_plain_with_ids(&[(Uuid::new_v4(), account("GitHub", "me", 9))]);
+    std::fs::write(
+        phone.path().join("aegis-backup-20261201-110000.json"),
+        fake.as_bytes(),
+    )
+    .unwrap();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    assert!(r.added.is_empty() && r.removed.is_empty(), "{r:?}");
+    assert!(
+        r.skipped
+            .iter()
+            .any(|s| s.file == "aegis-backup-20261201-110000.json"
+                && s.reason.contains("not encrypted")),
+        "{r:?}"
+    );
+    assert_eq!(labels(&vault), ["Bank (me)", "GitHub (me)"]);
+}
+
+#[test]
+fn a_far_future_name_or_an_old_backup_renamed_never_stops_following() {
+    let (_d, mut vault, mut phone, follows) = followed_encrypted(&[account("GitHub", "me", 1)]);
+    let first = phone.path().join("aegis-backup-20261201-100001.json");
+    phone
+        .entries
+        .push((Uuid::new_v4(), account("Bank", "me", 2)));
+    phone.backup();
+    follows.check(&mut vault, None, false).unwrap();
+    // An old backup copied under a name in the year 2200: not applied, and not the newest.
+    std::fs::copy(
+        &first,
+        phone.path().join("aegis-backup-22001231-235959.json"),
+    )
+    .unwrap();
+    // The same old backup under a plausible newer name: its content was applied before.
+    std::fs::copy(
+        &first,
+        phone.path().join("aegis-backup-20261201-103000.json"),
+    )
+    .unwrap();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    let reasons: Vec<&str> = r.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert!(
+        reasons.iter().any(|s| s.contains("more than a day ahead")),
+        "{r:?}"
+    );
+    assert!(
+        reasons.iter().any(|s| s.contains("applied before")),
+        "{r:?}"
+    );
+    // The phone's next real backup is applied.
+    phone
+        .entries
+        .push((Uuid::new_v4(), account("Codeberg", "me", 3)));
+    phone.clock = 40 * 60;
+    phone.backup();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    assert_eq!(r.added, ["Codeberg (me)"], "{r:?}");
+    assert!(r.removed.is_empty(), "{r:?}");
+    assert_eq!(
+        labels(&vault),
+        ["Bank (me)", "Codeberg (me)", "GitHub (me)"]
+    );
+}
+
+#[test]
+fn a_backup_that_would_mark_most_accounts_removed_waits_for_the_person() {
+    let accounts: Vec<Account> = (1..=4)
+        .map(|k| account("Site", &format!("u{k}"), k))
+        .collect();
+    let (_d, mut vault, mut phone, follows) = followed_encrypted(&accounts);
+    // The phone now holds one of the four (another phone's backup, a reset app).
+    phone.entries.truncate(1);
+    let name = phone.backup();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    assert!(r.removed.is_empty(), "{r:?}");
+    assert_eq!(
+        r.folder.state,
+        FolderState::ManyRemoved {
+            file: name,
+            removed: 3,
+            accounts: 4
+        }
+    );
+    // Confirmed: the three are marked removed, never deleted.
+    let r = &follows.check(&mut vault, None, true).unwrap()[0];
+    assert_eq!(r.removed.len(), 3, "{r:?}");
+    assert_eq!(vault.accounts().len(), 4);
+    // Half or fewer is applied as it comes.
+    phone
+        .entries
+        .push((Uuid::new_v4(), account("Site", "u9", 9)));
+    phone.backup();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    assert_eq!(r.folder.state, FolderState::Ok, "{r:?}");
 }

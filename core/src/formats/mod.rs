@@ -268,6 +268,8 @@ pub struct Import {
     pub accounts: Vec<Account>,
     pub errors: Vec<EntryError>,
     ids: Vec<Option<String>>,
+    /// The content could be read only with the password: it was decrypted.
+    pub encrypted: bool,
 }
 
 impl Import {
@@ -292,12 +294,23 @@ pub fn import(
         Some(f) => f,
         None => *detect(bytes).first().ok_or(FormatError::Unrecognized)?,
     };
-    let imported = importer(format).import(&input, password)?;
+    let importer = importer(format);
+    // Read without the password first: a file that reads so was not encrypted, whatever
+    // password came with it (Aegis reads a file without key slots as plain). Only the
+    // importer's content tells, never the caller: a folder whose backups are encrypted
+    // refuses a plain one planted among them (see `follow`). A refusal costs no key
+    // derivation: importers ask for the password before deriving anything.
+    let (imported, encrypted) = match (importer.import(&input, None), password) {
+        (Ok(imported), _) => (imported, false),
+        (Err(e), None) => return Err(e),
+        (Err(_), Some(password)) => (importer.import(&input, Some(password))?, true),
+    };
     Ok(Import {
         format,
         accounts: imported.accounts,
         errors: imported.errors,
         ids: imported.ids,
+        encrypted,
     })
 }
 

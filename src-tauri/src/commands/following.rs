@@ -146,7 +146,8 @@ pub async fn follow_password<R: Runtime>(
     Ok(report)
 }
 
-/// Looks at one folder (or all) now. `accept_empty` applies a backup with no entries.
+/// Looks at one folder (or all) now. `accept_empty` applies a backup with no entries, or one
+/// that would mark more than half of the folder's accounts removed.
 #[tauri::command]
 pub async fn follow_check<R: Runtime>(
     app: AppHandle<R>,

@@ -3,4 +3,4 @@
 /**
  * What the last look at a folder found.
  */
-export type FolderState = { "state": "new" } | { "state": "ok" } | { "state": "needs_password" } | { "state": "missing" } | { "state": "no_backup" } | { "state": "empty", file: string, accounts: number, } | { "state": "keychain_unavailable" };
+export type FolderState = { "state": "new" } | { "state": "ok" } | { "state": "needs_password" } | { "state": "missing" } | { "state": "no_backup" } | { "state": "empty", file: string, accounts: number, } | { "state": "many_removed", file: string, removed: number, accounts: number, } | { "state": "keychain_unavailable" };
