@@ -59,7 +59,7 @@ pub fn now(dir: Option<&str>, accept_empty: bool, as_json: bool) -> Result<ExitC
     let mut vault = open()?;
     let reports = follows(&vault)?.check(&mut vault, dir, accept_empty)?;
     if reports.is_empty() && !as_json {
-        println!("No folder is followed. Follow one with `ninsho-cli follow add DIR`.");
+        say!("No folder is followed. Follow one with `ninsho-cli follow add DIR`.");
     }
     print_reports(&mut vault, &reports, as_json);
     Ok(exit_for(&reports))
@@ -87,7 +87,7 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if folders.is_empty() {
-        println!("No folder is followed. Follow one with `ninsho-cli follow add DIR`.");
+        say!("No folder is followed. Follow one with `ninsho-cli follow add DIR`.");
     }
     for f in &folders {
         print_folder(f);
@@ -99,7 +99,7 @@ pub fn keep(query: &str) -> Result<ExitCode, Failure> {
     let mut vault = open()?;
     let meta = one(&vault, query)?;
     follows(&vault)?.resolve(&mut vault, meta.id, Resolve::Keep)?;
-    println!(
+    say!(
         "kept     {} (an account of this computer now, no longer from the folder)",
         meta.label()
     );
@@ -109,9 +109,10 @@ pub fn keep(query: &str) -> Result<ExitCode, Failure> {
 pub fn remove(dir: &str) -> Result<ExitCode, Failure> {
     let vault = open()?;
     let info = follows(&vault)?.remove(&vault, dir)?;
-    println!(
+    say!(
         "stopped following {}; its {} account(s) stay in the vault",
-        info.path, info.accounts
+        info.path,
+        info.accounts
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -130,18 +131,18 @@ fn exit_for(reports: &[Report]) -> ExitCode {
 }
 
 fn print_folder(f: &FolderInfo) {
-    println!(
+    say!(
         "{}  {} ({}{})",
         &f.id.to_string()[..8],
         f.path,
         f.app,
         if f.encrypted { ", encrypted" } else { "" }
     );
-    println!("  state:    {}", f.state.describe());
+    say!("  state:    {}", f.state.describe());
     if let Some(file) = &f.file {
-        println!("  applied:  {file}");
+        say!("  applied:  {file}");
     }
-    println!(
+    say!(
         "  accounts: {}{}",
         f.accounts,
         if f.removed > 0 {
@@ -161,7 +162,7 @@ fn print_reports(vault: &mut Vault, reports: &[Report], as_json: bool) {
         print_folder(&r.folder);
         // When nothing was applied for another reason, the state line says why.
         if r.file.is_none() && r.folder.state == FolderState::Ok {
-            println!("  nothing new");
+            say!("  nothing new");
         }
         for a in &r.added {
             // The account's current code, as `code` would print it (a HOTP counter is not
@@ -174,31 +175,31 @@ fn print_reports(vault: &mut Vault, reports: &[Report], as_json: bool) {
                 .and_then(|id| vault.code(id, otp::now()).ok())
                 .map(|c| format!("  {}", c.value))
                 .unwrap_or_default();
-            println!("  added    {}{code}", a.label);
+            say!("  added    {}{code}", a.label);
         }
         for Changed { label, .. } in &r.updated {
-            println!("  updated  {label}");
+            say!("  updated  {label}");
         }
         for Changed { label, .. } in &r.kept_local {
-            println!("  kept     {label} (edited here; the backup's change is not applied)");
+            say!("  kept     {label} (edited here; the backup's change is not applied)");
         }
         for Changed { label, .. } in &r.returned {
-            println!("  back     {label} (in the backup again)");
+            say!("  back     {label} (in the backup again)");
         }
         for Changed { label, .. } in &r.removed {
-            println!(
+            say!(
                 "  removed  {label}: no longer in the backup; kept here \
                  (`ninsho-cli follow keep` keeps it, `ninsho-cli rm` deletes it)"
             );
         }
         for s in &r.skipped {
-            println!("  skipped  {}: {}", s.file, s.reason);
+            say!("  skipped  {}: {}", s.file, s.reason);
         }
         for s in &r.failed {
-            println!("  failed   {}: {}", s.file, s.reason);
+            say!("  failed   {}: {}", s.file, s.reason);
         }
         if let FolderState::Empty { .. } | FolderState::ManyRemoved { .. } = r.folder.state {
-            println!("  (confirm with `ninsho-cli follow now --accept-empty`)");
+            say!("  (confirm with `ninsho-cli follow now --accept-empty`)");
         }
     }
 }

@@ -144,13 +144,13 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
     let mut skipped = None;
     if !args.dry_run && !imported.accounts.is_empty() {
         if !args.json {
-            println!(
+            say!(
                 "{} backup: {} account(s)",
                 imported.format,
                 imported.accounts.len()
             );
             for a in &imported.accounts {
-                println!("  {}", a.label());
+                say!("  {}", a.label());
             }
         }
         if !confirm(
@@ -187,23 +187,23 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
         });
     } else {
         if args.dry_run {
-            println!(
+            say!(
                 "{} backup: {} account(s) (dry run, nothing added)",
                 imported.format,
                 imported.accounts.len()
             );
             for a in &imported.accounts {
-                println!("  {}", a.label());
+                say!("  {}", a.label());
             }
         }
         if let Some(n) = added {
-            println!("added {n} account(s)");
+            say!("added {n} account(s)");
         }
         for s in skipped.iter().flatten() {
-            println!("skipped  {s}: already in the vault (use --force to add it anyway)");
+            say!("skipped  {s}: already in the vault (use --force to add it anyway)");
         }
         for e in &imported.errors {
-            eprintln!("ninsho-cli: not imported: {}: {}", e.entry, e.message);
+            say_err!("ninsho-cli: not imported: {}: {}", e.entry, e.message);
         }
     }
     if imported.accounts.is_empty() {
@@ -251,15 +251,15 @@ pub fn export(
     let accounts = export::accounts(&mut vault).map_err(fail)?;
     let done = export::write_set(format, output, &accounts, pw).map_err(fail)?;
     for skipped in &done.skipped {
-        eprintln!("ninsho-cli: not exported: {skipped}");
+        say_err!("ninsho-cli: not exported: {skipped}");
     }
     match done.files.as_slice() {
         [file] if format != ExportFormat::GoogleQr => {
-            println!("wrote {} ({} account(s))", file.display(), done.exported)
+            say!("wrote {} ({} account(s))", file.display(), done.exported)
         }
         files => {
             for file in files {
-                println!("wrote {}", file.display());
+                say!("wrote {}", file.display());
             }
         }
     }

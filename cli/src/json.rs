@@ -40,25 +40,25 @@ pub fn print<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => println!("{text}"),
         // Serializing these plain structs cannot fail; say so rather than panic if it ever does.
-        Err(e) => eprintln!("ninsho-cli: could not write JSON: {e}"),
+        Err(e) => say_err!("ninsho-cli: could not write JSON: {e}"),
     }
 }
 
 /// Prints an account as aligned `key: value` lines.
 pub fn print_account_text(view: &AccountJson) {
-    println!("type:      {}", view.otp_type);
-    println!("issuer:    {}", view.issuer.unwrap_or("(none)"));
-    println!("name:      {}", view.name);
-    println!("algorithm: {}", view.algorithm);
-    println!("digits:    {}", view.digits);
+    say!("type:      {}", view.otp_type);
+    say!("issuer:    {}", view.issuer.unwrap_or("(none)"));
+    say!("name:      {}", view.name);
+    say!("algorithm: {}", view.algorithm);
+    say!("digits:    {}", view.digits);
     if let Some(period) = view.period {
-        println!("period:    {period}");
+        say!("period:    {period}");
     }
     if let Some(counter) = view.counter {
-        println!("counter:   {counter}");
+        say!("counter:   {counter}");
     }
     if let Some(secret) = &view.secret {
-        println!("secret:    {}", secret.as_str());
+        say!("secret:    {}", secret.as_str());
     }
 }
 

@@ -3,6 +3,23 @@
 //! Exit codes: 0 success, 1 bad input or a failed operation (the message on stderr names the
 //! problem), 2 usage, 3 the OS keychain cannot be used (missing, locked or refusing).
 
+/// `println!` for text a person reads. Labels, file names and device names come from outside
+/// (a QR code, a backup, a shared folder), so whatever would act on the terminal (an escape
+/// sequence, a carriage return, a bidi override) is printed as a visible stand-in. JSON output
+/// is serde's, which escapes control characters itself.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", ninsho_core::app::text::visible(&format!($($arg)*)))
+    };
+}
+
+/// [`say!`] on stderr.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        eprintln!("{}", ninsho_core::app::text::visible(&format!($($arg)*)))
+    };
+}
+
 mod args;
 mod follow;
 mod interop;
@@ -220,7 +237,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Failure { message, code }) => {
-            eprintln!("ninsho-cli: {message}");
+            say_err!("ninsho-cli: {message}");
             ExitCode::from(code)
         }
     }
@@ -300,7 +317,7 @@ fn clock(server: &str, as_json: bool) -> Result<ExitCode, Failure> {
     if as_json {
         json::print(&check);
     } else {
-        println!("{}", check.describe());
+        say!("{}", check.describe());
     }
     Ok(if check.wrong {
         ExitCode::from(1)
@@ -320,7 +337,7 @@ fn code(arg: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<ExitCod
             &code,
         ));
     } else {
-        println!("{}", code.value);
+        say!("{}", code.value);
     }
     Ok(ExitCode::SUCCESS)
 }

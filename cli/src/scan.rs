@@ -68,14 +68,14 @@ pub fn run(
                         errors: vec![e.to_string()],
                     });
                 } else {
-                    eprintln!("ninsho-cli: {e}");
+                    say_err!("ninsho-cli: {e}");
                 }
                 continue;
             }
         };
         if raw {
             for p in payloads {
-                println!("{}", p.text.as_str());
+                say!("{}", p.text.as_str());
             }
             continue;
         }
@@ -137,7 +137,7 @@ pub fn run(
     }
     for progress in batches.progress() {
         if !progress.is_complete() {
-            eprintln!("ninsho-cli: Google Authenticator export: {progress}");
+            say_err!("ninsho-cli: Google Authenticator export: {progress}");
         }
     }
     Ok(if unreadable {
@@ -183,12 +183,12 @@ fn describe(p: &Payload) -> (&'static str, String, Option<BatchJson>) {
 }
 
 fn print_human(report: &FileReport) {
-    println!("{}:", report.file);
+    say!("{}:", report.file);
     if report.payloads.is_empty() {
-        println!("  {NOTHING_FOUND_TIP}");
+        say!("  {NOTHING_FOUND_TIP}");
     }
     for p in &report.payloads {
-        println!("  {}", p.description);
+        say!("  {}", p.description);
     }
     for a in &report.accounts {
         let issuer = a.issuer.map(|i| format!("{i} ")).unwrap_or_default();
@@ -197,7 +197,7 @@ fn print_human(report: &FileReport) {
             (Some(p), None) => format!("every {p} s"),
             (None, None) => String::new(),
         };
-        println!(
+        say!(
             "    {issuer}{}: {} {} {} digits, {timing}",
             a.name,
             a.otp_type.to_uppercase(),
@@ -206,6 +206,6 @@ fn print_human(report: &FileReport) {
         );
     }
     for e in &report.errors {
-        println!("  ! {e}");
+        say!("  ! {e}");
     }
 }

@@ -47,7 +47,7 @@ pub fn start(
     };
     print_report(&report, as_json);
     if !join && !as_json {
-        println!(
+        say!(
             "Set up {}: on the other computers, run `ninsho-cli sync join` on the same folder \
              once the sync engine has brought it there.",
             dir.display()
@@ -74,7 +74,7 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
         json::print(&status);
     } else {
         match &status {
-            None => println!("This computer does not sync with a folder."),
+            None => say!("This computer does not sync with a folder."),
             Some(s) => print_status(s),
         }
     }
@@ -92,14 +92,14 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
 pub fn after_change() {
     let Ok(mut vault) = open() else { return };
     if let Some(Err(e)) = Sync::merge_if_on(&mut vault) {
-        eprintln!("ninsho-cli: the change is made here, but could not be synced yet: {e}");
+        say_err!("ninsho-cli: the change is made here, but could not be synced yet: {e}");
     }
 }
 
 pub fn leave() -> Result<ExitCode, Failure> {
     let vault = open()?;
     let folder = Sync::open(&vault)?.leave()?;
-    println!(
+    say!(
         "This computer no longer syncs with {}; its accounts stay here, and the other computers keep theirs.",
         folder.display()
     );
@@ -116,17 +116,17 @@ fn when(ms: u64) -> String {
 }
 
 fn print_status(s: &SyncStatus) {
-    println!("folder:     {}", s.folder);
-    println!("this device: {} ({})", s.name, &s.device.to_string()[..8]);
+    say!("folder:     {}", s.folder);
+    say!("this device: {} ({})", s.name, &s.device.to_string()[..8]);
     match s.last_merge {
-        Some(ms) => println!("last merge: {}", when(ms)),
-        None => println!("last merge: never"),
+        Some(ms) => say!("last merge: {}", when(ms)),
+        None => say!("last merge: never"),
     }
     if let Some(problem) = &s.problem {
-        println!("problem:    {problem}");
+        say!("problem:    {problem}");
     }
     for d in &s.devices {
-        println!(
+        say!(
             "  {}{}  {} accounts, updated {}",
             d.name,
             if d.this_device {
@@ -139,7 +139,7 @@ fn print_status(s: &SyncStatus) {
         );
     }
     for f in &s.skipped {
-        println!("  skipped  {}: {}", f.file, f.reason);
+        say!("  skipped  {}: {}", f.file, f.reason);
     }
 }
 
@@ -149,27 +149,27 @@ fn print_report(r: &SyncReport, as_json: bool) {
         return;
     }
     for c in &r.added {
-        println!("added    {}", c.label);
+        say!("added    {}", c.label);
     }
     for c in &r.updated {
-        println!("updated  {}", c.label);
+        say!("updated  {}", c.label);
     }
     for c in &r.deleted {
-        println!("deleted  {}", c.label);
+        say!("deleted  {}", c.label);
     }
     if r.counters > 0 {
-        println!("counters {} HOTP counter(s) moved forward", r.counters);
+        say!("counters {} HOTP counter(s) moved forward", r.counters);
     }
     if r.sent > 0 {
-        println!("sent     {} change(s) made here", r.sent);
+        say!("sent     {} change(s) made here", r.sent);
     }
     for f in &r.skipped {
-        println!("skipped  {}: {}", f.file, f.reason);
+        say!("skipped  {}: {}", f.file, f.reason);
     }
     for f in &r.failed {
-        println!("failed   {}: {}", f.file, f.reason);
+        say!("failed   {}: {}", f.file, f.reason);
     }
     if !r.changed() && r.sent == 0 && r.skipped.is_empty() && r.failed.is_empty() {
-        println!("in step: nothing to merge");
+        say!("in step: nothing to merge");
     }
 }

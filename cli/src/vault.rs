@@ -19,7 +19,7 @@ use crate::{Failure, read_stdin};
 pub(crate) fn open() -> Result<Vault, Failure> {
     let vault = Vault::open_default()?;
     for notice in vault.notices() {
-        eprintln!("ninsho-cli: note: {notice}");
+        say_err!("ninsho-cli: note: {notice}");
     }
     Ok(vault)
 }
@@ -188,11 +188,11 @@ pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<
     }
     if !as_json {
         for p in &found.problems {
-            eprintln!("ninsho-cli: {p}");
+            say_err!("ninsho-cli: {p}");
         }
-        println!("Found {} account(s):", found.accounts.len());
+        say!("Found {} account(s):", found.accounts.len());
         for a in &found.accounts {
-            println!("  {}", a.label());
+            say!("  {}", a.label());
         }
     }
     if !confirm(
@@ -236,14 +236,14 @@ pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<
         });
     } else {
         for m in &added_meta {
-            println!("added    {}  {}", &m.id.to_string()[..8], m.label());
+            say!("added    {}  {}", &m.id.to_string()[..8], m.label());
         }
         for s in &skipped {
             let label = s
                 .issuer
                 .as_ref()
                 .map_or(s.name.clone(), |i| format!("{i} ({})", s.name));
-            println!("skipped  {label}: {}", s.reason);
+            say!("skipped  {label}: {}", s.reason);
         }
     }
     if let Some(state) = report.keychain_state() {
@@ -263,7 +263,7 @@ pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<
 /// Items that no listed account owns are named too (they are never deleted on their own).
 fn check_items(vault: &mut Vault) {
     if let Err(e) = vault.unlock_all() {
-        eprintln!(
+        say_err!(
             "ninsho-cli: note: the keychain cannot be read now, so accounts are listed unchecked: {e}"
         );
         return;
@@ -274,7 +274,7 @@ fn check_items(vault: &mut Vault) {
         let notice = ninsho_core::vault::Notice::Orphans {
             count: orphans.len(),
         };
-        eprintln!("ninsho-cli: note: {notice} (see `ninsho-cli orphans`)");
+        say_err!("ninsho-cli: note: {notice} (see `ninsho-cli orphans`)");
     }
 }
 
@@ -297,9 +297,7 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if accounts.is_empty() {
-        println!(
-            "The vault is empty. Add an account with `ninsho-cli add <otpauth URI or QR image>`."
-        );
+        say!("The vault is empty. Add an account with `ninsho-cli add <otpauth URI or QR image>`.");
     }
     for a in &accounts {
         let kind = match a.otp_type {
@@ -312,7 +310,7 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
             .map(|p| format!("  ! {}", p.advice()))
             .unwrap_or_default();
         let source = sources.get(&a.id).map(source_text).unwrap_or_default();
-        println!(
+        say!(
             "{}  {}{}  [{kind}]{source}{problem}",
             &a.id.to_string()[..8],
             if a.pinned { "★ " } else { "" },
@@ -328,7 +326,7 @@ fn sources(vault: &Vault) -> std::collections::HashMap<Uuid, ninsho_core::follow
     match ninsho_core::follow::Follows::open(vault).and_then(|f| f.sources(vault)) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("ninsho-cli: note: {e}");
+            say_err!("ninsho-cli: note: {e}");
             Default::default()
         }
     }
@@ -358,7 +356,7 @@ pub fn code(query: &str, at: Option<u64>, next: bool, as_json: bool) -> Result<E
             &code,
         ));
     } else {
-        println!("{}", code.value);
+        say!("{}", code.value);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -383,28 +381,28 @@ pub fn show(query: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, F
         json::print(&view);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("id:        {}", view.id);
+    say!("id:        {}", view.id);
     json::print_account_text(&view.account);
     if let Some(group) = view.group {
-        println!("group:     {group}");
+        say!("group:     {group}");
     }
-    println!("pinned:    {}", if view.pinned { "yes" } else { "no" });
+    say!("pinned:    {}", if view.pinned { "yes" } else { "no" });
     if let Some(problem) = view.problem {
-        println!("problem:   {}", problem.advice());
+        say!("problem:   {}", problem.advice());
     }
     if let Some(source) = &view.source {
-        println!("from:      {} backups in {}", source.app, source.path);
+        say!("from:      {} backups in {}", source.app, source.path);
         if source.removed.is_some() {
-            println!(
+            say!(
                 "           no longer in the backup: `ninsho-cli follow keep` keeps it, `ninsho-cli rm` deletes it"
             );
         }
         if source.edited_here {
-            println!("           edited here: the backup's changes to its name are not applied");
+            say!("           edited here: the backup's changes to its name are not applied");
         }
     }
     if let Some(uri) = &view.uri {
-        println!("uri:       {}", uri.as_str());
+        say!("uri:       {}", uri.as_str());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -422,9 +420,9 @@ pub fn remove(query: &str, yes: bool) -> Result<ExitCode, Failure> {
         return Err(Failure::input("nothing deleted"));
     }
     let cleared = vault.delete(meta.id)?;
-    println!("deleted  {}", meta.label());
+    say!("deleted  {}", meta.label());
     if !cleared {
-        eprintln!(
+        say_err!(
             "ninsho-cli: the keychain could not remove the secret now; it is removed the next time the vault opens"
         );
     }
@@ -451,7 +449,7 @@ pub fn edit(
         ..Default::default()
     };
     let after = vault.edit(meta.id, &change)?;
-    println!("edited   {}  {}", &after.id.to_string()[..8], after.label());
+    say!("edited   {}  {}", &after.id.to_string()[..8], after.label());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -459,7 +457,7 @@ pub fn pin(query: &str, pinned: bool) -> Result<ExitCode, Failure> {
     let mut vault = open()?;
     let meta = one(&vault, query)?;
     vault.set_pinned(meta.id, pinned)?;
-    println!(
+    say!(
         "{}  {}",
         if pinned { "pinned  " } else { "unpinned" },
         meta.label()
@@ -479,20 +477,20 @@ pub fn recovery(query: &str, set_file: Option<&Path>, as_json: bool) -> Result<E
         let codes: Vec<String> = text.lines().map(str::to_owned).collect();
         vault.set_recovery_codes(meta.id, &codes)?;
         let stored = vault.recovery_codes(meta.id)?.len();
-        println!("stored {stored} recovery code(s) for {}", meta.label());
+        say!("stored {stored} recovery code(s) for {}", meta.label());
         return Ok(ExitCode::SUCCESS);
     }
     let codes = vault.recovery_codes(meta.id)?;
     if as_json {
         json::print(&codes.iter().map(|c| c.as_str()).collect::<Vec<_>>());
     } else if codes.is_empty() {
-        println!(
+        say!(
             "No recovery codes stored for {}. Add them with --set-file FILE (one per line).",
             meta.label()
         );
     } else {
         for c in &codes {
-            println!("{}", c.as_str());
+            say!("{}", c.as_str());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -542,7 +540,7 @@ pub fn orphans(
             ids.extend(pick(&found, wanted)?);
         }
         let n = vault.restore_orphans(&ids)?;
-        println!("restored {n} account(s) to the list");
+        say!("restored {n} account(s) to the list");
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(wanted) = delete {
@@ -561,7 +559,7 @@ pub fn orphans(
             return Err(Failure::input("nothing deleted"));
         }
         vault.delete_orphan(id)?;
-        println!("deleted  {label}");
+        say!("deleted  {label}");
         return Ok(ExitCode::SUCCESS);
     }
     if as_json {
@@ -579,13 +577,13 @@ pub fn orphans(
         return Ok(ExitCode::SUCCESS);
     }
     if found.is_empty() {
-        println!("Every account in the keychain is in the list.");
+        say!("Every account in the keychain is in the list.");
     }
     for o in &found {
-        println!("{}  {}", &o.id.to_string()[..8], o.label());
+        say!("{}  {}", &o.id.to_string()[..8], o.label());
     }
     if !found.is_empty() {
-        println!(
+        say!(
             "Put them back with `ninsho-cli orphans --restore ID|all`, or delete one with `--delete ID`."
         );
     }
@@ -614,15 +612,15 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
     if as_json {
         json::print(&report);
     } else {
-        println!("vault:     {}", report.vault);
-        println!("accounts:  {}", report.accounts);
+        say!("vault:     {}", report.vault);
+        say!("accounts:  {}", report.accounts);
         let detail = state
             .detail()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
-        println!("keychain:  {}{detail}", state.code());
+        say!("keychain:  {}{detail}", state.code());
         if !state.is_available() {
-            println!("           {}", state.advice());
+            say!("           {}", state.advice());
         }
     }
     Ok(if state.is_available() {

@@ -397,3 +397,32 @@ echo "== end"
     assert!(section(&stdout, "restore").contains("restored 1 account(s)"));
     assert!(section(&stdout, "restored").contains("Later (carol)"));
 }
+
+#[test]
+fn labels_from_outside_cannot_act_on_the_terminal() {
+    let data = tempfile::tempdir().unwrap();
+    // ESC [2K erases the line, CR returns to its start: printed raw, "GitHub:me" would be
+    // all a person saw of the label. U+202E would reverse what follows.
+    let uri = "otpauth://totp/Evil%1B%5B2K%0DGitHub:me%E2%80%AE?secret=JBSWY3DPEHPK3PXP&issuer=Evil%1B%5B2K%0DGitHub";
+    let script = format!(
+        "set -e\necho '== add'; $CLI add --yes '{uri}'\necho '== list'; $CLI list\n\
+         echo '== json'; $CLI list --json\necho '== end'\n"
+    );
+    let out = in_keyring(data.path(), &script);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    for name in ["add", "list"] {
+        let part = section(&stdout, name);
+        assert!(
+            !part.contains(['\x1b', '\r', '\u{202e}']),
+            "{name}: {part:?}"
+        );
+        assert!(
+            part.contains("Evil\u{241b}[2K\u{240d}GitHub"),
+            "{name}: {part:?}"
+        );
+    }
+    // Scripts reading JSON get the label as it is, escaped by JSON itself.
+    let list: Value = serde_json::from_str(&section(&stdout, "json")).unwrap();
+    assert_eq!(list[0]["issuer"], "Evil\x1b[2K\rGitHub", "{list}");
+}

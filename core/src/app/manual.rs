@@ -61,7 +61,7 @@ impl ManualError {
     pub fn code(&self) -> ErrorCode {
         match self {
             ManualError::Secret(SecretError::Empty) => ErrorCode::SecretEmpty,
-            ManualError::Secret(SecretError::InvalidCharacter(_)) => ErrorCode::SecretCharacter,
+            ManualError::Secret(SecretError::InvalidCharacter) => ErrorCode::SecretCharacter,
             ManualError::Secret(SecretError::InvalidLength(_)) => ErrorCode::SecretLength,
             ManualError::Secret(SecretError::TooLong) => ErrorCode::SecretTooLong,
             ManualError::Params(_) => ErrorCode::InvalidAccount,

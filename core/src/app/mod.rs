@@ -21,3 +21,4 @@ pub mod keychain;
 pub mod manual;
 pub mod read;
 pub mod settings;
+pub mod text;

@@ -216,13 +216,17 @@ pub(crate) fn normalize_issuer(issuer: Option<&str>) -> Option<String> {
 
 /// "Issuer (name)", "Issuer" or "name", the name without a leading "Issuer:" that repeats
 /// the issuer: the one label the window, the tray, the palette, the dialogs and the CLI show.
+///
+/// Shown as it may be shown ([`crate::app::text::visible`]): a label comes from a QR code or a
+/// backup, anyone's words, and must not act on a terminal or reorder itself.
 pub fn label(issuer: Option<&str>, name: &str) -> String {
     let name = shown_name(issuer, name);
-    match issuer.filter(|i| !i.is_empty()) {
+    let label = match issuer.filter(|i| !i.is_empty()) {
         Some(issuer) if !name.is_empty() => format!("{issuer} ({name})"),
         Some(issuer) => issuer.to_owned(),
         None => name.to_owned(),
-    }
+    };
+    crate::app::text::visible(&label)
 }
 
 /// The name as a list shows it: without a leading "Issuer:" that repeats the issuer (Google
@@ -261,6 +265,8 @@ mod tests {
             (None, "mika@example.org", "mika@example.org"),
             // A name that is only the prefix is shown whole (see `shown_name`).
             (Some("Fastmail"), "Fastmail:", "Fastmail (Fastmail:)"),
+            // Control and bidi characters are shown, not obeyed.
+            (Some("Evil\x1b[2K\r"), "me", "Evil\u{241b}[2K\u{240d} (me)"),
         ] {
             assert_eq!(label(issuer, name), label_, "{issuer:?} {name:?}");
         }
