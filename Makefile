@@ -258,7 +258,7 @@ clean-corpus:
 # with RUSTC_BOOTSTRAP=1. Crashes are saved in core/fuzz/artifacts.
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= locate_shapes locate_pixels otpauth_uri migration import_json import_xml \
-  import_javaser import_sqlite import_zip
+  import_javaser import_sqlite import_zip sync_files
 # The shared vectors, where the tests look for them (NINSHO_VECTORS, or shared/ beside the repo).
 FUZZ_VECTORS := $(wildcard $(or $(NINSHO_VECTORS),$(CURDIR)/../shared/vectors)/aegis-importers)
 fuzz: setup

@@ -11,7 +11,7 @@ use super::keys::SyncKeys;
 use super::merge::{self, Body, Local};
 use super::state::State;
 use crate::otp::{Account, OtpParams, OtpType, Secret};
-use crate::vault::{AccountEdit, AccountMeta, Vault, VaultError};
+use crate::vault::{AccountEdit, AccountMeta, Notice, Vault, VaultError};
 use crate::watched::report::{Changed, Skipped};
 
 /// The vault's accounts as the merge sees them, and those whose item cannot be read.
@@ -212,5 +212,51 @@ pub(super) fn apply(
             report.counters += 1;
         }
         merge::record_counter(&mut state.entries, sync_id, *counter);
+    }
+}
+
+/// Adds to `unreadable` the tracked accounts gone from the vault whose keychain item is still
+/// there (`vault.json` loaded from its backup, an older copy restored, or edited by another
+/// program): their absence is a local incident, never published as a deletion. While the
+/// vault says it was restored from its backup or rebuilt, no deletion is stamped at all; when
+/// the keychain cannot be searched, none either.
+pub(super) fn held_deletions(
+    vault: &mut Vault,
+    state: &State,
+    here: &[Local],
+    unreadable: &mut HashSet<Uuid>,
+) {
+    let present: HashSet<Uuid> = here
+        .iter()
+        .map(|l| l.id)
+        .chain(unreadable.iter().copied())
+        .collect();
+    let gone: Vec<Uuid> = state
+        .entries
+        .values()
+        .filter_map(|t| t.local)
+        .filter(|id| !present.contains(id))
+        .collect();
+    if gone.is_empty() {
+        return;
+    }
+    let restored = vault.notices().iter().any(|n| {
+        matches!(
+            n,
+            Notice::RestoredFromBackup { .. }
+                | Notice::RestoredMissingFile
+                | Notice::Rebuilt { .. }
+        )
+    });
+    if restored {
+        unreadable.extend(gone);
+        return;
+    }
+    match vault.orphans() {
+        Ok(orphans) => {
+            let items: HashSet<Uuid> = orphans.iter().map(|o| o.id).collect();
+            unreadable.extend(gone.into_iter().filter(|id| items.contains(id)));
+        }
+        Err(_) => unreadable.extend(gone),
     }
 }

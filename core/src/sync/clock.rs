@@ -52,8 +52,10 @@ impl Hlc {
             self.n = 0;
         } else {
             self.n = self.n.saturating_add(1);
-            if self.n == u32::MAX {
-                // Four billion changes in one millisecond: move to the next one.
+            if self.n == u32::MAX && self.ms < u64::MAX {
+                // Four billion changes in one millisecond: move to the next one. Never past
+                // the end: a wrap to 0 would make every later change here lose (stamps that far
+                // ahead are refused when read, see `sync::read_files`).
                 self.ms += 1;
                 self.n = 0;
             }
@@ -106,5 +108,19 @@ mod tests {
                     device: a
                 }
         );
+    }
+
+    #[test]
+    fn the_clock_never_wraps_at_its_end() {
+        let mut clock = Hlc::default();
+        clock.observe(&Stamp {
+            ms: u64::MAX,
+            n: u32::MAX - 1,
+            device: Uuid::from_u128(9),
+        });
+        let s = clock.tick(1_000, Uuid::from_u128(1));
+        assert_eq!(s.ms, u64::MAX, "no wrap to 0");
+        let again = clock.tick(1_000, Uuid::from_u128(1));
+        assert!(again.ms == u64::MAX && again.n == u32::MAX);
     }
 }

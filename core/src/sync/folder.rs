@@ -130,8 +130,10 @@ pub fn read_all(
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| n.ends_with(&format!(".{EXTENSION}")) && !is_partial_name(n))
         .collect();
-    names.sort();
-    names.truncate(MAX_FILES);
+    // Each device's own file first, then copies (a sync engine's conflict copies, anything
+    // else): a flood of copies cannot push a device's file out of what is read.
+    names.sort_by_cached_key(|n| (!is_device_name(n), n.clone()));
+    let over = names.split_off(names.len().min(MAX_FILES));
     Ok(Some(
         names
             .into_iter()
@@ -149,6 +151,20 @@ pub fn read_all(
                 };
                 Found { path, name, read }
             })
+            .chain(over.into_iter().map(|name| Found {
+                path: dir.join(&name),
+                name,
+                read: Err(format!(
+                    "not read: the folder holds more than {MAX_FILES} sync files"
+                )),
+            }))
             .collect(),
     ))
+}
+
+/// Whether `name` is a device's own file, `<device id>.ninsho` (not a copy of one).
+pub fn is_device_name(name: &str) -> bool {
+    name.strip_suffix(&format!(".{EXTENSION}"))
+        .and_then(|stem| Uuid::parse_str(stem).ok())
+        .is_some_and(|id| name == format!("{id}.{EXTENSION}"))
 }

@@ -17,10 +17,9 @@
 //!   before a crash) takes the folder's version instead of being stamped.
 //! - **Accounts whose keychain item cannot be read** are neither published nor deleted: one
 //!   broken item never becomes a deletion on every device.
-//! - **Tombstones** are kept [`TOMBSTONE_DAYS`] days, and after that until no file in the
-//!   folder holds an older live version of the account (a device that was away that long
-//!   still has its deletion applied when it comes back, instead of bringing the account
-//!   back).
+//! - **Tombstones** are kept for good. They are small (an id and a stamp), and any time limit
+//!   lets an old copy of a device file (a cloud folder's version history, Syncthing's
+//!   `.stversions`) or a device that was away longer bring a deleted account back.
 //!
 //! The same files in any order, late, twice, or as a sync engine's conflict copies give the
 //! same result: merging is idempotent and commutative (property-tested below).
@@ -33,10 +32,6 @@ use zeroize::Zeroizing;
 
 use super::clock::{Hlc, Stamp};
 use crate::otp::{Algorithm, OtpType};
-
-/// How long a deletion is kept at least, in days: longer than a laptop usually stays off.
-pub const TOMBSTONE_DAYS: u64 = 90;
-const DAY_MS: u64 = 24 * 3600 * 1000;
 
 /// Everything a device knows of an account, secret included. Lives only in memory and,
 /// encrypted, in device files.
@@ -440,25 +435,6 @@ pub fn publish(
         .collect()
 }
 
-/// Drops tombstones older than [`TOMBSTONE_DAYS`] that no file read (`files`, every one of
-/// which could be read) still contradicts with an older live version.
-pub fn forget_tombstones(tracked: &mut BTreeMap<String, Tracked>, files: &[&[Entry]], now_ms: u64) {
-    let live: HashMap<&str, Stamp> = files
-        .iter()
-        .flat_map(|f| f.iter())
-        .filter(|e| e.body.is_some())
-        .fold(HashMap::new(), |mut m, e| {
-            let s = m.entry(e.id.as_str()).or_insert(e.stamp);
-            *s = (*s).min(e.stamp);
-            m
-        });
-    tracked.retain(|id, t| {
-        t.local.is_some()
-            || now_ms.saturating_sub(t.stamp.ms) < TOMBSTONE_DAYS * DAY_MS
-            || live.get(id.as_str()).is_some_and(|s| *s < t.stamp)
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -646,7 +622,7 @@ mod tests {
     }
 
     #[test]
-    fn old_tombstones_go_once_nothing_contradicts_them() {
+    fn a_deletion_outlasts_any_old_copy_of_a_file() {
         let mut a = Device::new(1);
         let x = Uuid::new_v4();
         a.vault.insert(
@@ -661,15 +637,11 @@ mod tests {
         let stale = a.file.clone();
         a.vault.clear();
         a.sync(&[], 2_000);
-        let later = 2_000 + TOMBSTONE_DAYS * DAY_MS;
-        // A stale file still holds the live version: kept.
-        forget_tombstones(&mut a.tracked, &[&stale], later);
-        assert_eq!(a.tracked.len(), 1);
-        // Younger than the minimum: kept.
-        forget_tombstones(&mut a.tracked, &[], later - DAY_MS);
-        assert_eq!(a.tracked.len(), 1);
-        forget_tombstones(&mut a.tracked, &[], later);
-        assert!(a.tracked.is_empty());
+        // Years later, an old copy of a file that still holds the account: it stays deleted.
+        let years = 2_000 + 5 * 365 * 24 * 3600 * 1000;
+        a.sync(&[stale], years);
+        assert!(a.vault.is_empty());
+        assert_eq!(a.tracked.len(), 1, "the tombstone is kept");
     }
 
     #[test]
@@ -740,6 +712,13 @@ mod tests {
             late: bool,
             conflict: bool,
         },
+        /// An adversary who can write to the folder puts back any file ever written (any
+        /// device's, this one's included) next to the current ones, and `dev` merges.
+        Replay {
+            dev: usize,
+            from: usize,
+            pick: usize,
+        },
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -757,10 +736,17 @@ mod tests {
             }),
             (dev.clone(), 0..8usize).prop_map(|(dev, pick)| Op::Delete { dev, pick }),
             (dev.clone(), 0..8usize).prop_map(|(dev, pick)| Op::Use { dev, pick }),
-            (dev, any::<bool>(), any::<bool>()).prop_map(|(dev, late, conflict)| Op::Sync {
+            (dev.clone(), any::<bool>(), any::<bool>()).prop_map(|(dev, late, conflict)| {
+                Op::Sync {
+                    dev,
+                    late,
+                    conflict,
+                }
+            }),
+            (dev, 0..3usize, 0..64usize).prop_map(|(dev, from, pick)| Op::Replay {
                 dev,
-                late,
-                conflict
+                from,
+                pick
             }),
         ]
     }
@@ -768,8 +754,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
-        /// Devices change accounts and merge files delivered late, twice, out of order or as
-        /// conflict copies; once every file reaches every device, all show the same accounts,
+        /// Devices change accounts and merge files delivered late, twice, out of order, as
+        /// conflict copies, or put back by an adversary long after (any file ever written);
+        /// once every file reaches every device, all show the same accounts,
         /// no account is lost that no device deleted, and no HOTP counter went back.
         #[test]
         fn devices_converge_whatever_the_delivery(ops in prop::collection::vec(op(), 1..60)) {
@@ -824,6 +811,15 @@ mod tests {
                             if conflict && let Some(first) = past.first() {
                                 files.push(first.clone());
                             }
+                        }
+                        devs[dev].sync(&files, now);
+                        history[dev].push(devs[dev].file.clone());
+                    }
+                    Op::Replay { dev, from, pick } => {
+                        let mut files: Vec<Vec<Entry>> =
+                            (0..3).filter(|o| *o != dev).map(|o| devs[o].file.clone()).collect();
+                        if !history[from].is_empty() {
+                            files.push(history[from][pick % history[from].len()].clone());
                         }
                         devs[dev].sync(&files, now);
                         history[dev].push(devs[dev].file.clone());

@@ -23,6 +23,7 @@ pub mod merge;
 pub mod seal;
 mod state;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -30,10 +31,11 @@ use thiserror::Error;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::app::read::{Links, read_shared};
 use crate::error_code::ErrorCode;
 use crate::vault::{KeychainError, SecretStore, Vault, VaultError};
 use crate::watched::report::{Changed, Skipped};
-use apply::{apply, locals};
+use apply::{apply, held_deletions, locals};
 use clock::now_ms;
 use keys::{SyncKeys, key_user, load_key, save_key};
 use merge::{Entry, Inputs};
@@ -383,7 +385,7 @@ impl Sync {
                 return Ok(Some(status));
             }
         };
-        let (files, skipped) = read_files(&state, &key)?;
+        let Read { files, skipped, .. } = read_files(&state, &key, now_ms())?;
         status.skipped = skipped;
         for (_, f) in &files {
             let info = DeviceInfo {
@@ -423,7 +425,12 @@ impl Sync {
         let mut state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
         let key = self.key(&state)?;
         let keys = SyncKeys(key.mac_key());
-        let (files, skipped) = read_files(&state, &key)?;
+        let now = now_ms();
+        let Read {
+            files,
+            skipped,
+            own_copies,
+        } = read_files(&state, &key, now)?;
         let mut report = SyncReport {
             skipped,
             ..SyncReport::default()
@@ -431,9 +438,9 @@ impl Sync {
 
         vault.refresh()?;
         vault.unlock_all()?;
-        let (here, unreadable) = locals(vault);
+        let (here, mut unreadable) = locals(vault);
+        held_deletions(vault, &state, &here, &mut unreadable);
         let entries: Vec<&[Entry]> = files.iter().map(|(_, f)| f.entries.as_slice()).collect();
-        let now = now_ms();
         let plan = merge::step(
             &mut state.entries,
             &mut state.clock,
@@ -448,10 +455,11 @@ impl Sync {
         );
         report.sent = plan.stamped;
         apply(vault, &mut state, &plan, &keys, &mut report);
-
-        if report.skipped.is_empty() {
-            merge::forget_tombstones(&mut state.entries, &entries, now);
+        for (_, f) in &files {
+            let seen = state.seen.entry(f.device).or_insert(0);
+            *seen = (*seen).max(f.written);
         }
+
         let (here, _) = locals(vault);
         let published = merge::publish(&state.entries, &here, &keys);
         let digest = {
@@ -459,7 +467,12 @@ impl Sync {
             keys.mac(&[b"file", state.name.as_bytes(), &json])
         };
         let path = folder::device_file(&state.folder, state.device);
-        if state.published.as_deref() != Some(digest.as_str()) || !path.exists() {
+        // What is on disk under this device's name, if it is not what was written last (gone,
+        // an older copy put back, another device's file copied over it): written again.
+        let on_disk = read_shared(&path, folder::MAX_FILE_BYTES, Links::Refuse)
+            .ok()
+            .map(|bytes| keys.mac(&[b"sealed", &bytes]));
+        if state.published.as_deref() != Some(digest.as_str()) || on_disk != state.sealed {
             let file = DeviceFile {
                 format: DEVICE_FORMAT.into(),
                 device: state.device,
@@ -471,15 +484,13 @@ impl Sync {
             let sealed = seal::seal_device(&key, state.folder_id, state.device, &text)?;
             folder::write_atomic(&folder::files_dir(&state.folder), &path, &sealed, true)?;
             state.published = Some(digest);
+            state.sealed = Some(keys.mac(&[b"sealed", &sealed]));
+            state.seen.insert(state.device, now);
             report.published = true;
         }
         // This device's own conflict copies are merged now: they can go.
-        for (name, f) in &files {
-            if f.device == state.device
-                && *name != format!("{}.{}", state.device, folder::EXTENSION)
-            {
-                let _ = std::fs::remove_file(folder::files_dir(&state.folder).join(name));
-            }
+        for name in &own_copies {
+            let _ = std::fs::remove_file(folder::files_dir(&state.folder).join(name));
         }
         state.last_merge = Some(now);
         self.file.save(&guard, &state)?;
@@ -510,15 +521,38 @@ fn device_name(name: Option<&str>) -> String {
         .unwrap_or_else(default_device_name)
 }
 
-/// The device files that read (with their names), and the others with why.
-type Files = (Vec<(String, DeviceFile)>, Vec<Skipped>);
+/// How far ahead of this computer's clock a device file, or a version in it, may be stamped
+/// (clocks a little off). Anything further ahead is refused, never observed: a version stamped
+/// at the end of time could never be outranked (an account no one could delete).
+const FUTURE_SLACK_MS: u64 = 24 * 3600 * 1000;
 
-/// Every device file of the folder.
-fn read_files(state: &State, key: &SyncKey) -> Result<Files, SyncError> {
+/// What a merge reads of the folder.
+struct Read {
+    /// The device files used (with their names): the newest of each device.
+    files: Vec<(String, DeviceFile)>,
+    /// The others, and why.
+    skipped: Vec<Skipped>,
+    /// This device's conflict copies, merged now: they can go.
+    own_copies: Vec<String>,
+}
+
+/// Every device file of the folder, the newest of each device, read at `now`.
+fn read_files(state: &State, key: &SyncKey, now: u64) -> Result<Read, SyncError> {
     let found = folder::read_all(&state.folder, key, state.folder_id)?
         .ok_or_else(|| SyncError::FolderGone(folder::files_dir(&state.folder)))?;
+    let horizon = now.saturating_add(FUTURE_SLACK_MS);
+    let mut read = Read {
+        files: Vec::new(),
+        skipped: Vec::new(),
+        own_copies: Vec::new(),
+    };
+    let skip = |skipped: &mut Vec<Skipped>, path: &Path, reason: String| {
+        skipped.push(Skipped {
+            file: path.display().to_string(),
+            reason,
+        })
+    };
     let mut files = Vec::new();
-    let mut skipped = Vec::new();
     for f in found {
         let parsed = f.read.and_then(|(device, text)| {
             let file: DeviceFile = serde_json::from_slice(&text)
@@ -526,20 +560,55 @@ fn read_files(state: &State, key: &SyncKey) -> Result<Files, SyncError> {
             if file.format != DEVICE_FORMAT || file.device != device {
                 return Err("damaged (its content names another device)".into());
             }
+            if !f.name.starts_with(&device.to_string()) {
+                return Err("its name is another device's than its content's".into());
+            }
             if file.entries.len() > MAX_ENTRIES {
                 return Err(format!("lists more than {MAX_ENTRIES} accounts"));
+            }
+            if file.written > horizon || file.entries.iter().any(|e| e.stamp.ms > horizon) {
+                return Err(
+                    "stamped more than a day ahead of this computer's clock: not \
+                    used (a clock far off, or a file made to outrank every change)"
+                        .into(),
+                );
             }
             Ok(file)
         });
         match parsed {
-            Ok(file) => files.push((f.name, file)),
-            Err(reason) => skipped.push(Skipped {
-                file: f.path.display().to_string(),
-                reason,
-            }),
+            Ok(file) => {
+                if file.device == state.device && !folder::is_device_name(&f.name) {
+                    read.own_copies.push(f.name.clone());
+                }
+                files.push((f.path, f.name, file));
+            }
+            Err(reason) => skip(&mut read.skipped, &f.path, reason),
         }
     }
-    Ok((files, skipped))
+    // The newest of each device is used; any older copy (a conflict copy, a file restored
+    // from a version history or put back) is named, never merged.
+    let mut newest: HashMap<Uuid, u64> = state.seen.clone().into_iter().collect();
+    for (_, _, f) in &files {
+        let n = newest.entry(f.device).or_insert(0);
+        *n = (*n).max(f.written);
+    }
+    let mut used: HashSet<Uuid> = HashSet::new();
+    files.sort_by_key(|(_, name, _)| !folder::is_device_name(name));
+    for (path, name, file) in files {
+        if file.written < newest[&file.device] || !used.insert(file.device) {
+            skip(
+                &mut read.skipped,
+                &path,
+                format!(
+                    "a copy of the file of {} (older, or the same again): not used",
+                    file.name
+                ),
+            );
+        } else {
+            read.files.push((name, file));
+        }
+    }
+    Ok(read)
 }
 
 #[cfg(test)]

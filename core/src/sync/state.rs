@@ -42,6 +42,14 @@ pub struct State {
     /// Unix milliseconds of the last merge that read the folder.
     #[serde(default)]
     pub last_merge: Option<u64>,
+    /// The newest `written` read from each device (this one included): an older copy of a
+    /// device's file (restored, replayed from a version history) is never read again.
+    #[serde(default)]
+    pub seen: BTreeMap<Uuid, u64>,
+    /// Keyed digest of the sealed bytes of this device's file as last written: when the file
+    /// on disk is anything else (an older copy, another device's file), it is written again.
+    #[serde(default)]
+    pub sealed: Option<String>,
 }
 
 impl State {
@@ -57,6 +65,8 @@ impl State {
             entries: BTreeMap::new(),
             published: None,
             last_merge: None,
+            seen: BTreeMap::new(),
+            sealed: None,
         }
     }
 }

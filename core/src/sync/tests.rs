@@ -484,3 +484,177 @@ fn a_folder_file_or_device_file_that_never_answers_does_not_hang_a_merge() {
     );
     drop(_dir);
 }
+
+/// A and B syncing through one folder, with GitHub on both.
+fn pair(shared: &Path) -> (Computer, Computer) {
+    let mut a = computer();
+    let mut b = computer();
+    a.vault.add(&totp("GitHub", 1), false).unwrap();
+    a.sync
+        .setup(&mut a.vault, shared, PASS, Some("desk"))
+        .unwrap();
+    b.sync
+        .join(&mut b.vault, shared, PASS, Some("laptop"))
+        .unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    (a, b)
+}
+
+fn state_of(c: &Computer) -> State {
+    let guard = c.sync.file.lock().unwrap();
+    c.sync.file.load(&guard).unwrap().unwrap()
+}
+
+#[test]
+fn an_older_copy_of_a_device_file_is_never_merged_and_the_device_writes_its_own_again() {
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    let da = folder::device_file(shared.path(), state_of(&a).device);
+    let old = std::fs::read(&da).unwrap();
+    a.vault.add(&totp("New", 5), false).unwrap();
+    let gh = a.vault.find("GitHub")[0].id;
+    a.vault.delete(gh).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    b.sync.now(&mut b.vault).unwrap();
+    assert!(b.vault.find("GitHub").is_empty() && !b.vault.find("New").is_empty());
+
+    // A's previous file put back over the current one (a version history, a restore), and a
+    // copy of it beside it as a conflict copy: B merges neither, nothing comes back.
+    std::fs::write(&da, &old).unwrap();
+    let copy = da.with_file_name(format!(
+        "{}.sync-conflict-20261201-101010-ABCDEFG.ninsho",
+        state_of(&a).device
+    ));
+    std::fs::write(&copy, &old).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert!(
+        report.added.is_empty() && report.deleted.is_empty(),
+        "{report:?}"
+    );
+    assert!(b.vault.find("GitHub").is_empty() && !b.vault.find("New").is_empty());
+    assert!(
+        report
+            .skipped
+            .iter()
+            .filter(|s| s.reason.contains("copy of the file of desk"))
+            .count()
+            == 2,
+        "{report:?}"
+    );
+    // A sees its own file is not what it wrote, and writes it again.
+    let report = a.sync.now(&mut a.vault).unwrap();
+    assert!(report.published, "{report:?}");
+    assert_ne!(std::fs::read(&da).unwrap(), old);
+    // Another device's file copied over A's: named (its name is not its content's), and A
+    // writes its own again.
+    let db = folder::device_file(shared.path(), state_of(&b).device);
+    std::fs::copy(&db, &da).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.reason.contains("name is another device's")),
+        "{report:?}"
+    );
+    assert!(a.sync.now(&mut a.vault).unwrap().published);
+}
+
+#[test]
+fn a_flood_of_copies_never_pushes_a_device_file_out_and_is_named() {
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    let da = folder::device_file(shared.path(), state_of(&a).device);
+    let bytes = std::fs::read(&da).unwrap();
+    // More copies than are read, named to sort before every device file.
+    for i in 0..folder::MAX_FILES + 4 {
+        std::fs::write(da.with_file_name(format!("0000-{i:04}.ninsho")), &bytes).unwrap();
+    }
+    a.vault.add(&totp("New", 5), false).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(report.added.len(), 1, "A's file is still read: {report:?}");
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.reason.contains("more than 256 sync files")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn versions_stamped_far_ahead_are_refused_not_observed() {
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    // A key holder (a laptop that left) writes a file under a device name of its choosing,
+    // deleting GitHub at the end of time.
+    let state = state_of(&a);
+    let key = a.sync.key(&state).unwrap();
+    let keys = SyncKeys(key.mac_key());
+    let (here, _) = apply::locals(&mut a.vault);
+    let mut entries = merge::publish(&state.entries, &here, &keys);
+    for e in &mut entries {
+        e.stamp = clock::Stamp {
+            ms: u64::MAX,
+            n: u32::MAX,
+            device: Uuid::max(),
+        };
+        e.body = None;
+        e.counter = u64::MAX;
+    }
+    let evil = Uuid::new_v4();
+    let file = DeviceFile {
+        format: DEVICE_FORMAT.into(),
+        device: evil,
+        name: "kitchen".into(),
+        written: clock::now_ms(),
+        entries,
+    };
+    let text = serde_json::to_vec(&file).unwrap();
+    let sealed = seal::seal_device(&key, state.folder_id, evil, &text).unwrap();
+    std::fs::write(folder::device_file(shared.path(), evil), sealed).unwrap();
+
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert!(report.deleted.is_empty(), "{report:?}");
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.reason.contains("more than a day ahead")),
+        "{report:?}"
+    );
+    assert_eq!(b.vault.find("GitHub").len(), 1);
+    assert!(
+        state_of(&b).clock.ms < u64::MAX / 2,
+        "the clock never saw it"
+    );
+    // A deletes GitHub for real: it is deleted on B, and a new account added on B reaches A.
+    let gh = a.vault.find("GitHub")[0].id;
+    a.vault.delete(gh).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    b.vault.add(&totp("Later", 7), false).unwrap();
+    b.sync.now(&mut b.vault).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    assert!(b.vault.find("GitHub").is_empty());
+    assert_eq!(a.vault.find("Later").len(), 1);
+}
+
+#[test]
+fn an_account_missing_from_a_restored_vault_file_is_not_deleted_elsewhere() {
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    let before = std::fs::read(a.vault.dir().join(crate::vault::FILE)).unwrap();
+    a.vault.add(&totp("Y", 8), false).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(b.vault.find("Y").len(), 1);
+    // An older vault.json put back on A (a restore): Y's keychain item is still there.
+    std::fs::write(a.vault.dir().join(crate::vault::FILE), &before).unwrap();
+    a.vault.refresh().unwrap();
+    assert!(a.vault.find("Y").is_empty());
+    a.sync.now(&mut a.vault).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert!(report.deleted.is_empty(), "{report:?}");
+    assert_eq!(b.vault.find("Y").len(), 1);
+}
