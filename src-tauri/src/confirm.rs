@@ -1,13 +1,18 @@
-//! Reveals need the person, not just the webview: before a secret leaves Rust (a transfer QR
-//! code, recovery codes, Google export QR codes on screen, an unencrypted export), a native
-//! dialog raised here asks, naming what would be shown. A script in the page that calls those
-//! commands gets nothing until a person clicks; on cancel the command answers
-//! [`ErrorCode::RevealDeclined`].
+//! Reveals and losses need the person, not just the webview: before a secret leaves Rust (a
+//! transfer QR code, recovery codes, Google export QR codes on screen, an unencrypted export),
+//! before anything is deleted (an account, and with it on every computer of a sync folder; an
+//! orphaned keychain item; all of an account's recovery codes) and before Ninsho asks another
+//! time server than the default, a native dialog raised here asks, naming what would happen.
+//! A script in the page that calls those commands gets nothing until a person clicks; on
+//! cancel the command answers [`ErrorCode::RevealDeclined`], and the next dialog waits until a
+//! few seconds have passed since the cancel (a page cannot wear a person down with dialogs;
+//! a person who changes their mind still gets one).
 //!
 //! The dialog's words live here, in English and Japanese, chosen from the settings' language
 //! (`System` → the locale of the environment, see [`AppState::lang`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use ninsho_core::app::settings::Lang;
 use tauri::{AppHandle, Manager, Runtime};
@@ -16,9 +21,17 @@ use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
-/// What a person is asked to let Ninsho show.
+/// What a person is asked to let Ninsho show or do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reveal {
+pub enum Consent {
+    /// Deleting an account (its secret, here and on every computer it syncs with).
+    DeleteAccount { label: String },
+    /// Deleting a keychain item no account lists.
+    DeleteOrphan { label: String },
+    /// Removing every recovery code of an account.
+    ClearRecoveryCodes { label: String },
+    /// Asking another time server than the default for the time.
+    ClockServer { server: String },
     /// One account's otpauth QR code, for a phone.
     TransferQr { label: String },
     /// One account's recovery codes.
@@ -58,62 +71,116 @@ pub struct Texts {
     pub cancel: String,
 }
 
-pub fn texts(reveal: &Reveal, lang: Lang) -> Texts {
+pub fn texts(reveal: &Consent, lang: Lang) -> Texts {
     let cancel = match lang {
         Lang::En => "Cancel",
         Lang::Ja => "キャンセル",
     };
     let (title, message, confirm) = match (reveal, lang) {
-        (Reveal::TransferQr { label }, Lang::En) => (
+        (Consent::DeleteAccount { label }, Lang::En) => (
+            format!("Delete {}?", shown(label)),
+            "Its secret is deleted from the keyring here, and from every computer this one \
+             syncs with. Before you delete it, turn two-factor login off at the site, or make \
+             sure you have another way in (recovery codes)."
+                .to_owned(),
+            "Delete",
+        ),
+        (Consent::DeleteAccount { label }, Lang::Ja) => (
+            format!("{} を削除しますか？", shown(label)),
+            "秘密鍵はこのコンピューターのキーリングと、同期しているすべてのコンピューターから削除されます。\
+             削除する前に、サイトで二段階認証を無効にするか、別のログイン手段（リカバリーコード）が\
+             あることを確認してください。"
+                .to_owned(),
+            "削除",
+        ),
+        (Consent::DeleteOrphan { label }, Lang::En) => (
+            format!("Delete the keychain item of {}?", shown(label)),
+            "No account lists it: it is the last copy of this secret. Once deleted, it cannot be \
+             restored."
+                .to_owned(),
+            "Delete",
+        ),
+        (Consent::DeleteOrphan { label }, Lang::Ja) => (
+            format!("{} のキーチェーン項目を削除しますか？", shown(label)),
+            "どのアカウントにも載っていない、この秘密鍵の最後のコピーです。削除すると元に戻せません。"
+                .to_owned(),
+            "削除",
+        ),
+        (Consent::ClearRecoveryCodes { label }, Lang::En) => (
+            format!("Remove every recovery code of {}?", shown(label)),
+            "They are removed from this computer, and from every computer this one syncs with."
+                .to_owned(),
+            "Remove",
+        ),
+        (Consent::ClearRecoveryCodes { label }, Lang::Ja) => (
+            format!("{} のリカバリーコードをすべて削除しますか？", shown(label)),
+            "このコンピューターと、同期しているすべてのコンピューターから削除されます。".to_owned(),
+            "削除",
+        ),
+        (Consent::ClockServer { server }, Lang::En) => (
+            format!("Ask {} for the time?", shown(server)),
+            "Ninsho will send that server a time request when you check the clock, and once a \
+             week if you turned that on. Use only a server you trust."
+                .to_owned(),
+            "Use this server",
+        ),
+        (Consent::ClockServer { server }, Lang::Ja) => (
+            format!("{} に時刻を問い合わせますか？", shown(server)),
+            "時刻を確かめるとき（オンにしていれば週に一度も）、このサーバーに問い合わせます。\
+             信頼できるサーバーだけを使ってください。"
+                .to_owned(),
+            "このサーバーを使う",
+        ),
+        (Consent::TransferQr { label }, Lang::En) => (
             format!("Show the QR code of {}?", shown(label)),
             "Anyone who sees this QR code can generate your login codes. Show it only to scan it \
              with your own phone, where nobody can look or take a picture."
                 .to_owned(),
             "Show the QR code",
         ),
-        (Reveal::TransferQr { label }, Lang::Ja) => (
+        (Consent::TransferQr { label }, Lang::Ja) => (
             format!("{} の QR コードを表示しますか？", shown(label)),
             "この QR コードを見た人は誰でもあなたのログインコードを作れます。誰にも見られず撮影もされない\
              場所で、自分のスマートフォンで読み取るときだけ表示してください。"
                 .to_owned(),
             "QR コードを表示",
         ),
-        (Reveal::RecoveryCodes { label }, Lang::En) => (
+        (Consent::RecoveryCodes { label }, Lang::En) => (
             format!("Show the recovery codes of {}?", shown(label)),
             "Anyone who reads these codes can sign in to this account without your login codes. \
              Show them only where nobody can look."
                 .to_owned(),
             "Show the codes",
         ),
-        (Reveal::RecoveryCodes { label }, Lang::Ja) => (
+        (Consent::RecoveryCodes { label }, Lang::Ja) => (
             format!("{} のリカバリーコードを表示しますか？", shown(label)),
             "このコードを読んだ人は、ログインコードなしでこのアカウントにサインインできます。\
              誰にも見られない場所でだけ表示してください。"
                 .to_owned(),
             "コードを表示",
         ),
-        (Reveal::GoogleQr { accounts }, Lang::En) => (
+        (Consent::GoogleQr { accounts }, Lang::En) => (
             format!("Show QR codes holding {accounts} account(s)?"),
             "These QR codes hold your secret keys: anyone who sees or photographs them can \
              produce your login codes. Show them only to your own phone."
                 .to_owned(),
             "Show QR codes",
         ),
-        (Reveal::GoogleQr { accounts }, Lang::Ja) => (
+        (Consent::GoogleQr { accounts }, Lang::Ja) => (
             format!("{accounts} 件のアカウントを含む QR コードを表示しますか？"),
             "この QR コードには秘密鍵が含まれます。見たり撮影したりした人は誰でもログインコードを作れます。\
              自分のスマートフォンにだけ見せてください。"
                 .to_owned(),
             "QR コードを表示",
         ),
-        (Reveal::PlainExport { accounts }, Lang::En) => (
+        (Consent::PlainExport { accounts }, Lang::En) => (
             format!("Export {accounts} account(s) unencrypted?"),
             "The file will hold your secret keys unencrypted: anyone who gets it can produce your \
              login codes. Keep it offline and delete it when you are done."
                 .to_owned(),
             "Export",
         ),
-        (Reveal::PlainExport { accounts }, Lang::Ja) => (
+        (Consent::PlainExport { accounts }, Lang::Ja) => (
             format!("{accounts} 件のアカウントを暗号化せずに書き出しますか？"),
             "このファイルには秘密鍵が暗号化されずに含まれます。手に入れた人は誰でもログインコードを作れます。\
              オフラインで保管し、用が済んだら削除してください。"
@@ -130,8 +197,11 @@ pub fn texts(reveal: &Reveal, lang: Lang) -> Texts {
 }
 
 fn declined() -> AppError {
-    AppError::new(ErrorCode::RevealDeclined, "Nothing was shown.")
+    AppError::new(ErrorCode::RevealDeclined, "Nothing was done.")
 }
+
+/// How long after a cancel the next dialog waits.
+const COOLDOWN: Duration = Duration::from_secs(3);
 
 /// Clears the one-dialog-at-a-time flag when the dialog is answered (or the thread unwinds).
 struct Asking<'a>(&'a AtomicBool);
@@ -145,8 +215,12 @@ impl Drop for Asking<'_> {
 /// Asks the person, in a native dialog, whether `reveal` may be shown; `Ok` only when they
 /// confirmed. One dialog at a time: a request while one is open is declined at once (a page
 /// cannot pile dialogs up). Blocks: call it from an async command, never the main thread.
-pub fn ask<R: Runtime>(app: &AppHandle<R>, reveal: &Reveal) -> Result<(), AppError> {
+pub fn ask<R: Runtime>(app: &AppHandle<R>, reveal: &Consent) -> Result<(), AppError> {
     let state = app.state::<AppState>();
+    let declined_at = *state.declined_at.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(wait) = declined_at.and_then(|t| COOLDOWN.checked_sub(t.elapsed())) {
+        std::thread::sleep(wait);
+    }
     if state.revealing.swap(true, Ordering::SeqCst) {
         return Err(declined());
     }
@@ -165,7 +239,12 @@ pub fn ask<R: Runtime>(app: &AppHandle<R>, reveal: &Reveal) -> Result<(), AppErr
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(confirm, cancel))
         .blocking_show();
-    if confirmed { Ok(()) } else { Err(declined()) }
+    if confirmed {
+        Ok(())
+    } else {
+        *state.declined_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        Err(declined())
+    }
 }
 
 #[cfg(test)]
@@ -175,19 +254,36 @@ mod tests {
     #[test]
     fn every_dialog_names_what_it_shows_in_both_languages() {
         let reveals = [
-            Reveal::TransferQr {
+            Consent::TransferQr {
                 label: "GitHub (mika)".into(),
             },
-            Reveal::RecoveryCodes {
+            Consent::RecoveryCodes {
                 label: "GitHub (mika)".into(),
             },
-            Reveal::GoogleQr { accounts: 12 },
-            Reveal::PlainExport { accounts: 12 },
+            Consent::GoogleQr { accounts: 12 },
+            Consent::PlainExport { accounts: 12 },
+            Consent::DeleteAccount {
+                label: "GitHub (mika)".into(),
+            },
+            Consent::DeleteOrphan {
+                label: "GitHub (mika)".into(),
+            },
+            Consent::ClearRecoveryCodes {
+                label: "GitHub (mika)".into(),
+            },
+            Consent::ClockServer {
+                server: "time.example.org".into(),
+            },
         ];
         for reveal in &reveals {
             let named = match reveal {
-                Reveal::TransferQr { .. } | Reveal::RecoveryCodes { .. } => "GitHub (mika)",
-                Reveal::GoogleQr { .. } | Reveal::PlainExport { .. } => "12",
+                Consent::TransferQr { label }
+                | Consent::RecoveryCodes { label }
+                | Consent::DeleteAccount { label }
+                | Consent::DeleteOrphan { label }
+                | Consent::ClearRecoveryCodes { label } => label.as_str(),
+                Consent::GoogleQr { .. } | Consent::PlainExport { .. } => "12",
+                Consent::ClockServer { server } => server.as_str(),
             };
             let en = texts(reveal, Lang::En);
             let ja = texts(reveal, Lang::Ja);
@@ -206,14 +302,14 @@ mod tests {
     #[test]
     fn labels_are_shown_without_control_characters_and_bounded() {
         let t = texts(
-            &Reveal::TransferQr {
+            &Consent::TransferQr {
                 label: "Evil\0Corp\n(mika)".into(),
             },
             Lang::En,
         );
         assert_eq!(t.title, "Show the QR code of Evil Corp (mika)?");
         let long = "x".repeat(500);
-        let t = texts(&Reveal::RecoveryCodes { label: long }, Lang::En);
+        let t = texts(&Consent::RecoveryCodes { label: long }, Lang::En);
         assert!(t.title.chars().count() < 120, "{}", t.title);
         assert!(t.title.contains('…'));
     }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ninsho_core::app::settings::{Lang, Settings};
 use ninsho_core::formats::FormatId;
@@ -52,6 +52,8 @@ pub struct AppState {
     pub clipboard_code: Mutex<Option<Zeroizing<String>>>,
     /// A reveal's confirmation dialog is open (one at a time).
     pub revealing: AtomicBool,
+    /// When the person last declined a native dialog (see `confirm::ask`).
+    pub declined_at: Mutex<Option<Instant>>,
     pub settings: Mutex<Settings>,
     /// A folder chosen to follow, waiting for its backups' password. Never sent to the UI.
     pub follow_pending: TokenStore<PathBuf>,
@@ -76,6 +78,7 @@ impl AppState {
             clipboard_generation: AtomicU64::new(0),
             clipboard_code: Mutex::new(None),
             revealing: AtomicBool::new(false),
+            declined_at: Mutex::new(None),
             settings: Mutex::new(Settings::load(&dir)),
             follow_pending: TokenStore::new(
                 TOKEN_TTL,

@@ -181,15 +181,13 @@ async fn edit_pin_delete() -> Result {
     })
     .await?;
 
-    // Delete GitHub, with confirmation.
+    // Delete GitHub: Rust asks in a native dialog, confirmed with Return.
     s.wait_for("button[aria-label='Actions for GitHub (alice@work.example)']")
         .await?
         .click()
         .await?;
     s.click_button("Delete").await?;
-    s.wait_for_text("Delete GitHub (alice@work.example)?")
-        .await?;
-    s.click("button.danger").await?;
+    answer_dialog("Delete GitHub", "Return", None).await?;
     s.wait_page("the deleted account gone from the list", |text| {
         !text.contains("alice@work.example")
     })
@@ -443,11 +441,31 @@ async fn reveals_wait_for_the_person() -> Result {
             json!({ "format": "uris", "password": null }),
             "Export 1 account",
         ),
+        // Losses, and where the one network request goes, need the person too.
+        ("delete_account", json!({ "id": id }), "Delete GitHub"),
+        (
+            "set_recovery_codes",
+            json!({ "id": id, "codes": [] }),
+            "Remove every recovery code of GitHub",
+        ),
+        (
+            "set_settings",
+            json!({ "settings": {
+                "theme": "light", "language": "en", "clipboard_clear_seconds": 30,
+                "show_next_code": true, "hide_codes": false, "clock_server": "198.51.100.7:123",
+            } }),
+            "Ask 198.51.100.7:123 for the time",
+        ),
     ] {
         let answer = s.invoke_answering(cmd, args, title, "Escape", None).await?;
         assert_eq!(answer["err"]["code"], "reveal_declined", "{cmd}: {answer}");
         assert!(answer.get("ok").is_none(), "{cmd}: {answer}");
     }
+    // Nothing of it happened.
+    let list = s.invoke("list_accounts", json!({})).await?;
+    assert_eq!(list["ok"].as_array().map(Vec::len), Some(1), "{list}");
+    let saved = s.invoke("get_settings", json!({})).await?;
+    assert_ne!(saved["ok"]["clock_server"], "198.51.100.7:123", "{saved}");
     // Confirmed with Return: the script gets the codes.
     let answer = s
         .invoke_answering(

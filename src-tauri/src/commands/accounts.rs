@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use super::Result;
 use crate::changes::changed;
-use crate::confirm::{self, Reveal};
+use crate::confirm::{self, Consent};
 use crate::copying;
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
@@ -85,6 +85,14 @@ pub async fn delete_orphan<R: Runtime>(
     state: State<'_, AppState>,
     id: Uuid,
 ) -> Result<()> {
+    let label = state.with_vault(|v| {
+        let orphans = v.orphans()?;
+        Ok(orphans.iter().find(|o| o.id == id).map(|o| o.label()))
+    })?;
+    // An id no orphan has: nothing to ask, and the vault says so.
+    if let Some(label) = label {
+        confirm::ask(&app, &Consent::DeleteOrphan { label })?;
+    }
     state.with_vault(|v| Ok(v.delete_orphan(id)?))?;
     changed(&app);
     Ok(())
@@ -196,6 +204,8 @@ pub async fn delete_account<R: Runtime>(
     state: State<'_, AppState>,
     id: Uuid,
 ) -> Result<()> {
+    let label = state.with_vault(|v| Ok(v.get(id)?.label()))?;
+    confirm::ask(&app, &Consent::DeleteAccount { label })?;
     state.with_vault(|v| Ok(v.delete(id).map(|_| ())?))?;
     changed(&app);
     Ok(())
@@ -216,12 +226,13 @@ pub async fn get_recovery_codes<R: Runtime>(
     if codes.is_empty() {
         return Ok(Vec::new());
     }
-    confirm::ask(&app, &Reveal::RecoveryCodes { label })?;
+    confirm::ask(&app, &Consent::RecoveryCodes { label })?;
     Ok(codes.iter().map(|c| c.as_str().to_owned()).collect())
 }
 
 #[tauri::command]
-pub async fn set_recovery_codes(
+pub async fn set_recovery_codes<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
     codes: Vec<String>,
@@ -230,6 +241,13 @@ pub async fn set_recovery_codes(
         .iter()
         .flat_map(|c| c.lines().map(str::to_owned))
         .collect();
+    if codes.iter().all(|c| c.trim().is_empty()) {
+        let (label, had) =
+            state.with_vault(|v| Ok((v.get(id)?.label(), !v.recovery_codes(id)?.is_empty())))?;
+        if had {
+            confirm::ask(&app, &Consent::ClearRecoveryCodes { label })?;
+        }
+    }
     state.with_vault(|v| {
         v.set_recovery_codes(id, &codes)?;
         Ok(v.recovery_codes(id)?.len() as u32)
@@ -247,7 +265,7 @@ pub async fn transfer_qr<R: Runtime>(
     let account = state.with_vault(|v| Ok(v.account(id)?))?;
     confirm::ask(
         &app,
-        &Reveal::TransferQr {
+        &Consent::TransferQr {
             label: account.label(),
         },
     )?;

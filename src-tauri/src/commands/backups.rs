@@ -11,7 +11,7 @@ use tauri_plugin_dialog::DialogExt;
 use zeroize::Zeroizing;
 
 use super::Result;
-use crate::confirm::{self, Reveal};
+use crate::confirm::{self, Consent};
 use crate::preview;
 use crate::state::{AppState, LockedBackup};
 use crate::views::{BackupStep, ExportDone, GoogleQrCodes, ScanPreview};
@@ -126,7 +126,7 @@ pub async fn export_vault<R: Runtime>(
     if !format.is_encrypted() {
         confirm::ask(
             &app,
-            &Reveal::PlainExport {
+            &Consent::PlainExport {
                 accounts: accounts.accounts.len(),
             },
         )?;
@@ -158,7 +158,7 @@ pub async fn google_qr_codes<R: Runtime>(
     if !shown.svgs.is_empty() {
         confirm::ask(
             &app,
-            &Reveal::GoogleQr {
+            &Consent::GoogleQr {
                 accounts: shown.exported,
             },
         )?;

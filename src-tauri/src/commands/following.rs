@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use super::Result;
 use crate::changes::changed;
+use crate::confirm::{self, Consent};
 use crate::following;
 use crate::state::AppState;
 
@@ -183,7 +184,13 @@ pub async fn resolve_removed<R: Runtime>(
     id: Uuid,
     keep: bool,
 ) -> Result<()> {
-    let action = if keep { Resolve::Keep } else { Resolve::Delete };
+    let action = if keep {
+        Resolve::Keep
+    } else {
+        let label = state.with_vault(|v| Ok(v.get(id)?.label()))?;
+        confirm::ask(&app, &Consent::DeleteAccount { label })?;
+        Resolve::Delete
+    };
     with_follows(&state, |v, f| f.resolve(v, id, action))?;
     changed(&app);
     following::told(&app);

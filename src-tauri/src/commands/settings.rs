@@ -24,6 +24,17 @@ pub async fn set_settings<R: Runtime>(
 ) -> Result<SettingsView> {
     // When the clock was last checked is Rust's to know, not the window's.
     let before = state.settings();
+    // The one request Ninsho makes goes to the default server, or one the person confirmed
+    // here: a script in the page cannot point it elsewhere (a channel around the CSP).
+    let server = settings.clock_server.trim();
+    if server != before.clock_server && server != ninsho_core::clock::DEFAULT_SERVER {
+        crate::confirm::ask(
+            &app,
+            &crate::confirm::Consent::ClockServer {
+                server: server.to_owned(),
+            },
+        )?;
+    }
     let saved = state.save_settings(Settings {
         clock_checked_at: before.clock_checked_at,
         ..settings

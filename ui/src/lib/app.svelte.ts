@@ -36,7 +36,6 @@ export type Dialog =
   | { kind: "preview"; preview: ScanPreview }
   | { kind: "manual" }
   | { kind: "edit"; account: AccountView }
-  | { kind: "delete"; account: AccountView }
   | { kind: "recovery"; account: AccountView }
   | { kind: "transfer"; account: AccountView }
   | { kind: "settings" }
@@ -242,6 +241,18 @@ class AppModel {
     const error = asAppError(e);
     if (isDeclined(error)) return;
     this.toast(this.errorText(error), "error");
+  }
+
+  /** Deletes an account: Rust asks the person in a native dialog first (a script in the page
+   * cannot delete without them), so there is no dialog of the page's own. */
+  async deleteAccount(account: AccountView) {
+    try {
+      await ipc.deleteAccount(account.id);
+      this.dialog = null;
+      await this.refreshAccounts();
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   async copy(account: AccountView, next = false) {
