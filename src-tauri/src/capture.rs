@@ -1,10 +1,11 @@
 //! "Scan screen": every monitor, every code.
 //!
-//! xcap captures every monitor (X11 directly; on Wayland it asks GNOME Shell or the desktop
-//! portal for a non-interactive screenshot, which many desktops refuse to an app that is not
-//! sandboxed). When that fails on Wayland, Ninsho asks the portal for an interactive
-//! screenshot (`ashpd`, as GNOME Authenticator does): the desktop shows its own dialog, the
-//! person confirms, and the whole screen's image is scanned like any other.
+//! On X11, xcap captures every monitor directly. On Wayland, Ninsho asks the desktop portal
+//! for an interactive screenshot (`ashpd`, as GNOME Authenticator does): the desktop shows its
+//! own dialog, the person confirms, and the whole screen's image is scanned like any other.
+//! xcap's own Wayland path is never taken: it asks for a non-interactive screenshot, which many
+//! desktops refuse to an app that is not sandboxed, and on GNOME has the screen written to a
+//! guessable folder under `/tmp` (the screen shows the QR code: a secret).
 
 use image::DynamicImage;
 use ninsho_core::scan::{self, Content};
@@ -14,22 +15,14 @@ use crate::error::{AppError, ErrorCode};
 /// How Scan screen goes about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Way {
-    /// What xcap captured.
+    /// xcap, on X11.
     Direct,
-    /// The desktop portal's interactive Screenshot request.
+    /// The desktop portal's interactive Screenshot request, on Wayland.
     Portal,
-    /// Neither: say why.
-    Fail,
 }
 
-/// The next way to try after xcap's attempt: on Wayland a failed (or empty) capture goes to
-/// the portal; on X11 there is nothing else to ask.
-pub fn next_way(wayland: bool, direct_worked: bool) -> Way {
-    match (direct_worked, wayland) {
-        (true, _) => Way::Direct,
-        (false, true) => Way::Portal,
-        (false, false) => Way::Fail,
-    }
+pub fn way(wayland: bool) -> Way {
+    if wayland { Way::Portal } else { Way::Direct }
 }
 
 fn on_wayland() -> bool {
@@ -39,17 +32,9 @@ fn on_wayland() -> bool {
 
 /// Captures every monitor and returns what the QR codes on them hold.
 pub fn scan_screens() -> Result<Vec<Content>, AppError> {
-    let direct = scan_monitors();
-    match next_way(on_wayland(), direct.is_ok()) {
-        Way::Direct => direct,
-        Way::Portal => portal().map_err(|portal_error| {
-            // The portal's own words say more than xcap's (a refusal, no portal at all).
-            direct.err().map_or(portal_error.clone(), |mut e| {
-                e.detail = portal_error.detail.or(e.detail);
-                e
-            })
-        }),
-        Way::Fail => direct,
+    match way(on_wayland()) {
+        Way::Direct => scan_monitors(),
+        Way::Portal => portal(),
     }
 }
 
@@ -143,10 +128,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_portal_is_asked_on_wayland_when_the_direct_capture_fails() {
-        assert_eq!(next_way(true, false), Way::Portal);
-        assert_eq!(next_way(true, true), Way::Direct);
-        assert_eq!(next_way(false, true), Way::Direct);
-        assert_eq!(next_way(false, false), Way::Fail);
+    fn the_portal_is_asked_on_wayland_and_xcap_only_on_x11() {
+        assert_eq!(way(true), Way::Portal);
+        assert_eq!(way(false), Way::Direct);
     }
 }

@@ -189,9 +189,11 @@ impl Settings {
         })?;
         std::fs::create_dir_all(dir)
             .and_then(|()| {
-                let temp = dir.join(format!("{FILE}.tmp"));
-                std::fs::write(&temp, &text)?;
-                std::fs::rename(&temp, &path)
+                // A new file of a random name, made exclusively: never through a link planted
+                // under a fixed one.
+                let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+                std::io::Write::write_all(&mut temp, &text)?;
+                temp.persist(&path).map(|_| ()).map_err(|e| e.error)
             })
             .map_err(|source| SaveError {
                 path: path.clone(),

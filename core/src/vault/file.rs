@@ -255,8 +255,13 @@ impl VaultFiles {
         if main.exists() {
             let backup_temp = self.dir.join(BACKUP_TEMP);
             let _ = fs::remove_file(&backup_temp);
+            // A hard link is made exclusively (it fails on anything at the name); the copy
+            // falls back to an exclusively created file.
             let kept = fs::hard_link(&main, &backup_temp)
-                .or_else(|_| fs::copy(&main, &backup_temp).map(|_| ()))
+                .or_else(|_| {
+                    let mut to = private_file(&backup_temp)?;
+                    std::io::copy(&mut File::open(&main)?, &mut to).map(|_| ())
+                })
                 .and_then(|()| fs::rename(&backup_temp, self.dir.join(BACKUP)));
             if let Err(e) = kept {
                 let _ = fs::remove_file(&backup_temp);
@@ -316,9 +321,17 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir)
 }
 
+/// A new file only this user can read, created exclusively: whatever was at `path` is removed
+/// first, and the file is made with `O_EXCL`, which never follows a link. A link planted under
+/// the name (in a data folder another program could write) is never written through; if one
+/// comes back between the two steps, the save fails instead.
 fn private_file(path: &Path) -> std::io::Result<File> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

@@ -971,3 +971,19 @@ fn bulk_reads_and_items_under_the_wrong_name() {
     assert_eq!(of(ids[1]).problem, Some(ItemProblem::Damaged));
     assert!(of(ids[0]).current.is_some() && of(ids[2]).current.is_some());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_under_a_temporary_name_is_never_written_through() {
+    let (dir, _store, mut vault) = setup();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("victim");
+    std::fs::write(&victim, b"untouched").unwrap();
+    for name in ["vault.json.tmp", "vault.json.bak.tmp"] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
+    }
+    vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    vault.add(&account("B", "b", b"k-b-12345"), false).unwrap();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"untouched");
+    assert_eq!(listed_in_file(&dir), 2);
+}
