@@ -7,7 +7,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 use super::keys::{self, FolderKeys};
-use super::state::{Folder, MAX_APPLIED_CONTENTS, Tracked};
+use super::state::{Folder, MAX_APPLIED_CONTENTS, MAX_BROKEN, Tracked};
 use super::{Changed, FolderState, FollowError, Report, Skipped, files, info, plan};
 use crate::app::read::{Links, read_shared};
 use crate::formats::{self, FormatError, FormatId, MAX_FILE_BYTES};
@@ -129,13 +129,27 @@ pub(super) fn look_inner(
     let suspicious = |stamp: Option<u64>| stamp.is_some_and(|s| s > horizon);
     // A backup applied before this rule, named in the far future, is no high-water mark.
     let high_water = folder.applied.clone().filter(|a| !suspicious(a.stamp));
-    for (tried, c) in candidates.into_iter().enumerate() {
+    let mut wrong_password = false;
+    let mut tried = 0;
+    for c in candidates {
         if suspicious(c.stamp) {
             report.skipped.push(Skipped {
                 file: c.name.clone(),
                 reason: "named for a time more than a day ahead of this computer's clock: not \
                     applied (a phone's wrong clock, or a file planted in the folder)"
                     .into(),
+            });
+            continue;
+        }
+        if let Some(applied) = &high_water
+            && c.order() <= applied.order()
+        {
+            break; // nothing newer than what is applied
+        }
+        if folder.broken.contains(&c.identity()) {
+            report.skipped.push(Skipped {
+                file: c.name.clone(),
+                reason: "could not be used when it was read, and has not changed since".into(),
             });
             continue;
         }
@@ -149,11 +163,7 @@ pub(super) fn look_inner(
             });
             break;
         }
-        if let Some(applied) = &high_water
-            && c.order() <= applied.order()
-        {
-            break; // nothing newer than what is applied
-        }
+        tried += 1;
         let bytes = match read_shared(&c.path, MAX_FILE_BYTES as u64, Links::Follow) {
             Ok(b) => b,
             Err(e) => {
@@ -182,10 +192,21 @@ pub(super) fn look_inner(
         }
         let import = match formats::import(&bytes, Some(folder.format), keys.password.as_deref()) {
             Ok(i) => i,
-            Err(FormatError::PasswordRequired(_) | FormatError::WrongPassword(_)) => {
-                return Ok(FolderState::NeedsPassword);
+            Err(FormatError::PasswordRequired(_)) => return Ok(FolderState::NeedsPassword),
+            Err(FormatError::WrongPassword(_)) => {
+                // The phone's password changed, or a file sealed with another one was put
+                // here: older backups are still tried; the folder needs the password unless
+                // one of them is applied.
+                wrong_password = true;
+                remember_broken(folder, &c);
+                report.skipped.push(Skipped {
+                    file: c.name.clone(),
+                    reason: "does not open with this folder's password".into(),
+                });
+                continue;
             }
             Err(e) => {
+                remember_broken(folder, &c);
                 report.skipped.push(Skipped {
                     file: c.name.clone(),
                     reason: format!("{e} (incomplete: still being synced?)"),
@@ -241,11 +262,20 @@ pub(super) fn look_inner(
         report.file = Some(c.name);
         return Ok(FolderState::Ok);
     }
-    Ok(if folder.applied.is_some() {
+    Ok(if wrong_password {
+        FolderState::NeedsPassword
+    } else if folder.applied.is_some() {
         FolderState::Ok
     } else {
         FolderState::NoBackup
     })
+}
+
+/// Remembers `c` as unusable until it changes (its name, size or modification time).
+fn remember_broken(folder: &mut Folder, c: &files::Candidate) {
+    folder.broken.push(c.identity());
+    let over = folder.broken.len().saturating_sub(MAX_BROKEN);
+    folder.broken.drain(..over);
 }
 
 /// What applying `import` would change: its entries as the plan sees them, and the plan (a

@@ -303,6 +303,7 @@ impl Follows {
             state: FolderState::New,
             entries: Vec::new(),
             applied_contents: Vec::new(),
+            broken: Vec::new(),
         };
         let report = look(vault, &mut folder, false);
         state.folders.push(folder);
@@ -334,9 +335,14 @@ impl Follows {
                 FolderKeys::new(None).ok_or(FollowError::Random)?
             }
         };
-        keys.password = found.encrypted.then(|| password.to_owned());
+        // A folder of encrypted backups stays one: a plain file planted as its newest cannot
+        // turn the check off.
+        let encrypted = folder.encrypted || found.encrypted;
+        keys.password = encrypted.then(|| password.to_owned());
         keys.save(store.as_ref(), folder.id)?;
-        folder.encrypted = found.encrypted;
+        folder.encrypted = encrypted;
+        // Files that did not open with the old password may open with this one.
+        folder.broken.clear();
         let report = look(vault, folder, false);
         self.file.save(&guard, &state)?;
         report

@@ -139,7 +139,14 @@ pub struct Folder {
     /// [`MAX_APPLIED_CONTENTS`]): an old backup copied under a new name is not applied again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applied_contents: Vec<Fingerprint>,
+    /// Files that could not be used, as they were then (at most [`MAX_BROKEN`]): not read
+    /// again until they change, so a broken or foreign file costs one key derivation, once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broken: Vec<FileIdentity>,
 }
+
+/// How many unusable files a folder remembers.
+pub const MAX_BROKEN: usize = 64;
 
 /// How many applied backups a folder remembers by content.
 pub const MAX_APPLIED_CONTENTS: usize = 64;

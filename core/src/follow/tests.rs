@@ -419,6 +419,21 @@ fn a_folder_full_of_unusable_newer_files_costs_a_bounded_look() {
         "{r:?}"
     );
     assert_eq!(vault.accounts().len(), 1, "nothing changed");
+    // The next look reads none of those again (each cost its derivation once), and goes on
+    // to the next ones.
+    let again = &follows.check(&mut vault, None, false).unwrap()[0];
+    let remembered = again
+        .skipped
+        .iter()
+        .filter(|s| s.reason.starts_with("could not be used when it was read"))
+        .count();
+    assert_eq!(remembered, read, "{again:?}");
+    let read_now = again
+        .skipped
+        .iter()
+        .filter(|s| s.reason.contains("incomplete"))
+        .count();
+    assert!(read_now <= MAX_TRIES && read_now > 0, "{again:?}");
 }
 
 /// An encrypted folder where the phone made two backups.
@@ -532,4 +547,43 @@ fn a_backup_that_would_mark_most_accounts_removed_waits_for_the_person() {
     phone.backup();
     let r = &follows.check(&mut vault, None, false).unwrap()[0];
     assert_eq!(r.folder.state, FolderState::Ok, "{r:?}");
+}
+
+#[test]
+fn a_file_sealed_with_another_password_costs_one_derivation_and_freezes_nothing() {
+    let (_d, mut vault, mut phone, follows) = followed_encrypted(&[account("GitHub", "me", 1)]);
+    // Someone else's encrypted backup, put in the folder as the newest.
+    let foreign =
+        export::aegis_encrypted_with_ids(&[(Uuid::new_v4(), account("Evil", "me", 9))], "other")
+            .unwrap();
+    std::fs::write(
+        phone.path().join("aegis-backup-20261201-110000.json"),
+        foreign.as_bytes(),
+    )
+    .unwrap();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    assert!(r.added.is_empty(), "{r:?}");
+    assert!(
+        r.skipped.iter().any(|s| s
+            .reason
+            .contains("does not open with this folder's password")),
+        "{r:?}"
+    );
+    // Read once: the next look does not derive its key again.
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    assert!(
+        r.skipped
+            .iter()
+            .any(|s| s.reason.starts_with("could not be used when it was read")),
+        "{r:?}"
+    );
+    // The phone's next backup is applied as usual.
+    phone
+        .entries
+        .push((Uuid::new_v4(), account("Codeberg", "me", 3)));
+    phone.clock = 50 * 60;
+    phone.backup();
+    let r = &follows.check(&mut vault, None, false).unwrap()[0];
+    assert_eq!(r.added, ["Codeberg (me)"], "{r:?}");
+    assert_eq!(r.folder.state, FolderState::Ok);
 }
