@@ -91,7 +91,7 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
 /// made; the next merge sends it).
 pub fn after_change() {
     let Ok(mut vault) = open() else { return };
-    if let Some(Err(e)) = Sync::merge_if_on(&mut vault) {
+    if let Some(Err(e)) = Sync::merge_if_on(&std::cell::RefCell::new(&mut vault)) {
         say_err!("ninsho-cli: the change is made here, but could not be synced yet: {e}");
     }
 }

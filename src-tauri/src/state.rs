@@ -145,6 +145,13 @@ impl AppState {
     }
 }
 
+/// How a sync merge borrows the app's vault: only for its middle, under the vault's lock.
+impl ninsho_core::sync::VaultAccess for AppState {
+    fn lend<T>(&self, f: impl FnOnce(&mut Vault) -> T) -> Option<T> {
+        self.with_vault(|v| Ok(f(v))).ok()
+    }
+}
+
 impl Default for AppState {
     fn default() -> Self {
         Self::new()

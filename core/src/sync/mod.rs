@@ -33,6 +33,7 @@ use zeroize::Zeroizing;
 
 use crate::app::read::{Links, read_shared};
 use crate::error_code::ErrorCode;
+use crate::vault::beside::Guard;
 use crate::vault::{KeychainError, SecretStore, Vault, VaultError};
 use crate::watched::report::{Changed, Skipped};
 use apply::{apply, held_deletions, locals};
@@ -410,32 +411,82 @@ impl Sync {
 
     /// One merge: this device's changes go into its file, the other devices' newer versions
     /// into the vault. `Ok(None)` when this device does not sync.
-    /// Merges now when this vault syncs; `None` when it does not (or its sync state cannot be
+    /// Merges now when the vault syncs; `None` when it does not (or its sync state cannot be
     /// read: `status` says why). What both shells do after a change and when the folder moves.
-    pub fn merge_if_on(vault: &mut Vault) -> Option<Result<SyncReport, SyncError>> {
-        let sync = Sync::open(vault).ok()?;
+    /// The vault is borrowed only for the middle of the merge: the folder is read and written
+    /// without it (see [`Sync::gather`]).
+    pub fn merge_if_on(access: &impl VaultAccess) -> Option<Result<SyncReport, SyncError>> {
+        let sync = access.lend(|v| Sync::open(v).ok())??;
         if !matches!(sync.folder(), Ok(Some(_))) {
             return None;
         }
-        Some(sync.now(vault))
+        Some(
+            sync.gather()
+                .and_then(|g| {
+                    access
+                        .lend(|v| sync.merge_with(v, g))
+                        .unwrap_or(Err(SyncError::Busy))
+                })
+                .and_then(|f| sync.finish(f)),
+        )
     }
 
     pub fn now(&self, vault: &mut Vault) -> Result<SyncReport, SyncError> {
+        let gathered = self.gather()?;
+        let finishing = self.merge_with(vault, gathered)?;
+        self.finish(finishing)
+    }
+
+    /// A merge's first part, all of its reading of the folder, without the vault: a shell that
+    /// guards its vault with a lock calls this before taking it, so a slow share (or a network
+    /// folder that hangs) never keeps the codes from the window.
+    pub fn gather(&self) -> Result<Gathered, SyncError> {
         let guard = self.file.lock()?;
-        let mut state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
+        let state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
         let key = self.key(&state)?;
         let keys = SyncKeys(key.mac_key());
         let now = now_ms();
-        let Read {
-            files,
-            skipped,
-            own_copies,
-        } = read_files(&state, &key, now)?;
+        let read = read_files(&state, &key, now)?;
+        // What is on disk under this device's name: if it is not what was written last (gone,
+        // an older copy put back, another device's file copied over it), it is written again.
+        let on_disk = read_shared(
+            &folder::device_file(&state.folder, state.device),
+            folder::MAX_FILE_BYTES,
+            Links::Refuse,
+        )
+        .ok()
+        .map(|bytes| keys.mac(&[b"sealed", &bytes]));
+        Ok(Gathered {
+            guard,
+            state,
+            key,
+            read,
+            on_disk,
+            now,
+        })
+    }
+
+    /// A merge's middle part, with the vault and no folder I/O: the plan made and applied, and
+    /// this device's file sealed when it must be written.
+    pub fn merge_with(&self, vault: &mut Vault, g: Gathered) -> Result<Finishing, SyncError> {
+        let Gathered {
+            guard,
+            mut state,
+            key,
+            read:
+                Read {
+                    files,
+                    skipped,
+                    own_copies,
+                },
+            on_disk,
+            now,
+        } = g;
+        let keys = SyncKeys(key.mac_key());
         let mut report = SyncReport {
             skipped,
             ..SyncReport::default()
         };
-
         vault.refresh()?;
         vault.unlock_all()?;
         let (here, mut unreadable) = locals(vault);
@@ -466,25 +517,48 @@ impl Sync {
             let json = Zeroizing::new(serde_json::to_vec(&published).unwrap_or_default());
             keys.mac(&[b"file", state.name.as_bytes(), &json])
         };
-        let path = folder::device_file(&state.folder, state.device);
-        // What is on disk under this device's name, if it is not what was written last (gone,
-        // an older copy put back, another device's file copied over it): written again.
-        let on_disk = read_shared(&path, folder::MAX_FILE_BYTES, Links::Refuse)
-            .ok()
-            .map(|bytes| keys.mac(&[b"sealed", &bytes]));
-        if state.published.as_deref() != Some(digest.as_str()) || on_disk != state.sealed {
-            let file = DeviceFile {
-                format: DEVICE_FORMAT.into(),
-                device: state.device,
-                name: state.name.clone(),
-                written: now,
-                entries: published,
+        let write =
+            if state.published.as_deref() != Some(digest.as_str()) || on_disk != state.sealed {
+                let file = DeviceFile {
+                    format: DEVICE_FORMAT.into(),
+                    device: state.device,
+                    name: state.name.clone(),
+                    written: now,
+                    entries: published,
+                };
+                let text = Zeroizing::new(serde_json::to_vec(&file).unwrap_or_default());
+                let sealed = seal::seal_device(&key, state.folder_id, state.device, &text)?;
+                let sealed_digest = keys.mac(&[b"sealed", &sealed]);
+                Some((sealed, digest, sealed_digest))
+            } else {
+                None
             };
-            let text = Zeroizing::new(serde_json::to_vec(&file).unwrap_or_default());
-            let sealed = seal::seal_device(&key, state.folder_id, state.device, &text)?;
+        Ok(Finishing {
+            guard,
+            state,
+            write,
+            own_copies,
+            report,
+            now,
+        })
+    }
+
+    /// A merge's last part, without the vault: this device's file written (when it changed),
+    /// its own conflict copies removed, and the state saved.
+    pub fn finish(&self, f: Finishing) -> Result<SyncReport, SyncError> {
+        let Finishing {
+            guard,
+            mut state,
+            write,
+            own_copies,
+            mut report,
+            now,
+        } = f;
+        if let Some((sealed, digest, sealed_digest)) = write {
+            let path = folder::device_file(&state.folder, state.device);
             folder::write_atomic(&folder::files_dir(&state.folder), &path, &sealed, true)?;
             state.published = Some(digest);
-            state.sealed = Some(keys.mac(&[b"sealed", &sealed]));
+            state.sealed = Some(sealed_digest);
             state.seen.insert(state.device, now);
             report.published = true;
         }
@@ -525,6 +599,40 @@ fn device_name(name: Option<&str>) -> String {
 /// (clocks a little off). Anything further ahead is refused, never observed: a version stamped
 /// at the end of time could never be outranked (an account no one could delete).
 const FUTURE_SLACK_MS: u64 = 24 * 3600 * 1000;
+
+/// How a merge borrows the vault: the app's shared vault behind its lock, or the CLI's own.
+pub trait VaultAccess {
+    /// Runs `f` with the vault; `None` when the vault cannot be had now.
+    fn lend<T>(&self, f: impl FnOnce(&mut Vault) -> T) -> Option<T>;
+}
+
+impl VaultAccess for std::cell::RefCell<&mut Vault> {
+    fn lend<T>(&self, f: impl FnOnce(&mut Vault) -> T) -> Option<T> {
+        Some(f(&mut self.borrow_mut()))
+    }
+}
+
+/// A merge after its reading of the folder (see [`Sync::gather`]): holds `sync.json`'s lock.
+pub struct Gathered {
+    guard: Guard,
+    state: State,
+    key: SyncKey,
+    read: Read,
+    /// Keyed digest of this device's file as it is on disk.
+    on_disk: Option<String>,
+    now: u64,
+}
+
+/// A merge before its writing (see [`Sync::merge_with`]): holds `sync.json`'s lock.
+pub struct Finishing {
+    guard: Guard,
+    state: State,
+    /// This device's sealed file, its content's digest and the sealed bytes' digest.
+    write: Option<(Vec<u8>, String, String)>,
+    own_copies: Vec<String>,
+    report: SyncReport,
+    now: u64,
+}
 
 /// What a merge reads of the folder.
 struct Read {
