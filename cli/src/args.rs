@@ -272,6 +272,16 @@ pub enum SyncCommand {
     /// Stop syncing on this computer: its file leaves the folder; every account stays here and
     /// on the other computers.
     Leave,
+    /// Give the folder a new passphrase (asked twice, or read from --passphrase-file): a new
+    /// key, and every other computer's file goes. Tell the new passphrase to the computers that
+    /// stay: each leaves and joins again. One that is not told (a lost laptop, a person who
+    /// left) can read and write nothing the folder holds from now on.
+    Passphrase {
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]

@@ -202,6 +202,10 @@ fn main() -> ExitCode {
             SyncCommand::Now { json } => sync::now(json),
             SyncCommand::Status { json } => sync::status(json),
             SyncCommand::Leave => sync::leave(),
+            SyncCommand::Passphrase {
+                passphrase_file,
+                json,
+            } => sync::change_passphrase(passphrase_file.as_deref(), json),
         },
         Command::Clock { server, json } => clock(&server, json),
         Command::Follow { command } => match command {

@@ -56,6 +56,26 @@ pub fn start(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `sync passphrase`: a new passphrase (asked twice), a new key; the other computers join again.
+pub fn change_passphrase(
+    passphrase_file: Option<&Path>,
+    as_json: bool,
+) -> Result<ExitCode, Failure> {
+    let mut vault = open()?;
+    let sync = Sync::open(&vault)?;
+    let pass = passphrase(passphrase_file, true)?;
+    let report = sync.change_passphrase(&mut vault, &pass)?;
+    print_report(&report, as_json);
+    if !as_json {
+        say!(
+            "The folder has a new passphrase. On each computer that stays, run `ninsho-cli sync \
+             leave`, then `ninsho-cli sync join` with the new passphrase; the others can no \
+             longer read or write it."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn now(as_json: bool) -> Result<ExitCode, Failure> {
     let mut vault = open()?;
     let report = Sync::open(&vault)?.now(&mut vault)?;

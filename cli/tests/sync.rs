@@ -336,6 +336,35 @@ fn two_vaults_sync_through_a_plain_folder() {
     assert!(b.ok(&["sync", "status"]).contains("desk  2 accounts"));
     assert_no_secret(shared.path());
 
+    // B gives the folder a new passphrase: A, not told it, is shut out until it joins again
+    // with it; B keeps its accounts.
+    let new = b.data.path().join("new-passphrase");
+    std::fs::write(&new, "another long sync passphrase\n").unwrap();
+    let changed = b.ok(&[
+        "sync",
+        "passphrase",
+        "--passphrase-file",
+        new.to_str().unwrap(),
+    ]);
+    assert!(changed.contains("new passphrase"), "{changed}");
+    let out = a.cli(&["sync", "now"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("passphrase"),
+        "{}",
+        text(&out.stderr)
+    );
+    a.ok(&["sync", "leave"]);
+    a.ok(&[
+        "sync",
+        "join",
+        dir,
+        "--passphrase-file",
+        new.to_str().unwrap(),
+    ]);
+    assert_eq!(a.accounts(), b.accounts());
+    assert_no_secret(shared.path());
+
     // A leaves: its file goes, B keeps everything, A keeps its accounts.
     let left = a.ok(&["sync", "leave"]);
     assert!(left.contains("no longer syncs"), "{left}");

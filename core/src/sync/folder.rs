@@ -52,7 +52,7 @@ pub fn read_folder_file(folder: &Path) -> Result<Option<FolderFile>, SyncError> 
 }
 
 /// Writes `folder.json` of a new sync folder; refused if one exists (never overwritten: the
-/// other devices' key depends on it).
+/// other devices' key depends on it; see [`replace_folder_file`]).
 pub fn create_folder_file(folder: &Path, file: &FolderFile) -> Result<(), SyncError> {
     let dir = files_dir(folder);
     std::fs::create_dir_all(&dir).map_err(|source| SyncError::Folder {
@@ -62,6 +62,36 @@ pub fn create_folder_file(folder: &Path, file: &FolderFile) -> Result<(), SyncEr
     let bytes = serde_json::to_vec_pretty(file).unwrap_or_default();
     let path = dir.join(FOLDER_FILE);
     write_atomic(&dir, &path, &bytes, false)
+}
+
+/// Replaces `folder.json` with a new folder's (a new passphrase): every other device must join
+/// again.
+pub fn replace_folder_file(folder: &Path, file: &FolderFile) -> Result<(), SyncError> {
+    let dir = files_dir(folder);
+    let bytes = serde_json::to_vec_pretty(file).unwrap_or_default();
+    write_atomic(&dir, &dir.join(FOLDER_FILE), &bytes, true)
+}
+
+/// Removes every device file (and copy of one) from the folder; returns how many.
+pub fn remove_device_files(folder: &Path) -> Result<usize, SyncError> {
+    let dir = files_dir(folder);
+    let io = |source| SyncError::Folder {
+        path: dir.clone(),
+        source,
+    };
+    let mut removed = 0;
+    for entry in std::fs::read_dir(&dir).map_err(io)? {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name();
+        if name.to_string_lossy().ends_with(&format!(".{EXTENSION}")) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(io(source)),
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// Replaces (or, with `replace` false, creates) `path` in `dir` atomically: a hidden

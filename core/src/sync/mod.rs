@@ -39,7 +39,7 @@ use crate::watched::report::{Changed, Skipped};
 use apply::{apply, held_deletions, locals};
 use clock::now_ms;
 use keys::{SyncKeys, key_user, load_key, save_key};
-use merge::{Entry, Inputs};
+use merge::{Entry, Inputs, Keys as _};
 pub use seal::MIN_PASSPHRASE_CHARS;
 use seal::{FolderFile, SyncKey};
 pub use state::FILE as STATE_FILE;
@@ -341,6 +341,64 @@ impl Sync {
         // Best effort: a key left behind is of no use without the folder.
         let _ = self.store.delete(&key_user(&self.vault, state.folder_id));
         Ok(state.folder)
+    }
+
+    /// Gives the folder a new passphrase, and with it a new key, salt and folder id: what the
+    /// folder held is merged first, then every device file goes (the others are sealed with
+    /// the old key) and this device writes its own under the new key. Every other computer
+    /// must join again with the new passphrase; one that is not told it (a lost laptop, a
+    /// person who left) can no longer read or write anything the folder holds from now on.
+    /// The new key is in the keychain before `folder.json` changes.
+    pub fn change_passphrase(
+        &self,
+        vault: &mut Vault,
+        passphrase: &str,
+    ) -> Result<SyncReport, SyncError> {
+        let (file, key) = FolderFile::create(passphrase)?;
+        self.now(vault)?;
+        {
+            let guard = self.file.lock()?;
+            let mut state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
+            self.key(&state)?;
+            save_key(
+                self.store.as_ref(),
+                &key_user(&self.vault, file.folder),
+                &key,
+            )?;
+            // Sync ids and digests are keyed: each account this device holds is tracked again
+            // under the new key (so a computer that joins again recognises its own accounts);
+            // deletions keep their ids, and stay deletions.
+            let keys = SyncKeys(key.mac_key());
+            let (here, _) = locals(vault);
+            let bodies: HashMap<Uuid, &merge::Body> =
+                here.iter().map(|l| (l.id, &l.body)).collect();
+            let mut entries = std::collections::BTreeMap::new();
+            for (id, mut t) in std::mem::take(&mut state.entries) {
+                let id = match t.local.and_then(|x| Some((x, *bodies.get(&x)?))) {
+                    Some((x, body)) => {
+                        t.digest = Some(keys.digest(body));
+                        let id = keys.id(body);
+                        if entries.contains_key(&id) {
+                            keys.copy_id(body, x)
+                        } else {
+                            id
+                        }
+                    }
+                    None => id,
+                };
+                entries.insert(id, t);
+            }
+            state.entries = entries;
+            folder::remove_device_files(&state.folder)?;
+            folder::replace_folder_file(&state.folder, &file)?;
+            let _ = self.store.delete(&key_user(&self.vault, state.folder_id));
+            state.folder_id = file.folder;
+            state.seen.clear();
+            state.published = None;
+            state.sealed = None;
+            self.file.save(&guard, &state)?;
+        }
+        self.now(vault)
     }
 
     /// The key, checked against the folder as it is now.

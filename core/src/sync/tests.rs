@@ -658,3 +658,64 @@ fn an_account_missing_from_a_restored_vault_file_is_not_deleted_elsewhere() {
     assert!(report.deleted.is_empty(), "{report:?}");
     assert_eq!(b.vault.find("Y").len(), 1);
 }
+
+#[test]
+fn a_new_passphrase_shuts_out_a_computer_that_is_not_told_it() {
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    let mut lost = computer();
+    lost.sync
+        .join(&mut lost.vault, shared.path(), PASS, Some("lost laptop"))
+        .unwrap();
+    let lost_device = state_of(&lost).device;
+    let lost_file = folder::device_file(shared.path(), lost_device);
+    let lost_sealed = std::fs::read(&lost_file).unwrap();
+    let old_id = state_of(&a).folder_id;
+
+    const NEW: &str = "a brand new sync passphrase";
+    a.sync.change_passphrase(&mut a.vault, NEW).unwrap();
+    let state = state_of(&a);
+    assert_ne!(state.folder_id, old_id, "a new folder id and salt");
+    assert!(!lost_file.exists(), "the other computers' files are gone");
+    a.vault.add(&totp("After", 6), false).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+
+    // B is told the new passphrase: it joins again and has everything.
+    assert!(matches!(
+        b.sync.now(&mut b.vault),
+        Err(SyncError::PassphraseChanged)
+    ));
+    b.sync.leave().unwrap();
+    b.sync
+        .join(&mut b.vault, shared.path(), NEW, Some("laptop"))
+        .unwrap();
+    assert_eq!(codes(&mut b), codes(&mut a));
+
+    // The lost laptop is not: it can neither merge nor join with what it knows, and a file it
+    // sealed with the old key is refused by the others.
+    assert!(matches!(
+        lost.sync.now(&mut lost.vault),
+        Err(SyncError::PassphraseChanged)
+    ));
+    lost.sync.leave().unwrap();
+    assert!(matches!(
+        lost.sync
+            .join(&mut lost.vault, shared.path(), PASS, Some("lost laptop")),
+        Err(SyncError::WrongPassphrase)
+    ));
+    std::fs::write(&lost_file, &lost_sealed).unwrap();
+    let report = a.sync.now(&mut a.vault).unwrap();
+    assert!(
+        report.added.is_empty() && report.deleted.is_empty(),
+        "{report:?}"
+    );
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.file.contains(&lost_device.to_string())
+                && s.reason.contains("another passphrase")),
+        "{report:?}"
+    );
+    assert!(lost.vault.find("After").is_empty());
+}
