@@ -32,6 +32,8 @@ pub enum Consent {
     ClearRecoveryCodes { label: String },
     /// Asking another time server than the default for the time.
     ClockServer { server: String },
+    /// A new passphrase for the sync folder: every other computer must join again.
+    NewSyncPassphrase { folder: String },
     /// One account's otpauth QR code, for a phone.
     TransferQr { label: String },
     /// One account's recovery codes.
@@ -116,6 +118,22 @@ pub fn texts(reveal: &Consent, lang: Lang) -> Texts {
             format!("{} のリカバリーコードをすべて削除しますか？", shown(label)),
             "このコンピューターと、同期しているすべてのコンピューターから削除されます。".to_owned(),
             "削除",
+        ),
+        (Consent::NewSyncPassphrase { folder }, Lang::En) => (
+            format!("Give {} a new passphrase?", shown(folder)),
+            "The folder gets a new key. Every other computer stops syncing until it leaves and \
+             joins again with the new passphrase; one you do not tell it to can no longer read \
+             or write what the folder holds."
+                .to_owned(),
+            "Change the passphrase",
+        ),
+        (Consent::NewSyncPassphrase { folder }, Lang::Ja) => (
+            format!("{} に新しいパスフレーズを設定しますか？", shown(folder)),
+            "フォルダの鍵が新しくなります。ほかのコンピューターは、同期をやめて新しいパスフレーズで\
+             参加し直すまで同期しません。伝えなかったコンピューターは、フォルダの内容を読むことも\
+             書くこともできなくなります。"
+                .to_owned(),
+            "パスフレーズを変更",
         ),
         (Consent::ClockServer { server }, Lang::En) => (
             format!("Ask {} for the time?", shown(server)),
@@ -274,6 +292,9 @@ mod tests {
             Consent::ClockServer {
                 server: "time.example.org".into(),
             },
+            Consent::NewSyncPassphrase {
+                folder: "/home/mika/Sync".into(),
+            },
         ];
         for reveal in &reveals {
             let named = match reveal {
@@ -284,6 +305,7 @@ mod tests {
                 | Consent::ClearRecoveryCodes { label } => label.as_str(),
                 Consent::GoogleQr { .. } | Consent::PlainExport { .. } => "12",
                 Consent::ClockServer { server } => server.as_str(),
+                Consent::NewSyncPassphrase { folder } => folder.as_str(),
             };
             let en = texts(reveal, Lang::En);
             let ja = texts(reveal, Lang::Ja);

@@ -95,4 +95,23 @@ describe("sync in settings", () => {
     await until(() => expect(screen.getByText("This computer does not sync.")).toBeTruthy());
     expect(calls.filter((c) => c.cmd === "sync_leave")).toHaveLength(1);
   });
+
+  it("a new passphrase for the folder is asked twice, then Rust asks the person and rekeys", async () => {
+    const { calls } = await renderApp({
+      sync_status: () => status(),
+      sync_change_passphrase: () => report(0),
+    });
+    await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy(), 8000);
+    await fireEvent.click(screen.getByLabelText("Settings"));
+    await fireEvent.click(await until(() => screen.getByText("New passphrase…")));
+    await until(() => expect(screen.getByText("A new passphrase for the sync folder")).toBeTruthy());
+    const first = screen.getByLabelText("Passphrase") as HTMLInputElement;
+    const second = screen.getByLabelText("The passphrase again") as HTMLInputElement;
+    await fireEvent.input(first, { target: { value: "another long passphrase" } });
+    await fireEvent.input(second, { target: { value: "another long passphrase" } });
+    await fireEvent.submit(second.closest("form")!);
+    await until(() => expect(calls.find((c) => c.cmd === "sync_change_passphrase")?.args).toEqual({ passphrase: "another long passphrase" }));
+    await until(() => expect(screen.getByText(/The folder has a new passphrase/)).toBeTruthy());
+    expect(calls.some((c) => c.cmd === "sync_start" || c.cmd === "discard_sync")).toBe(false);
+  });
 });

@@ -45,6 +45,7 @@ macro_rules! app_commands {
             commands::syncing::discard_sync,
             commands::syncing::sync_now,
             commands::syncing::sync_leave,
+            commands::syncing::sync_change_passphrase,
             commands::settings::get_settings,
             commands::settings::set_settings,
             commands::settings::check_clock,

@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use super::Result;
 use crate::changes::changed;
+use crate::confirm::{self, Consent};
 use crate::error::ErrorCode;
 use crate::state::AppState;
 use crate::syncing;
@@ -130,6 +131,32 @@ pub async fn sync_now<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<SyncReport> {
     let report = with_sync(&state, |v, s| s.now(v))?;
+    after(&app, &report);
+    Ok(report)
+}
+
+/// Gives the sync folder a new passphrase, once the person confirmed in a native dialog (a
+/// script in the page could otherwise shut every other computer out): a new key, and the
+/// computers that stay join again with it.
+#[tauri::command]
+pub async fn sync_change_passphrase<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Result<SyncReport> {
+    let passphrase = Zeroizing::new(passphrase);
+    if passphrase.chars().count() < ninsho_core::sync::MIN_PASSPHRASE_CHARS {
+        return Err(ninsho_core::sync::SyncError::PassphraseTooShort.into());
+    }
+    let folder = with_sync(&state, |_, s| s.folder())?
+        .ok_or_else(|| crate::error::AppError::from(ninsho_core::sync::SyncError::NotSyncing))?;
+    confirm::ask(
+        &app,
+        &Consent::NewSyncPassphrase {
+            folder: folder.display().to_string(),
+        },
+    )?;
+    let report = with_sync(&state, |v, s| s.change_passphrase(v, &passphrase))?;
     after(&app, &report);
     Ok(report)
 }

@@ -45,7 +45,9 @@ export type Dialog =
   /** A followed folder's backups' password: a new folder (`token`) or a changed one (`folder`). */
   | { kind: "follow-password"; token: string | null; folder: string | null; app: string; name: string }
   /** The passphrase of a folder chosen for sync: a new one (asked twice) or to join. */
-  | { kind: "sync-passphrase"; token: string; folder: string; join: boolean };
+  | { kind: "sync-passphrase"; token: string; folder: string; join: boolean }
+  /** A new passphrase for the folder this computer syncs with. */
+  | { kind: "sync-new-passphrase"; folder: string };
 
 export type Toast = { text: string; kind: "info" | "error"; id: number };
 

@@ -120,6 +120,7 @@ export type Commands = {
   discard_sync: [{ token: string }, void];
   sync_now: [Record<string, never>, SyncReport];
   sync_leave: [Record<string, never>, void];
+  sync_change_passphrase: [{ passphrase: string }, SyncReport];
 };
 
 type Args<K extends keyof Commands> = Commands[K][0];
@@ -185,6 +186,7 @@ export const ipc = {
   discardSync: (token: string) => call("discard_sync", { token }),
   syncNow: () => call("sync_now"),
   syncLeave: () => call("sync_leave"),
+  syncChangePassphrase: (passphrase: string) => call("sync_change_passphrase", { passphrase }),
 };
 
 /** Listens to an event Rust sends; the names are generated from Rust's AppEvent. */
