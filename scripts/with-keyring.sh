@@ -22,5 +22,29 @@ until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedes
   if [ "$i" -gt 100 ]; then echo "with-keyring.sh: the Secret Service did not start" >&2; exit 1; fi
   sleep 0.1
 done
+# gnome-keyring-daemon can abort on a GLib assertion when a client goes away mid-call (seen
+# once in a long E2E run: "trap int3 … in libglib"). D-Bus would then start a new daemon
+# with the keyring locked, and every later test would fail for a reason that is not theirs.
+# A watcher brings the same keyring back, unlocked, within half a second; its items are on
+# disk, so nothing is lost. A test that was talking to the daemon when it died still fails.
+owner() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null \
+    | awk '/uint32/ {print $2}'
+}
+daemon="$(owner)"
+(
+  while sleep 0.5 </dev/null >/dev/null 2>&1; do
+    if [ -n "$daemon" ] && ! kill -0 "$daemon" 2>/dev/null; then
+      echo "with-keyring.sh: the keyring daemon ($daemon) died; starting it again, unlocked" >&2
+      printf '%s' "${NINSHO_TEST_KEYRING_PASSWORD:-ninsho-test-keyring}" \
+        | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1 || true
+      sleep 0.3 </dev/null >/dev/null 2>&1
+      daemon="$(owner)"
+    fi
+  done
+) &
+watcher=$!
+trap 'kill "$watcher" 2>/dev/null; rm -rf "$XDG_DATA_HOME"' EXIT
 export NINSHO_REAL_KEYCHAIN=1
 "$@"
