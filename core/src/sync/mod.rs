@@ -577,17 +577,26 @@ impl Sync {
         };
         let write =
             if state.published.as_deref() != Some(digest.as_str()) || on_disk != state.sealed {
+                // Each of this device's files is `written` later than its last, whatever the
+                // wall clock did since: the others keep the newest `written` seen from it, and
+                // a clock set back must not make its next files look like older copies.
+                let written = now.max(
+                    state
+                        .seen
+                        .get(&state.device)
+                        .map_or(0, |w| w.saturating_add(1)),
+                );
                 let file = DeviceFile {
                     format: DEVICE_FORMAT.into(),
                     device: state.device,
                     name: state.name.clone(),
-                    written: now,
+                    written,
                     entries: published,
                 };
                 let text = Zeroizing::new(serde_json::to_vec(&file).unwrap_or_default());
                 let sealed = seal::seal_device(&key, state.folder_id, state.device, &text)?;
                 let sealed_digest = keys.mac(&[b"sealed", &sealed]);
-                Some((sealed, digest, sealed_digest))
+                Some((sealed, digest, sealed_digest, written))
             } else {
                 None
             };
@@ -612,12 +621,12 @@ impl Sync {
             mut report,
             now,
         } = f;
-        if let Some((sealed, digest, sealed_digest)) = write {
+        if let Some((sealed, digest, sealed_digest, written)) = write {
             let path = folder::device_file(&state.folder, state.device);
             folder::write_atomic(&folder::files_dir(&state.folder), &path, &sealed, true)?;
             state.published = Some(digest);
             state.sealed = Some(sealed_digest);
-            state.seen.insert(state.device, now);
+            state.seen.insert(state.device, written);
             report.published = true;
         }
         // This device's own conflict copies are merged now: they can go.
@@ -685,8 +694,9 @@ pub struct Gathered {
 pub struct Finishing {
     guard: Guard,
     state: State,
-    /// This device's sealed file, its content's digest and the sealed bytes' digest.
-    write: Option<(Vec<u8>, String, String)>,
+    /// This device's sealed file, its content's digest, the sealed bytes' digest and its
+    /// `written`.
+    write: Option<(Vec<u8>, String, String, u64)>,
     own_copies: Vec<String>,
     report: SyncReport,
     now: u64,

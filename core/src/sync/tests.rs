@@ -719,3 +719,30 @@ fn a_new_passphrase_shuts_out_a_computer_that_is_not_told_it() {
     );
     assert!(lost.vault.find("After").is_empty());
 }
+
+#[test]
+fn a_device_whose_clock_went_back_is_still_heard() {
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    b.sync.now(&mut b.vault).unwrap();
+    // A's clock was 12 hours ahead when it last wrote (within what is accepted), then was
+    // set right: as the others saw it, A's newest file is from 12 hours from now.
+    let ahead = clock::now_ms() + 12 * 3600 * 1000;
+    {
+        let guard = a.sync.file.lock().unwrap();
+        let mut state = a.sync.file.load(&guard).unwrap().unwrap();
+        state.seen.insert(state.device, ahead);
+        a.sync.file.save(&guard, &state).unwrap();
+    }
+    {
+        let guard = b.sync.file.lock().unwrap();
+        let mut state = b.sync.file.load(&guard).unwrap().unwrap();
+        let da = state_of(&a).device;
+        state.seen.insert(da, ahead);
+        b.sync.file.save(&guard, &state).unwrap();
+    }
+    a.vault.add(&totp("Later", 7), false).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(report.added, ["Later (me@example.com)"], "{report:?}");
+}
