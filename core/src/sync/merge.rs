@@ -622,29 +622,6 @@ mod tests {
     }
 
     #[test]
-    fn a_deletion_outlasts_any_old_copy_of_a_file() {
-        let mut a = Device::new(1);
-        let x = Uuid::new_v4();
-        a.vault.insert(
-            x,
-            Local {
-                id: x,
-                body: body("GONE", "me", false),
-                counter: 0,
-            },
-        );
-        a.sync(&[], 1_000);
-        let stale = a.file.clone();
-        a.vault.clear();
-        a.sync(&[], 2_000);
-        // Years later, an old copy of a file that still holds the account: it stays deleted.
-        let years = 2_000 + 5 * 365 * 24 * 3600 * 1000;
-        a.sync(&[stale], years);
-        assert!(a.vault.is_empty());
-        assert_eq!(a.tracked.len(), 1, "the tombstone is kept");
-    }
-
-    #[test]
     fn an_unreadable_account_is_neither_deleted_nor_published() {
         let mut tracked = BTreeMap::new();
         let mut clock = Hlc::default();
