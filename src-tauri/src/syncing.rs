@@ -79,10 +79,13 @@ fn merge<R: Runtime>(app: &AppHandle<R>) {
 
 fn watched<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
     let state = app.state::<AppState>();
-    state
-        .with_vault(|v| Ok(Sync::open(v).ok().and_then(|s| s.watched().ok().flatten())))
+    // Opened under the vault's lock, read after it (`sync.json` is never waited for while
+    // the vault is held: a merge holding it waits for the vault).
+    let sync = state
+        .with_vault(|v| Ok(Sync::open(v).ok()))
         .ok()
-        .flatten()
+        .flatten()?;
+    sync.watched().ok().flatten()
 }
 
 /// Watches the folder synced now (after sync was set up, joined or left).

@@ -114,4 +114,25 @@ describe("sync in settings", () => {
     await until(() => expect(screen.getByText(/The folder has a new passphrase/)).toBeTruthy());
     expect(calls.some((c) => c.cmd === "sync_start" || c.cmd === "discard_sync")).toBe(false);
   });
+
+  it("a status that cannot be read is said as such, never as \"does not sync\"", async () => {
+    let busy = false;
+    await renderApp({
+      sync_status: () => {
+        if (busy) throw { code: "vault_busy", message: "busy", detail: null };
+        return status();
+      },
+      sync_now: () => {
+        busy = true;
+        return report(0);
+      },
+    });
+    await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy(), 8000);
+    await fireEvent.click(screen.getByLabelText("Settings"));
+    await until(() => expect(screen.getByText(/laptop: 1 account, updated/)).toBeTruthy());
+    await fireEvent.click(screen.getByText("Sync now"));
+    await until(() => expect(screen.getAllByRole("alert").some((a) => /Another Ninsho .* is busy/.test(a.textContent ?? ""))).toBe(true));
+    expect(screen.queryByText("This computer does not sync.")).toBeNull();
+    expect(screen.getByText(/laptop: 1 account, updated/)).toBeTruthy();
+  });
 });

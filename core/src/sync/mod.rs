@@ -23,6 +23,7 @@ pub mod merge;
 pub mod seal;
 mod state;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -263,7 +264,18 @@ impl Sync {
         passphrase: &str,
         name: Option<&str>,
     ) -> Result<SyncReport, SyncError> {
-        self.begin(vault, dir, name, |dir| {
+        self.setup_lent(&RefCell::new(vault), dir, passphrase, name)
+    }
+
+    /// [`Sync::setup`] with a vault that is lent (see [`VaultAccess`]).
+    pub fn setup_lent(
+        &self,
+        access: &impl VaultAccess,
+        dir: &Path,
+        passphrase: &str,
+        name: Option<&str>,
+    ) -> Result<SyncReport, SyncError> {
+        self.begin(access, dir, name, |dir| {
             if folder::read_folder_file(dir)?.is_some() {
                 return Err(SyncError::AlreadySetUp(dir.to_path_buf()));
             }
@@ -280,7 +292,18 @@ impl Sync {
         passphrase: &str,
         name: Option<&str>,
     ) -> Result<SyncReport, SyncError> {
-        self.begin(vault, dir, name, |dir| {
+        self.join_lent(&RefCell::new(vault), dir, passphrase, name)
+    }
+
+    /// [`Sync::join`] with a vault that is lent (see [`VaultAccess`]).
+    pub fn join_lent(
+        &self,
+        access: &impl VaultAccess,
+        dir: &Path,
+        passphrase: &str,
+        name: Option<&str>,
+    ) -> Result<SyncReport, SyncError> {
+        self.begin(access, dir, name, |dir| {
             let file = folder::read_folder_file(dir)?
                 .ok_or_else(|| SyncError::NotSetUp(dir.to_path_buf()))?;
             let key = file.unlock(passphrase)?;
@@ -293,7 +316,7 @@ impl Sync {
     /// new `folder.json` is written: a locked keychain leaves the folder as it was.
     fn begin(
         &self,
-        vault: &mut Vault,
+        access: &impl VaultAccess,
         dir: &Path,
         name: Option<&str>,
         open: impl FnOnce(&Path) -> Result<(FolderFile, SyncKey, bool), SyncError>,
@@ -323,7 +346,7 @@ impl Sync {
             let state = State::new(dir.clone(), file.folder, device_name(name));
             self.file.save(&guard, &state)?;
         }
-        self.now(vault)
+        self.now_lent(access)
     }
 
     /// Stops syncing on this device: its file leaves the folder (the other devices keep
@@ -354,8 +377,17 @@ impl Sync {
         vault: &mut Vault,
         passphrase: &str,
     ) -> Result<SyncReport, SyncError> {
+        self.change_passphrase_lent(&RefCell::new(vault), passphrase)
+    }
+
+    /// [`Sync::change_passphrase`] with a vault that is lent (see [`VaultAccess`]).
+    pub fn change_passphrase_lent(
+        &self,
+        access: &impl VaultAccess,
+        passphrase: &str,
+    ) -> Result<SyncReport, SyncError> {
         let (file, key) = FolderFile::create(passphrase)?;
-        self.now(vault)?;
+        self.now_lent(access)?;
         {
             let guard = self.file.lock()?;
             let mut state = self.file.load(&guard)?.ok_or(SyncError::NotSyncing)?;
@@ -369,7 +401,7 @@ impl Sync {
             // under the new key (so a computer that joins again recognises its own accounts);
             // deletions keep their ids, and stay deletions.
             let keys = SyncKeys(key.mac_key());
-            let (here, _) = locals(vault);
+            let (here, _) = access.lend(locals).ok_or(SyncError::Busy)?;
             let bodies: HashMap<Uuid, &merge::Body> =
                 here.iter().map(|l| (l.id, &l.body)).collect();
             let mut entries = std::collections::BTreeMap::new();
@@ -398,7 +430,7 @@ impl Sync {
             state.sealed = None;
             self.file.save(&guard, &state)?;
         }
-        self.now(vault)
+        self.now_lent(access)
     }
 
     /// The key, checked against the folder as it is now.
@@ -478,20 +510,22 @@ impl Sync {
         if !matches!(sync.folder(), Ok(Some(_))) {
             return None;
         }
-        Some(
-            sync.gather()
-                .and_then(|g| {
-                    access
-                        .lend(|v| sync.merge_with(v, g))
-                        .unwrap_or(Err(SyncError::Busy))
-                })
-                .and_then(|f| sync.finish(f)),
-        )
+        Some(sync.now_lent(access))
     }
 
+    /// One merge now, with this vault.
     pub fn now(&self, vault: &mut Vault) -> Result<SyncReport, SyncError> {
+        self.now_lent(&RefCell::new(vault))
+    }
+
+    /// One merge now, the vault lent only for its middle part. Every path that takes both
+    /// locks takes `sync.json`'s first, then the vault: a shell that held its vault while
+    /// waiting for `sync.json` would wait on a merge that waits for that vault.
+    pub fn now_lent(&self, access: &impl VaultAccess) -> Result<SyncReport, SyncError> {
         let gathered = self.gather()?;
-        let finishing = self.merge_with(vault, gathered)?;
+        let finishing = access
+            .lend(|v| self.merge_with(v, gathered))
+            .unwrap_or(Err(SyncError::Busy))?;
         self.finish(finishing)
     }
 
@@ -673,7 +707,7 @@ pub trait VaultAccess {
     fn lend<T>(&self, f: impl FnOnce(&mut Vault) -> T) -> Option<T>;
 }
 
-impl VaultAccess for std::cell::RefCell<&mut Vault> {
+impl VaultAccess for RefCell<&mut Vault> {
     fn lend<T>(&self, f: impl FnOnce(&mut Vault) -> T) -> Option<T> {
         Some(f(&mut self.borrow_mut()))
     }

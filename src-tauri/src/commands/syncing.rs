@@ -30,17 +30,14 @@ pub struct SyncChoice {
     pub join: bool,
 }
 
+/// Runs `f` with this vault's sync, the vault held only to open it: `sync.json` is always
+/// locked before the vault (see [`Sync::now_lent`]), and `f` lends the vault when it needs it.
 fn with_sync<T>(
     state: &AppState,
-    f: impl FnOnce(
-        &mut ninsho_core::vault::Vault,
-        &Sync,
-    ) -> std::result::Result<T, ninsho_core::sync::SyncError>,
+    f: impl FnOnce(&AppState, &Sync) -> std::result::Result<T, ninsho_core::sync::SyncError>,
 ) -> Result<T> {
-    state.with_vault(|v| {
-        let sync = Sync::open(v)?;
-        Ok(f(v, &sync)?)
-    })
+    let sync = state.with_vault(|v| Ok(Sync::open(v)?))?;
+    Ok(f(state, &sync)?)
 }
 
 fn after<R: Runtime>(app: &AppHandle<R>, report: &SyncReport) {
@@ -96,9 +93,9 @@ pub async fn sync_start<R: Runtime>(
     let path: PathBuf = state.sync_pending.claim(&token)?;
     let result = with_sync(&state, |v, s| {
         if Sync::is_set_up(&path)? {
-            s.join(v, &path, &passphrase, None)
+            s.join_lent(v, &path, &passphrase, None)
         } else {
-            s.setup(v, &path, &passphrase, None)
+            s.setup_lent(v, &path, &passphrase, None)
         }
     });
     match result {
@@ -130,7 +127,7 @@ pub async fn sync_now<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<SyncReport> {
-    let report = with_sync(&state, |v, s| s.now(v))?;
+    let report = with_sync(&state, |v, s| s.now_lent(v))?;
     after(&app, &report);
     Ok(report)
 }
@@ -156,7 +153,7 @@ pub async fn sync_change_passphrase<R: Runtime>(
             folder: folder.display().to_string(),
         },
     )?;
-    let report = with_sync(&state, |v, s| s.change_passphrase(v, &passphrase))?;
+    let report = with_sync(&state, |v, s| s.change_passphrase_lent(v, &passphrase))?;
     after(&app, &report);
     Ok(report)
 }

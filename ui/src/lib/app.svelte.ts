@@ -336,11 +336,18 @@ class AppModel {
     this.refreshFolders();
   }
 
+  /** Asked again on every change; an answer older than the last one asked is dropped. */
+  #syncAsked = 0;
+
+  /** Whether this computer syncs, and how. A failed read is said as what it is (a folder that
+   * cannot be read, a lock held elsewhere), never shown as "does not sync". */
   async refreshSync() {
+    const asked = ++this.#syncAsked;
     try {
-      this.sync = await ipc.syncStatus();
-    } catch {
-      this.sync = null;
+      const status = await ipc.syncStatus();
+      if (asked === this.#syncAsked) this.sync = status;
+    } catch (e) {
+      if (asked === this.#syncAsked) this.fail(e);
     }
   }
 
