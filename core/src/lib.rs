@@ -11,6 +11,7 @@ pub mod follow;
 pub mod formats;
 pub mod otp;
 pub mod scan;
+pub mod site;
 pub mod sync;
 pub mod uri;
 pub mod vault;

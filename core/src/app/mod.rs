@@ -7,6 +7,7 @@
 //! - [`codes`]: the code a person asks for (current, next, or a HOTP account's next).
 //! - [`add`]: adding found accounts, sorted into added / duplicates / failures.
 //! - [`export`]: the export formats as one enum, and writing any of them.
+//! - [`fill`]: the browser bridge's decision: which codes a page may have, or why none.
 //! - [`keychain`]: the keychain's state as a code, with what to do about it.
 //! - [`manual`]: the manual-entry form, checked field by field.
 //! - [`read`]: reading a file that must not be larger than some bound.
@@ -17,6 +18,7 @@
 pub mod add;
 pub mod codes;
 pub mod export;
+pub mod fill;
 pub mod keychain;
 pub mod manual;
 pub mod read;

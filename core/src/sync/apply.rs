@@ -47,6 +47,7 @@ fn body_of(meta: &AccountMeta, account: &Account, recovery: Vec<Zeroizing<String
         group: meta.group.clone(),
         pinned: meta.pinned,
         icon: meta.icon.clone(),
+        domains: meta.domains.clone(),
         secret: account.secret.to_base32(),
         recovery,
     }
@@ -81,7 +82,7 @@ pub(super) fn account_of(body: &Body, counter: u64) -> Result<Account, String> {
     })
 }
 
-/// Brings one version's description (labels, group, pin, icon, recovery codes) into local
+/// Brings one version's description (labels, group, pin, icon, sites, recovery codes) into local
 /// account `id`.
 fn describe(
     vault: &mut Vault,
@@ -95,6 +96,7 @@ fn describe(
         group: Some(body.group.clone()),
         icon: Some(body.icon.clone()),
         params: Some(params_of(body, counter)),
+        domains: Some(body.domains.clone()),
     };
     let meta = vault.edit(id, &edit)?;
     if meta.pinned != body.pinned {

@@ -52,6 +52,13 @@ pub struct Body {
     pub pinned: bool,
     #[serde(default)]
     pub icon: Option<String>,
+    /// Absent when there are none, so a body without sites digests as before.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::site::binding::lenient"
+    )]
+    pub domains: Vec<crate::site::Binding>,
     /// Base32.
     pub secret: Zeroizing<String>,
     #[serde(default)]
@@ -471,6 +478,7 @@ mod tests {
             group: None,
             pinned: false,
             icon: None,
+            domains: Vec::new(),
             secret: Zeroizing::new(secret.into()),
             recovery: Vec::new(),
         }

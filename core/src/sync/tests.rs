@@ -109,6 +109,10 @@ fn two_computers_stay_in_step_and_the_folder_reveals_nothing() {
             &AccountEdit {
                 name: Some("work".into()),
                 group: Some(Some("Dev".into())),
+                domains: Some(vec![
+                    crate::site::Binding::parse("github.com").unwrap(),
+                    crate::site::Binding::parse("ghe.example.com").unwrap(),
+                ]),
                 ..Default::default()
             },
         )
@@ -121,6 +125,16 @@ fn two_computers_stay_in_step_and_the_folder_reveals_nothing() {
     assert_eq!(report.updated.len(), 1, "{report:?}");
     assert_eq!(a.vault.get(gh).unwrap().label(), "GitHub (work)");
     assert_eq!(a.vault.get(gh).unwrap().group.as_deref(), Some("Dev"));
+    // The sites the browser bridge fills it on go with it.
+    let sites: Vec<String> = a
+        .vault
+        .get(gh)
+        .unwrap()
+        .domains
+        .iter()
+        .map(|b| b.to_string())
+        .collect();
+    assert_eq!(sites, ["github.com", "ghe.example.com"]);
     let report = b.sync.now(&mut b.vault).unwrap();
     assert_eq!(report.counters, 1, "{report:?}");
     let bbank = b.vault.find("Bank")[0].id;
@@ -406,6 +420,7 @@ fn a_damaged_secret_in_a_version_is_named_without_quoting_it() {
         group: None,
         pinned: false,
         icon: None,
+        domains: Vec::new(),
         secret: Zeroizing::new("JBSWY3DP!HPK3PXP".into()),
         recovery: Vec::new(),
     };

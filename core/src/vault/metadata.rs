@@ -9,6 +9,7 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use crate::otp::{Algorithm, OtpParams, OtpType};
+use crate::site::Binding;
 
 pub const FORMAT: &str = "ninsho-vault";
 pub const SCHEMA: u32 = 1;
@@ -42,6 +43,15 @@ pub struct AccountMeta {
     /// Key of the issuer icon to show (resolved by the UI); `None` means "match by issuer".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// The sites whose pages the browser bridge may fill this account's code into (see
+    /// [`crate::app::fill`]). One the file holds that is no longer a site is dropped, never
+    /// a reason to refuse the whole file.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::site::binding::lenient"
+    )]
+    pub domains: Vec<Binding>,
 }
 
 impl AccountMeta {
@@ -69,6 +79,7 @@ impl AccountMeta {
             created,
             last_used: None,
             icon: None,
+            domains: Vec::new(),
         };
         meta.set_params(params);
         meta
@@ -221,6 +232,7 @@ mod tests {
             created: 1,
             last_used: None,
             icon: None,
+            domains: vec![Binding::parse("github.com").unwrap()],
         }
     }
 

@@ -53,6 +53,7 @@ pub use secrets::ItemProblem;
 
 use crate::error_code::ErrorCode;
 use crate::otp::{Account, OtpParams, ParamError, Secret, now};
+use crate::site::Binding;
 
 #[derive(Debug, Error)]
 pub enum VaultError {
@@ -135,6 +136,8 @@ pub struct AccountEdit {
     pub group: Option<Option<String>>,
     pub icon: Option<Option<String>>,
     pub params: Option<OtpParams>,
+    /// The sites it is bound to, all of them (see [`AccountMeta::domains`]).
+    pub domains: Option<Vec<Binding>>,
 }
 
 /// An account on its way into the vault: its description and its encoded keychain item.
@@ -448,7 +451,7 @@ impl Vault {
                 continue;
             }
             let id = Uuid::new_v4();
-            let meta = AccountMeta::new(
+            let mut meta = AccountMeta::new(
                 id,
                 account.issuer.clone(),
                 account.name.clone(),
@@ -456,6 +459,7 @@ impl Vault {
                 order,
                 created,
             );
+            meta.domains = crate::site::known::sites_of(account.issuer.as_deref());
             let encoded = Item::new(
                 self.user(id),
                 account.secret.clone(),
@@ -522,6 +526,14 @@ impl Vault {
             }
             if let Some(params) = &edit.params {
                 a.set_params(params);
+            }
+            if let Some(domains) = &edit.domains {
+                a.domains = Vec::new();
+                for d in domains {
+                    if !a.domains.contains(d) {
+                        a.domains.push(d.clone());
+                    }
+                }
             }
             Ok(a.clone())
         })?;
