@@ -119,6 +119,14 @@ pub enum Command {
         /// New group ("" removes it).
         #[arg(long)]
         group: Option<String>,
+        /// Bind the account to a site (github.com: its every page) or to one exact host
+        /// (login.bank.co.uk): the browser bridge fills its code there and nowhere else.
+        /// Repeat for several.
+        #[arg(long = "domain", value_name = "SITE")]
+        domains: Vec<String>,
+        /// Unbind a site or host. Repeat for several.
+        #[arg(long = "no-domain", value_name = "SITE")]
+        no_domains: Vec<String>,
     },
     /// Pin an account to the top of the list (or unpin it).
     Pin {
@@ -222,6 +230,11 @@ pub enum Command {
         server: String,
         #[arg(long)]
         json: bool,
+    },
+    /// The browser bridge: which account's code a page would get, and why a page gets none.
+    Browser {
+        #[command(subcommand)]
+        command: BrowserCommand,
     },
     /// Where the vault is, how many accounts it holds, and whether the keychain can be used.
     Status {
@@ -335,5 +348,26 @@ pub enum FollowCommand {
     Remove {
         /// The followed folder (its path or id).
         dir: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BrowserCommand {
+    /// Say which account(s) the browser bridge would fill on the page at URL (as the browser
+    /// reports it), or why it would refuse: another site, a look-alike of a bound site, a
+    /// page that is not https. Prints no code unless --code is given.
+    ///
+    /// Exit code 0 when a code would be filled, 1 when the page is refused.
+    Check {
+        /// The page's address (the top page, when the field is in a frame).
+        url: String,
+        /// The address of the frame that holds the field, when it is not the page itself.
+        #[arg(long, value_name = "URL")]
+        frame: Option<String>,
+        /// Also print the code(s) the page would get.
+        #[arg(long)]
+        code: bool,
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -76,6 +76,8 @@ pub struct VaultAccountJson<'a> {
     pub problem: Option<ninsho_core::vault::ItemProblem>,
     /// The followed folder the account came from (see `ninsho-cli follow`); else null.
     pub source: Option<ninsho_core::follow::Origin>,
+    /// The sites the browser bridge may fill its code on (ASCII: `xn--` for IDN).
+    pub domains: &'a [ninsho_core::site::Binding],
     /// Only with `--show-secret` (show): the account as an otpauth:// URI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<zeroize::Zeroizing<String>>,
@@ -102,6 +104,7 @@ impl<'a> VaultAccountJson<'a> {
             last_used: meta.last_used,
             problem: None,
             source: None,
+            domains: &meta.domains,
             uri: None,
         }
     }

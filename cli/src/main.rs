@@ -21,6 +21,7 @@ macro_rules! say_err {
 }
 
 mod args;
+mod browser;
 mod follow;
 mod interop;
 mod json;
@@ -40,7 +41,7 @@ use ninsho_core::uri::{self, migration};
 use ninsho_core::vault::{KeychainState, VaultError};
 use zeroize::Zeroizing;
 
-use crate::args::{Cli, Command, FollowCommand, SyncCommand};
+use crate::args::{BrowserCommand, Cli, Command, FollowCommand, SyncCommand};
 
 /// A failure: printed on stderr with its exit code.
 pub struct Failure {
@@ -141,7 +142,18 @@ fn main() -> ExitCode {
             issuer,
             name,
             group,
-        } => vault::edit(&query, issuer, name, group),
+            domains,
+            no_domains,
+        } => vault::edit(
+            &query,
+            vault::Edit {
+                issuer,
+                name,
+                group,
+                domains,
+                no_domains,
+            },
+        ),
         Command::Pin { query, off } => vault::pin(&query, !off),
         Command::Recovery {
             query,
@@ -208,6 +220,14 @@ fn main() -> ExitCode {
             } => sync::change_passphrase(passphrase_file.as_deref(), json),
         },
         Command::Clock { server, json } => clock(&server, json),
+        Command::Browser { command } => match command {
+            BrowserCommand::Check {
+                url,
+                frame,
+                code,
+                json,
+            } => browser::check(&url, frame.as_deref(), code, json),
+        },
         Command::Follow { command } => match command {
             FollowCommand::Add {
                 dir,

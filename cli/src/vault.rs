@@ -387,6 +387,7 @@ pub fn show(query: &str, as_json: bool, show_secret: bool) -> Result<ExitCode, F
         say!("group:     {group}");
     }
     say!("pinned:    {}", if view.pinned { "yes" } else { "no" });
+    say!("sites:     {}", sites_text(&meta.domains));
     if let Some(problem) = view.problem {
         say!("problem:   {}", problem.advice());
     }
@@ -429,28 +430,63 @@ pub fn remove(query: &str, yes: bool) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn edit(
-    query: &str,
-    issuer: Option<String>,
-    name: Option<String>,
-    group: Option<String>,
-) -> Result<ExitCode, Failure> {
-    if issuer.is_none() && name.is_none() && group.is_none() {
+/// What `ninsho-cli edit` changes.
+pub struct Edit {
+    pub issuer: Option<String>,
+    pub name: Option<String>,
+    pub group: Option<String>,
+    pub domains: Vec<String>,
+    pub no_domains: Vec<String>,
+}
+
+pub fn edit(query: &str, edit: Edit) -> Result<ExitCode, Failure> {
+    let rebinding = !edit.domains.is_empty() || !edit.no_domains.is_empty();
+    if edit.issuer.is_none() && edit.name.is_none() && edit.group.is_none() && !rebinding {
         return Err(Failure::input(
-            "nothing to change: pass --issuer, --name or --group",
+            "nothing to change: pass --issuer, --name, --group, --domain or --no-domain",
         ));
     }
     let mut vault = open()?;
     let meta = one(&vault, query)?;
+    let domains = if rebinding {
+        Some(
+            ninsho_core::site::rebind(&meta.domains, &edit.domains, &edit.no_domains)
+                .map_err(|e| Failure::input(e.to_string()))?,
+        )
+    } else {
+        None
+    };
     let change = AccountEdit {
-        issuer: issuer.map(Some),
-        name,
-        group: group.map(Some),
+        issuer: edit.issuer.map(Some),
+        name: edit.name,
+        group: edit.group.map(Some),
+        domains,
         ..Default::default()
     };
     let after = vault.edit(meta.id, &change)?;
     say!("edited   {}  {}", &after.id.to_string()[..8], after.label());
+    if rebinding {
+        say!("sites:     {}", sites_text(&after.domains));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An account's sites in words: `github.com, login.bank.co.uk (this host only)`.
+pub(crate) fn sites_text(domains: &[ninsho_core::site::Binding]) -> String {
+    if domains.is_empty() {
+        return "none (the browser bridge fills it nowhere)".into();
+    }
+    domains
+        .iter()
+        .map(|b| {
+            if b.is_site() {
+                b.shown()
+            } else {
+                format!("{} (this host only)", b.shown())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn pin(query: &str, pinned: bool) -> Result<ExitCode, Failure> {
