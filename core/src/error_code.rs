@@ -86,6 +86,8 @@ pub enum ErrorCode {
     SyncNewer,
     SyncState,
     SyncFailed,
+    /// A site to bind an account to that is no site's name (detail: what was typed).
+    SiteInvalid,
     // The clock check.
     ClockInvalidServer,
     ClockUnreachable,

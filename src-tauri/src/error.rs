@@ -14,6 +14,7 @@ pub use ninsho_core::error_code::ErrorCode;
 use ninsho_core::follow::FollowError;
 use ninsho_core::formats::FormatError;
 use ninsho_core::scan::{ImageError, ScanError};
+use ninsho_core::site::BindingError;
 use ninsho_core::sync::SyncError;
 use ninsho_core::vault::{KeychainError, KeychainState, VaultError};
 use serde::Serialize;
@@ -163,6 +164,12 @@ impl From<SyncError> for AppError {
             SyncError::Keychain(k) => k.into(),
             other => AppError::sentence(other.code(), &other),
         }
+    }
+}
+
+impl From<BindingError> for AppError {
+    fn from(e: BindingError) -> Self {
+        AppError::sentence(e.code(), &e).with_detail(e.input().to_owned())
     }
 }
 

@@ -114,6 +114,18 @@ pub struct AccountView {
     pub icon: Option<String>,
     /// The followed backup folder it came from (and whether its backup still holds it).
     pub source: Option<Origin>,
+    /// The sites the browser bridge fills its code on.
+    pub domains: Vec<SiteView>,
+}
+
+/// A site an account is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SiteView {
+    /// As a person reads it (an IDN in its own script).
+    pub name: String,
+    /// Only this exact host, not the whole site it is on.
+    pub host_only: bool,
 }
 
 impl From<&AccountMeta> for AccountView {
@@ -131,6 +143,14 @@ impl From<&AccountMeta> for AccountView {
             group: a.group.clone(),
             icon: a.icon.clone(),
             source: None,
+            domains: a
+                .domains
+                .iter()
+                .map(|b| SiteView {
+                    name: b.shown(),
+                    host_only: !b.is_site(),
+                })
+                .collect(),
         }
     }
 }

@@ -156,8 +156,22 @@ async fn edit_pin_delete() -> Result {
     let name = s.wait_for("#e-name").await?;
     name.clear().await?;
     name.send_keys("alice@work.example").await?;
+    // GitHub came bound to github.com; a second site is added on a line of its own.
+    let sites = s.wait_for("#e-sites").await?;
+    assert_eq!(sites.prop("value").await?.as_deref(), Some("github.com"));
+    sites.click().await?;
+    xdotool(&["key", "ctrl+End", "Return"])?;
+    xdotool(&["type", "--delay", "20", "https://git.example.net/login"])?;
+    s.screenshot("edit-sites").await?;
     s.click_button("Save").await?;
     s.wait_for_text("alice@work.example").await?;
+    let shown = ok(cli(s.data.path(), &["show", "GitHub", "--json"]));
+    let shown: serde_json::Value = serde_json::from_str(&shown)?;
+    assert_eq!(
+        shown["domains"],
+        serde_json::json!(["github.com", "git.example.net"]),
+        "{shown}"
+    );
 
     // Pin the bank: it moves to the top.
     s.wait_for("button[aria-label='Actions for Example Bank (bob)']")

@@ -86,7 +86,7 @@ async fn the_app_joins_a_sync_folder_from_the_keyboard_and_follows_the_other_com
     let edited = s
         .invoke(
             "edit_account",
-            serde_json::json!({ "id": id, "issuer": "GitHub", "name": "renamed in the app" }),
+            serde_json::json!({ "id": id, "issuer": "GitHub", "name": "renamed in the app", "domains": ["github.com"] }),
         )
         .await?;
     assert!(edited["err"].is_null(), "{edited}");

@@ -383,6 +383,36 @@ describe("adding", () => {
 });
 
 describe("account actions", () => {
+  it("an account's sites are edited one per line, and a name that is no site is said back", async () => {
+    const bound = [account("a1", "X", "me", { domains: [{ name: "x.com", host_only: false }, { name: "login.x.com", host_only: true }] })];
+    let tries = 0;
+    const { calls } = await renderApp({
+      list_accounts: () => bound,
+      get_codes: codesFor(["a1"]),
+      edit_account: (a) => {
+        tries += 1;
+        if (tries === 1) throw { code: "site_invalid", message: "no", detail: "co.uk" };
+        return account(a.id as string, a.issuer as string, a.name as string);
+      },
+    });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(1));
+    await fireEvent.click(screen.getByLabelText("Actions for X (me)"));
+    await fireEvent.click(screen.getByText("Edit"));
+    const sites = (await until(() => screen.getByLabelText("Sites"))) as HTMLTextAreaElement;
+    expect(sites.value).toBe("x.com\nlogin.x.com");
+    expect(screen.getByText("login.x.com (this host only)")).toBeTruthy();
+    await fireEvent.input(sites, { target: { value: "x.com\n twitter.com, co.uk\n\n" } });
+    await fireEvent.click(screen.getByText("Save"));
+    await until(() => expect(screen.getByRole("alert").textContent).toMatch(/“co.uk” is not a site Ninsho can bind/));
+    expect(calls.find((c) => c.cmd === "edit_account")?.args).toEqual({ id: "a1", issuer: "X", name: "me", domains: ["x.com", "twitter.com", "co.uk"] });
+    // The dialog stays open with what was typed; Ctrl+Enter saves from the field.
+    await fireEvent.input(sites, { target: { value: "x.com\ntwitter.com" } });
+    await fireEvent.keyDown(sites, { key: "Enter", ctrlKey: true });
+    await until(() => expect(calls.filter((c) => c.cmd === "edit_account")).toHaveLength(2));
+    expect(calls.filter((c) => c.cmd === "edit_account")[1].args.domains).toEqual(["x.com", "twitter.com"]);
+    await until(() => expect(screen.queryByLabelText("Sites")).toBeNull());
+  });
+
   it("edit, pin, delete, and the transfer QR (Rust asks the person first)", async () => {
     const { calls } = await renderApp({
       list_accounts: () => two,
@@ -399,7 +429,7 @@ describe("account actions", () => {
     await fireEvent.click(screen.getByText("Edit"));
     await fireEvent.input(screen.getByLabelText("Account name"), { target: { value: "alice2" } });
     await fireEvent.click(screen.getByText("Save"));
-    await until(() => expect(calls.find((c) => c.cmd === "edit_account")?.args).toEqual({ id: "a1", issuer: "GitHub", name: "alice2" }));
+    await until(() => expect(calls.find((c) => c.cmd === "edit_account")?.args).toEqual({ id: "a1", issuer: "GitHub", name: "alice2", domains: [] }));
 
     await fireEvent.click(menuOf("GitHub (alice@example.com)"));
     await fireEvent.click(screen.getByText("Pin to top"));

@@ -29,7 +29,29 @@ pub enum BindingError {
     NotBound(String),
 }
 
+impl BindingError {
+    pub fn code(&self) -> crate::error_code::ErrorCode {
+        crate::error_code::ErrorCode::SiteInvalid
+    }
+
+    /// What the person typed (or the site they named), to quote back.
+    pub fn input(&self) -> &str {
+        match self {
+            BindingError::NotAName(s)
+            | BindingError::PublicSuffix(s)
+            | BindingError::NotBound(s) => s,
+            BindingError::IpAddress => "",
+        }
+    }
+}
+
 impl Binding {
+    /// Every site a person listed (the whole list an account is bound to), in order, each once.
+    pub fn parse_all(inputs: &[impl AsRef<str>]) -> Result<Vec<Binding>, BindingError> {
+        let none: [&str; 0] = [];
+        rebind(&[], inputs, &none)
+    }
+
     /// What a person typed or pasted: a name (`github.com`, `bücher.de`) or an address
     /// (`https://github.com/login`). A host under its site is kept as that exact host, except
     /// `www.`, which names the site.

@@ -25,9 +25,7 @@ pub fn imitates(page: &Page, binding: &Binding) -> bool {
     if here.skeleton == theirs.skeleton || here_site.skeleton == theirs.skeleton {
         return true;
     }
-    if contains_run(&here.tokens, &theirs.tokens)
-        || here.tokens.contains(&theirs.compact)
-    {
+    if contains_run(&here.tokens, &theirs.tokens) || here.tokens.contains(&theirs.compact) {
         return true;
     }
     let stem = stem(site);

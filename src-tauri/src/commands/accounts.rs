@@ -164,10 +164,12 @@ pub async fn edit_account<R: Runtime>(
     id: Uuid,
     issuer: String,
     name: String,
+    domains: Vec<String>,
 ) -> Result<AccountView> {
     let edit = AccountEdit {
         issuer: Some(Some(issuer)),
         name: Some(name),
+        domains: Some(ninsho_core::site::Binding::parse_all(&domains)?),
         ..Default::default()
     };
     let meta = state.with_vault(|v| Ok(v.edit(id, &edit)?))?;

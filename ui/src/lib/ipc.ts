@@ -24,6 +24,7 @@ import type { SettingsView } from "./bindings/SettingsView";
 import type { TransferQr } from "./bindings/TransferQr";
 import type { FolderInfo } from "./bindings/FolderInfo";
 import type { ClockCheck } from "./bindings/ClockCheck";
+import type { BrowserFilled } from "./bindings/BrowserFilled";
 import type { FollowStep } from "./bindings/FollowStep";
 import type { Report } from "./bindings/Report";
 import type { SyncStatus } from "./bindings/SyncStatus";
@@ -88,7 +89,7 @@ export type Commands = {
   confirm_import: [{ token: string; selected: number[]; force: boolean }, ImportResult];
   discard_import: [{ token: string }, void];
   trash_source: [{ token: string }, void];
-  edit_account: [{ id: string; issuer: string; name: string }, AccountView];
+  edit_account: [{ id: string; issuer: string; name: string; domains: string[] }, AccountView];
   set_pinned: [{ id: string; pinned: boolean }, void];
   reorder_accounts: [{ ids: string[] }, void];
   delete_account: [{ id: string }, void];
@@ -150,7 +151,8 @@ export const ipc = {
     call("confirm_import", { token, selected, force }),
   discardImport: (token: string) => call("discard_import", { token }),
   trashSource: (token: string) => call("trash_source", { token }),
-  editAccount: (id: string, issuer: string, name: string) => call("edit_account", { id, issuer, name }),
+  editAccount: (id: string, issuer: string, name: string, domains: string[]) =>
+    call("edit_account", { id, issuer, name, domains }),
   setPinned: (id: string, pinned: boolean) => call("set_pinned", { id, pinned }),
   reorderAccounts: (ids: string[]) => call("reorder_accounts", { ids }),
   deleteAccount: (id: string) => call("delete_account", { id }),
@@ -203,6 +205,7 @@ export const events = {
   onClockWrong: (handler: (check: ClockCheck) => void): Promise<UnlistenFn> => on("clock-wrong", handler),
   onPickOpened: (handler: () => void): Promise<UnlistenFn> => on<null>("pick-opened", () => handler()),
   onScanRequested: (handler: () => void): Promise<UnlistenFn> => on<null>("scan-requested", () => handler()),
+  onBrowserFilled: (handler: (filled: BrowserFilled) => void): Promise<UnlistenFn> => on("browser-filled", handler),
   onDragOver: (handler: (over: boolean) => void): Promise<UnlistenFn[]> =>
     Promise.all([
       listen("tauri://drag-enter", () => handler(true)),

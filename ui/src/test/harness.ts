@@ -17,7 +17,7 @@ export const account = (id: string, issuer: string | null, name: string, extra: 
   const shown_name = extra.shown_name ?? name;
   return {
     id, issuer, name, shown_name, label: issuer ? `${issuer} (${shown_name})` : shown_name, kind: "totp", digits: 6, period: 30,
-    pinned: false, group: null, icon: null, source: null, ...extra,
+    pinned: false, group: null, icon: null, source: null, domains: [], ...extra,
   };
 };
 
