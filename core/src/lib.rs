@@ -5,6 +5,7 @@
 //! action a person can take in the app is a call a test can make without one.
 
 pub mod app;
+pub mod bridge;
 pub mod clock;
 pub mod error_code;
 pub mod follow;

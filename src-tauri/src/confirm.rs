@@ -42,6 +42,10 @@ pub enum Consent {
     GoogleQr { accounts: usize },
     /// An export file anyone can read, holding `accounts` accounts.
     PlainExport { accounts: usize },
+    /// Pairing a browser's extension: from then on it may ask for codes (for bound sites only).
+    PairBrowser { browser: String, code: String },
+    /// The first time an account's code goes to a site through the browser.
+    BrowserFill { label: String, site: String },
 }
 
 /// The longest account label a dialog shows (a label comes from a QR code: anything).
@@ -205,6 +209,39 @@ pub fn texts(reveal: &Consent, lang: Lang) -> Texts {
                 .to_owned(),
             "書き出す",
         ),
+        (Consent::PairBrowser { browser, code }, Lang::En) => (
+            format!("Pair Ninsho's extension in {}?", shown(browser)),
+            format!(
+                "Pair only if you just asked for it in the browser and it shows the code {}. \
+                 Once paired, the extension may ask for an account's code on the sites the \
+                 account is bound to, and only there.",
+                shown(code)
+            ),
+            "Pair",
+        ),
+        (Consent::PairBrowser { browser, code }, Lang::Ja) => (
+            format!("{} の Ninsho 拡張機能とペアリングしますか？", shown(browser)),
+            format!(
+                "ブラウザーでペアリングを求めたばかりで、コード {} が表示されている場合だけペアリングしてください。\
+                 ペアリング後、拡張機能はアカウントに結び付けたサイトでだけ、そのコードを求められます。",
+                shown(code)
+            ),
+            "ペアリング",
+        ),
+        (Consent::BrowserFill { label, site }, Lang::En) => (
+            format!("Fill the code of {} on {}?", shown(label), shown(site)),
+            "This is the first time the browser asks for this account's code on this site. \
+             Ninsho will fill it there from now on without asking."
+                .to_owned(),
+            "Fill",
+        ),
+        (Consent::BrowserFill { label, site }, Lang::Ja) => (
+            format!("{} のコードを {} に入力しますか？", shown(label), shown(site)),
+            "このサイトでこのアカウントのコードが求められたのは初めてです。\
+             今後はこのサイトでは確認せずに入力します。"
+                .to_owned(),
+            "入力",
+        ),
     };
     Texts {
         title,
@@ -295,6 +332,14 @@ mod tests {
             Consent::NewSyncPassphrase {
                 folder: "/home/mika/Sync".into(),
             },
+            Consent::PairBrowser {
+                browser: "Chromium".into(),
+                code: "482915".into(),
+            },
+            Consent::BrowserFill {
+                label: "GitHub (mika)".into(),
+                site: "github.com".into(),
+            },
         ];
         for reveal in &reveals {
             let named = match reveal {
@@ -306,6 +351,8 @@ mod tests {
                 Consent::GoogleQr { .. } | Consent::PlainExport { .. } => "12",
                 Consent::ClockServer { server } => server.as_str(),
                 Consent::NewSyncPassphrase { folder } => folder.as_str(),
+                Consent::PairBrowser { browser, .. } => browser.as_str(),
+                Consent::BrowserFill { site, .. } => site.as_str(),
             };
             let en = texts(reveal, Lang::En);
             let ja = texts(reveal, Lang::Ja);

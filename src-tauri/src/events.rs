@@ -25,6 +25,8 @@ pub enum AppEvent {
     PickOpened,
     /// The tray menu's "Scan screen" was chosen: the window scans as its own button does.
     ScanRequested,
+    /// A code went to a page through the browser bridge: a `BrowserFilled`.
+    BrowserFilled,
 }
 
 impl AppEvent {
@@ -38,6 +40,7 @@ impl AppEvent {
             AppEvent::ClockWrong => "clock-wrong",
             AppEvent::PickOpened => "pick-opened",
             AppEvent::ScanRequested => "scan-requested",
+            AppEvent::BrowserFilled => "browser-filled",
         }
     }
 }
