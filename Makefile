@@ -26,7 +26,8 @@ KEYRING_DEBS := dbus gnome-keyring libsecret-tools
 SYNC_DEBS := syncthing
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,
 # gdbus (the tray menu is driven over D-Bus as a tray host drives it).
-E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin
+E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin \
+  openssl
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
@@ -53,7 +54,7 @@ ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 NEXTEST_IGNORED := $(if $(ROOT),--run-ignored all)
 
 .PHONY: run test check setup nextest debs test-debs ui-deps ui-build venv app build release lint \
-  test-rust test-ui e2e-tools \
+  test-rust test-ui e2e-tools extension extension-deps \
   test-e2e flaky test-bench-smoke tauri-cli package package-debug test-package test-cross bench-app \
   bench bench-vault bench-qr corpus clean-corpus fuzz
 
@@ -191,8 +192,17 @@ test-rust: build nextest
 	git diff --exit-code --stat -- ui/src/lib/bindings || \
 	  (echo "ui/src/lib/bindings changed: the Rust IPC types changed; commit the regenerated bindings"; exit 1)
 
-test-ui: ui-deps
+test-ui: ui-deps extension-deps
 	cd ui && npm test
+	cd extension && npm run check && npm test
+
+# The browser extension (extension/): its own npm packages, and the build for Chromium-family
+# browsers and Firefox (dist/chromium, dist/firefox, and the .zip/.xpi for the stores).
+extension-deps: setup
+	cd extension && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
+
+extension: extension-deps
+	cd extension && npm run build
 
 # The built app (make build's target/debug/ninsho) in a real WebKitGTK window under Xvfb, with a
 # real Secret Service, one test at a time. E2E=NAME runs the tests whose names contain NAME.
@@ -205,13 +215,13 @@ e2e-tools: nextest
 	scripts/ensure-debs.sh $(E2E_DEBS)
 	command -v tauri-driver >/dev/null || cargo install tauri-driver --version '=$(TAURI_DRIVER_VERSION)' --locked
 
-test-e2e: build e2e-tools
+test-e2e: build e2e-tools extension
 	$(E2E_ENV) cargo nextest run $(WS) $(E2E_FILTER) --test-threads 1 --no-fail-fast
 
 # Repeats end-to-end tests to find flaky ones: N runs (default 5) of the tests whose names
 # contain E2E (default: all), each run reported; fails if any run failed.
 N ?= 5
-flaky: build e2e-tools
+flaky: build e2e-tools extension
 	@failed=0; for i in $$(seq 1 $(N)); do \
 	  if $(E2E_ENV) cargo nextest run $(WS) $(E2E_FILTER) --test-threads 1 --no-fail-fast \
 	      --hide-progress-bar --final-status-level fail > target/flaky-$$i.log 2>&1; \

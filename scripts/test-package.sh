@@ -15,11 +15,17 @@ apt-get install -y "./$deb" >/tmp/ninsho-package-install.log 2>&1 || { cat /tmp/
 files=$(mktemp)
 dpkg -L ninsho > "$files"
 echo "== installed: $(wc -l < "$files") paths"
-for want in /usr/bin/ninsho /usr/bin/ninsho-cli /usr/share/applications/Ninsho.desktop \
-    /usr/share/metainfo/app.ninsho.desktop.metainfo.xml; do
+for want in /usr/bin/ninsho /usr/bin/ninsho-cli /usr/bin/ninsho-host /usr/share/applications/Ninsho.desktop \
+    /usr/share/metainfo/app.ninsho.desktop.metainfo.xml \
+    /etc/chromium/native-messaging-hosts/io.ninsho.host.json \
+    /usr/lib/mozilla/native-messaging-hosts/io.ninsho.host.json; do
   grep -qx "$want" "$files" || { echo "missing from the package: $want"; exit 1; }
 done
 grep -q '^Categories=Utility;Security;$' /usr/share/applications/Ninsho.desktop
+# The browsers find the host, and it starts and answers (no app: it says it was started).
+grep -q '"path": "/usr/bin/ninsho-host"' /etc/chromium/native-messaging-hosts/io.ninsho.host.json
+rc=0; /usr/bin/ninsho-host </dev/null >/dev/null || rc=$?
+[ "$rc" -eq 2 ] || { echo "ninsho-host without a browser origin must refuse (exit 2), got $rc"; exit 1; }
 ls /usr/share/icons/hicolor/*/apps/ninsho.png
 appstreamcli validate --no-net /usr/share/metainfo/app.ninsho.desktop.metainfo.xml
 echo "== ninsho-cli"

@@ -370,4 +370,15 @@ pub enum BrowserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Let Ninsho's browser extension reach Ninsho: writes the native messaging host manifest
+    /// (naming ninsho-host, allowing only Ninsho's extension) for the current user.
+    Install {
+        /// chromium, chrome, brave, edge, vivaldi or firefox (default: every one of them).
+        #[arg(long)]
+        browser: Option<String>,
+        /// Write the manifest into this folder instead (a browser profile's
+        /// NativeMessagingHosts, for a profile started with --user-data-dir).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }

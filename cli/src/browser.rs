@@ -3,7 +3,10 @@
 
 use std::process::ExitCode;
 
+use std::path::{Path, PathBuf};
+
 use ninsho_core::app::fill::{self, FillError, Refusal};
+use ninsho_core::bridge::install::{self, Browser};
 use ninsho_core::otp;
 use serde::Serialize;
 
@@ -87,5 +90,55 @@ pub fn check(
             }
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// `browser install [--browser B] [--dir D]`.
+pub fn install(browser: Option<&str>, dir: Option<&Path>) -> Result<ExitCode, Failure> {
+    let browsers: Vec<Browser> = match browser {
+        Some(name) => vec![Browser::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Browser::ALL.iter().map(|b| b.name()).collect();
+            Failure::input(format!(
+                "unknown browser {name:?}: one of {}",
+                names.join(", ")
+            ))
+        })?],
+        None if dir.is_some() => {
+            return Err(Failure::input(
+                "--dir needs --browser (which browser reads it)",
+            ));
+        }
+        None => Browser::ALL.to_vec(),
+    };
+    let host = host_binary()?;
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .ok_or_else(|| Failure::input("HOME is not set"))?;
+    for b in browsers {
+        let folder = dir.map_or_else(|| b.user_dir(&home), Path::to_path_buf);
+        let written = install::install(b, &folder, &host).map_err(|e| {
+            Failure::input(format!("could not write into {}: {e}", folder.display()))
+        })?;
+        say!("{:<9} {}", b.name(), written.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ninsho-host`, beside this program (a package installs both in one folder).
+fn host_binary() -> Result<PathBuf, Failure> {
+    let me = std::env::current_exe()
+        .map_err(|e| Failure::input(format!("cannot find this program: {e}")))?;
+    let host = me.with_file_name(if cfg!(windows) {
+        "ninsho-host.exe"
+    } else {
+        "ninsho-host"
+    });
+    if host.exists() {
+        Ok(host)
+    } else {
+        Err(Failure::input(format!(
+            "{} is missing: install Ninsho's package, or build it (cargo build -p ninsho-cli)",
+            host.display()
+        )))
     }
 }

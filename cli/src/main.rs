@@ -227,6 +227,9 @@ fn main() -> ExitCode {
                 code,
                 json,
             } => browser::check(&url, frame.as_deref(), code, json),
+            BrowserCommand::Install { browser, dir } => {
+                browser::install(browser.as_deref(), dir.as_deref())
+            }
         },
         Command::Follow { command } => match command {
             FollowCommand::Add {

@@ -8,12 +8,14 @@
 //! - [`frame`]: native messaging's length-prefixed JSON, bounded both ways.
 //! - [`protocol`]: the requests and answers, tagged JSON.
 //! - [`pairing`]: paired browser profiles (token digests) and confirmed fills.
+//! - [`install`]: host manifests, where each browser reads them.
 //! - [`limits`]: codes per site per minute, per hour in all.
 //! - [`handle`]: one request answered; the shell lends the vault and asks the person.
 //! - [`socket`]: the per-user socket between the host and the running app.
 
 pub mod frame;
 pub mod handle;
+pub mod install;
 pub mod limits;
 pub mod pairing;
 pub mod protocol;
