@@ -128,17 +128,10 @@ pub fn install(browser: Option<&str>, dir: Option<&Path>) -> Result<ExitCode, Fa
 fn host_binary() -> Result<PathBuf, Failure> {
     let me = std::env::current_exe()
         .map_err(|e| Failure::input(format!("cannot find this program: {e}")))?;
-    let host = me.with_file_name(if cfg!(windows) {
-        "ninsho-host.exe"
-    } else {
-        "ninsho-host"
-    });
-    if host.exists() {
-        Ok(host)
-    } else {
-        Err(Failure::input(format!(
-            "{} is missing: install Ninsho's package, or build it (cargo build -p ninsho-cli)",
-            host.display()
-        )))
-    }
+    install::host_beside(&me).ok_or_else(|| {
+        Failure::input(format!(
+            "ninsho-host is missing beside {}: install Ninsho's package, or build it (cargo build -p ninsho-cli)",
+            me.display()
+        ))
+    })
 }

@@ -88,6 +88,13 @@ pub enum ErrorCode {
     SyncFailed,
     /// A site to bind an account to that is no site's name (detail: what was typed).
     SiteInvalid,
+    // The browser bridge.
+    /// The paired browsers' file cannot be read or written, or is damaged.
+    BridgeState,
+    /// `ninsho-host` is not beside the app (a build without it, a broken install).
+    BridgeHostMissing,
+    /// The host manifest could not be written (detail: the folder).
+    BridgeInstall,
     // The clock check.
     ClockInvalidServer,
     ClockUnreachable,

@@ -43,7 +43,7 @@ impl AppError {
     }
 
     /// A core error's text as a sentence: capitalized, with a full stop.
-    fn sentence(code: ErrorCode, e: &impl std::fmt::Display) -> Self {
+    pub(crate) fn sentence(code: ErrorCode, e: &impl std::fmt::Display) -> Self {
         AppError::new(code, capitalized(&e.to_string()))
     }
 }
@@ -164,6 +164,12 @@ impl From<SyncError> for AppError {
             SyncError::Keychain(k) => k.into(),
             other => AppError::sentence(other.code(), &other),
         }
+    }
+}
+
+impl From<ninsho_core::bridge::PairingError> for AppError {
+    fn from(e: ninsho_core::bridge::PairingError) -> Self {
+        AppError::sentence(e.code(), &e)
     }
 }
 

@@ -176,5 +176,17 @@ async fn chromium_fills_the_bound_site_and_refuses_look_alikes() -> Result {
         assert!(text.contains(words), "{name}: {text}");
     }
     assert!(!stdout.contains(&secret_of(GITHUB)) && !stdout.contains(&secret_of(X)));
+
+    // The settings list the paired browser, with its last use.
+    s.click("button[aria-label='Settings']").await?;
+    s.wait_for_text("last used").await?;
+    s.client
+        .execute(
+            "document.getElementById('browsers-title').scrollIntoView({ block: 'start' });",
+            vec![],
+        )
+        .await?;
+    s.screenshot("settings-browsers").await?;
+    s.wait_for("button[aria-label='Unpair Chromium']").await?;
     s.stop().await
 }

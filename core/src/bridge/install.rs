@@ -87,6 +87,17 @@ impl Browser {
     }
 }
 
+/// `ninsho-host` beside `program` (the CLI or the app: a package installs them in one
+/// folder), when it is there.
+pub fn host_beside(program: &Path) -> Option<PathBuf> {
+    let host = program.with_file_name(if cfg!(windows) {
+        "ninsho-host.exe"
+    } else {
+        "ninsho-host"
+    });
+    host.exists().then_some(host)
+}
+
 /// Writes the manifest for `browser` into `dir` (made if missing); returns its path.
 pub fn install(browser: Browser, dir: &Path, host: &Path) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;

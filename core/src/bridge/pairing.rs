@@ -81,6 +81,12 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+impl PairingError {
+    pub fn code(&self) -> crate::error_code::ErrorCode {
+        crate::error_code::ErrorCode::BridgeState
+    }
+}
+
 impl Pairings {
     pub fn open(dir: &Path) -> Result<Self, PairingError> {
         Beside::open(dir, FILE, LOCK, LOCK_WAIT)

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod adding;
 pub mod backups;
+pub mod browsers;
 pub mod following;
 pub mod palette;
 pub mod settings;

@@ -32,6 +32,7 @@ import type { SyncReport } from "./bindings/SyncReport";
 import type { SyncChoice } from "./bindings/SyncChoice";
 import type { DeviceInfo } from "./bindings/DeviceInfo";
 import type { KeychainView } from "./bindings/KeychainView";
+import type { PairedView } from "./bindings/PairedView";
 
 export type {
   AccountView,
@@ -57,6 +58,7 @@ export type {
   FollowStep,
   Report,
   SyncStatus,
+  PairedView,
   SyncReport,
   SyncChoice,
   DeviceInfo,
@@ -116,6 +118,9 @@ export type Commands = {
   unfollow: [{ folder: string }, FolderInfo];
   resolve_removed: [{ id: string; keep: boolean }, void];
   sync_status: [Record<string, never>, SyncStatus | null];
+  paired_browsers: [Record<string, never>, PairedView[]];
+  unpair_browser: [{ id: string }, null];
+  install_browser_host: [{ browser: string }, string];
   sync_choose_folder: [Record<string, never>, SyncChoice | null];
   sync_start: [{ token: string; passphrase: string }, SyncReport];
   discard_sync: [{ token: string }, void];
@@ -183,6 +188,9 @@ export const ipc = {
   unfollow: (folder: string) => call("unfollow", { folder }),
   resolveRemoved: (id: string, keep: boolean) => call("resolve_removed", { id, keep }),
   syncStatus: () => call("sync_status"),
+  pairedBrowsers: () => call("paired_browsers"),
+  unpairBrowser: (id: string) => call("unpair_browser", { id }),
+  installBrowserHost: (browser: string) => call("install_browser_host", { browser }),
   syncChooseFolder: () => call("sync_choose_folder"),
   syncStart: (token: string, passphrase: string) => call("sync_start", { token, passphrase }),
   discardSync: (token: string) => call("discard_sync", { token }),

@@ -52,6 +52,7 @@ export function defaults(): Handlers {
     get_codes: () => ({ now_ms: now, codes: [] }),
     followed_folders: () => [],
     sync_status: () => null,
+    paired_browsers: () => [],
   };
 }
 
