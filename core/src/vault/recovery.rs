@@ -65,7 +65,12 @@ fn meta_from(id: Uuid, account: Option<&ItemAccount>, order: u64) -> AccountMeta
             crate::otp::now(),
         ),
     };
-    AccountMeta::new(id, issuer, name, &params, order, created)
+    // The item names no sites: a rebuilt account is bound as a new one would be (the sites a
+    // person added by hand are in the vault file, not in the keychain).
+    let sites = crate::site::known::sites_of(issuer.as_deref());
+    let mut meta = AccountMeta::new(id, issuer, name, &params, order, created);
+    meta.domains = sites;
+    meta
 }
 
 /// Items by vault id, then account id.

@@ -592,6 +592,9 @@ fn items_are_text_records_and_legacy_binary_items_are_rewritten() {
 fn the_keychain_alone_rebuilds_a_lost_vault() {
     let (dir, store, mut vault) = setup();
     let a = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();
+    let gh = vault
+        .add(&account("GitHub", "g", b"k-g-12345"), false)
+        .unwrap();
     let hotp = Account::new(
         Some("H"),
         "h",
@@ -609,14 +612,23 @@ fn the_keychain_alone_rebuilds_a_lost_vault() {
 
     let mut vault = reopen(&dir, &store);
     assert_eq!(vault.vault_id(), vault_id);
-    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 2 }));
+    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 3 }));
     let list = vault.accounts();
     assert_eq!(
         list.iter().map(|m| m.label()).collect::<Vec<_>>(),
-        ["A (a)", "H (h)"]
+        ["A (a)", "GitHub (g)", "H (h)"]
     );
+    // A well-known issuer is bound to its site again, as when it was added.
+    let sites: Vec<String> = vault
+        .get(gh)
+        .unwrap()
+        .domains
+        .iter()
+        .map(|b| b.to_string())
+        .collect();
+    assert_eq!(sites, ["github.com"]);
     assert!(!list[0].pinned, "pins are reset");
-    assert_eq!(list[1].counter, Some(6), "the HOTP counter came back");
+    assert_eq!(list[2].counter, Some(6), "the HOTP counter came back");
     assert!(vault.codes(0).unwrap().iter().all(|c| c.problem.is_none()));
     assert_eq!(vault.recovery_codes(a).unwrap()[0].as_str(), "r-1");
     assert!(dir.path().join(FILE).exists(), "the rebuilt list is saved");
@@ -631,8 +643,8 @@ fn the_keychain_alone_rebuilds_a_lost_vault() {
     std::fs::write(dir.path().join(FILE), b"{ not json").unwrap();
     std::fs::write(dir.path().join(BACKUP), b"{ not json either").unwrap();
     let vault = reopen(&dir, &store);
-    assert_eq!(vault.accounts().len(), 2);
-    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 2 }));
+    assert_eq!(vault.accounts().len(), 3);
+    assert!(vault.notices().contains(&Notice::Rebuilt { accounts: 3 }));
 }
 
 #[test]
