@@ -226,6 +226,15 @@ struct Tally {
     keyring_restarts: usize,
 }
 
+/// Whether process `pid` runs (a zombie nobody reaped yet does not).
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+    })
+}
+
 /// The process that owns the Secret Service name (`None` without one, or without dbus-send):
 /// when it is gone after a round, the daemon died and was started again.
 fn keyring_daemon() -> Option<String> {
@@ -433,7 +442,7 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
         }
     };
     let mut rng = Rng(seed | 1);
-    let store = Arc::new(KeyringStore::platform());
+    let mut store = Arc::new(KeyringStore::platform());
     let mut keys = Vec::new();
     let mut shown: BTreeMap<Uuid, Vec<u64>> = BTreeMap::new();
     let mut tally = Tally::default();
@@ -496,13 +505,13 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
             // The keyring daemon died under the child (not Ninsho's doing): its failure is
             // the daemon's; once the watcher has the same keyring back, unlocked, the check
             // below still asks that nothing was lost.
-            let died = daemon
-                .as_ref()
-                .is_some_and(|pid| !Path::new("/proc").join(pid).exists());
+            let died = daemon.as_deref().is_some_and(|pid| !alive(pid));
             if died {
                 tally.keyring_restarts += 1;
                 std::thread::sleep(Duration::from_secs(3));
                 daemon = keyring_daemon();
+                // The old daemon's Secret Service session went with it.
+                store = Arc::new(KeyringStore::platform());
             } else if !text.trim().is_empty() {
                 tally
                     .violations
