@@ -14,17 +14,17 @@ for (const [browser, archive] of [["chromium", "ninsho-chromium.zip"], ["firefox
   const out = join(dist, browser);
   mkdirSync(out, { recursive: true });
   await build({
-    entryPoints: [join(here, "src/popup.ts")],
+    entryPoints: [join(here, "src/popup.ts"), join(here, "src/background.ts")],
     bundle: true,
     format: "iife",
     target: browser === "firefox" ? "firefox128" : "chrome116",
-    outfile: join(out, "popup.js"),
+    outdir: out,
     logLevel: "warning",
   });
   cpSync(join(here, "static"), out, { recursive: true });
   copyFileSync(join(here, `manifest.${browser}.json`), join(out, "manifest.json"));
   copyFileSync(join(here, "../icons/48x48.png"), join(out, "icon-48.png"));
   copyFileSync(join(here, "../icons/128x128.png"), join(out, "icon-128.png"));
-  execFileSync("python3", ["-m", "zipfile", "-c", join(dist, archive), ...["manifest.json", "popup.html", "popup.css", "popup.js", "_locales", "icon-48.png", "icon-128.png"]], { cwd: out });
+  execFileSync("python3", ["-m", "zipfile", "-c", join(dist, archive), ...["manifest.json", "popup.html", "popup.css", "popup.js", "background.js", "_locales", "icon-48.png", "icon-128.png"]], { cwd: out });
 }
 console.log(`built ${dist}`);

@@ -41,8 +41,9 @@ export function findField(): FieldFound {
 /** Fills `code` into the frame's one-time-code field the way typing would (the value set
  * through the input's own setter, then input and change events, so React- and Vue-controlled
  * fields notice), one character per box for split fields. Refuses when the frame is no longer
- * at `origin` (a navigation between the request and the answer). Never submits. */
-export function fillField(code: string, origin: string): boolean {
+ * at `origin` (a navigation between the request and the answer). Submits the field's form only
+ * when the person opted in (`submit`), and only once every character is in. */
+export function fillField(code: string, origin: string, submit = false): boolean {
   if (location.origin !== origin) return false;
   const hint =
     /(one.?time|otp|totp|2fa|mfa|two.?factor|second.?factor|verification|verify|auth(entication|enticator)?.?code|security.?code|login.?code|passcode|tfa|認証|確認コード|ワンタイム|セキュリティコード|コード)/i;
@@ -67,17 +68,18 @@ export function fillField(code: string, origin: string): boolean {
   const auto = inputs.find((el) => el.maxLength !== 1 && (el.autocomplete ?? "").toLowerCase().includes("one-time-code"));
   const boxes = inputs.filter((el) => el.maxLength === 1);
   const named = inputs.find((el) => el.maxLength !== 1 && hint.test(words(el)) && !deny.test(words(el)));
+  let filled: HTMLInputElement | null = null;
   if (auto) {
     type(auto, code);
-    return auto.value === code;
-  }
-  if (boxes.length >= code.length && boxes.length >= 4 && boxes.length <= 8) {
+    if (auto.value === code) filled = auto;
+  } else if (boxes.length >= code.length && boxes.length >= 4 && boxes.length <= 8) {
     Array.from(code).forEach((c, i) => type(boxes[i], c));
-    return boxes.slice(0, code.length).map((b) => b.value).join("") === code;
-  }
-  if (named) {
+    if (boxes.slice(0, code.length).map((b) => b.value).join("") === code) filled = boxes[code.length - 1];
+  } else if (named) {
     type(named, code);
-    return named.value === code;
+    if (named.value === code) filled = named;
   }
-  return false;
+  if (!filled) return false;
+  if (submit && filled.form) filled.form.requestSubmit();
+  return true;
 }

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // The field finder and filler on pages like the ones sites serve: one field, six boxes, a
-// field named in Japanese, a postal code that is no code field, a navigation mid-request.
+// field named in Japanese, a postal code that is no code field, a navigation mid-request, a
+// form submitted only when the person opted in.
 import { beforeEach, describe, expect, it } from "vitest";
 import { fillField, findField } from "../src/field";
 
@@ -52,5 +53,22 @@ describe("the one-time-code field", () => {
     page(`<input id="otp" autocomplete="one-time-code">`);
     expect(fillField("123456", "https://github.com")).toBe(false);
     expect((document.getElementById("otp") as HTMLInputElement).value).toBe("");
+  });
+
+  it("submits its form only when the person opted in, once, after the last box", () => {
+    const submits: string[] = [];
+    const form = () => {
+      page(`<form id="f">${Array.from({ length: 6 }, (_, i) => `<input id="d${i}" maxlength="1">`).join("")}</form>`);
+      document.getElementById("f")!.addEventListener("submit", (e) => {
+        e.preventDefault();
+        submits.push(Array.from(document.querySelectorAll("input")).map((i) => i.value).join(""));
+      });
+    };
+    form();
+    expect(fillField("908172", location.origin)).toBe(true);
+    expect(submits).toEqual([]);
+    form();
+    expect(fillField("908172", location.origin, true)).toBe(true);
+    expect(submits).toEqual(["908172"]);
   });
 });
