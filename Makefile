@@ -27,7 +27,7 @@ SYNC_DEBS := syncthing
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,
 # gdbus (the tray menu is driven over D-Bus as a tray host drives it).
 E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin \
-  openssl
+  openssl firefox-esr
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0

@@ -7,10 +7,15 @@ use std::path::Path;
 /// The code an otpauth URI gives now, and in the neighbouring periods (a test may straddle a
 /// period boundary between reading the screen and computing the reference).
 pub fn reference_codes(uri: &str) -> Vec<String> {
+    reference_codes_at(uri, ninsho_core::otp::now())
+}
+
+/// The code an otpauth URI gives at `now` (Unix seconds), and in the neighbouring periods: for
+/// a field read by another program at a moment it reported.
+pub fn reference_codes_at(uri: &str, now: u64) -> Vec<String> {
     let account = ninsho_core::uri::parse(uri).expect("reference URI");
     let generator =
         ninsho_core::otp::Generator::new(&account.params, &account.secret).expect("generator");
-    let now = ninsho_core::otp::now();
     let period = u64::from(account.params.period);
     [now.saturating_sub(period), now, now + period]
         .iter()
