@@ -117,7 +117,7 @@ tauri-cli: setup
 release: debs ui-build
 	cargo build --release $(RELEASE_PKGS)
 
-package: release tauri-cli
+package: release tauri-cli extension
 	cd src-tauri && $(TAURI) bundle --bundles deb,rpm
 	@ls -l target/release/ninsho target/release/ninsho-cli target/release/bundle/deb/*.deb \
 	  target/release/bundle/rpm/*.rpm
@@ -125,7 +125,7 @@ package: release tauri-cli
 # The same package from make test's debug build (`make build`), written to
 # target/debug/bundle/: what make test installs and removes. The files, dependencies, desktop
 # entry, icons and metadata are the release package's; only the binaries are the debug ones.
-package-debug: build tauri-cli
+package-debug: build tauri-cli extension
 	cd src-tauri && $(TAURI) bundle --debug --bundles deb,rpm --config ../packaging/tauri.debug.conf.json
 	@ls -l target/debug/bundle/deb/*.deb target/debug/bundle/rpm/*.rpm
 

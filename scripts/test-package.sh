@@ -18,12 +18,18 @@ echo "== installed: $(wc -l < "$files") paths"
 for want in /usr/bin/ninsho /usr/bin/ninsho-cli /usr/bin/ninsho-host /usr/share/applications/Ninsho.desktop \
     /usr/share/metainfo/app.ninsho.desktop.metainfo.xml \
     /etc/chromium/native-messaging-hosts/io.ninsho.host.json \
-    /usr/lib/mozilla/native-messaging-hosts/io.ninsho.host.json; do
+    /usr/lib/mozilla/native-messaging-hosts/io.ninsho.host.json \
+    /usr/share/ninsho/extension/chromium/manifest.json /usr/share/ninsho/extension/chromium/background.js \
+    /usr/share/ninsho/extension/firefox/manifest.json /usr/share/ninsho/extension/ninsho-chromium.zip \
+    /usr/share/ninsho/extension/ninsho-firefox.xpi; do
   grep -qx "$want" "$files" || { echo "missing from the package: $want"; exit 1; }
 done
 grep -q '^Categories=Utility;Security;$' /usr/share/applications/Ninsho.desktop
 # The browsers find the host, and it starts and answers (no app: it says it was started).
 grep -q '"path": "/usr/bin/ninsho-host"' /etc/chromium/native-messaging-hosts/io.ninsho.host.json
+# The shipped extension is the one the host allows: its pinned key and gecko id.
+grep -q '"key"' /usr/share/ninsho/extension/chromium/manifest.json
+grep -q '"fill@ninsho.app"' /usr/share/ninsho/extension/firefox/manifest.json
 rc=0; /usr/bin/ninsho-host </dev/null >/dev/null || rc=$?
 [ "$rc" -eq 2 ] || { echo "ninsho-host without a browser origin must refuse (exit 2), got $rc"; exit 1; }
 ls /usr/share/icons/hicolor/*/apps/ninsho.png
