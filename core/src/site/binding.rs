@@ -64,6 +64,11 @@ impl Binding {
             format!("https://{input}")
         };
         let url = url::Url::parse(&with_scheme).map_err(|_| BindingError::NotAName(shown()))?;
+        // Pages are on the web: an app's link (`androidapp://com.example.app`) or another
+        // scheme names no site, however much its text looks like a host.
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(BindingError::NotAName(shown()));
+        }
         let host = match url.host() {
             Some(url::Host::Domain(d)) => d.trim_end_matches('.').to_ascii_lowercase(),
             Some(_) => return Err(BindingError::IpAddress),
@@ -175,13 +180,18 @@ pub fn rebind(
 /// file unreadable.
 pub fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Binding>, D::Error> {
     let raw: Vec<String> = Vec::deserialize(d)?;
+    Ok(unique(raw.iter().filter_map(|s| Binding::parse(s).ok())))
+}
+
+/// `bindings` in order, each once: an account's list never names a site twice.
+pub fn unique(bindings: impl IntoIterator<Item = Binding>) -> Vec<Binding> {
     let mut out: Vec<Binding> = Vec::new();
-    for b in raw.iter().filter_map(|s| Binding::parse(s).ok()) {
+    for b in bindings {
         if !out.contains(&b) {
             out.push(b);
         }
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
@@ -227,6 +237,19 @@ mod tests {
             Binding::parse("not a name"),
             Err(BindingError::NotAName(_))
         ));
+        // An app's link is no page, though its reversed name parses as a host under a real
+        // top-level domain (`.android`).
+        for link in [
+            "androidapp://com.github.android",
+            "iosapp://com.example.app",
+            "ftp://files.example.com",
+        ] {
+            assert!(
+                matches!(Binding::parse(link), Err(BindingError::NotAName(_))),
+                "{link}"
+            );
+        }
+        assert_eq!(bound("http://github.com/"), "github.com");
     }
 
     #[test]

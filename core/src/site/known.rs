@@ -20,15 +20,7 @@ pub fn sites_of(issuer: Option<&str>) -> Vec<Binding> {
         return Vec::new();
     };
     if let Some(domains) = table().get(&key(issuer)) {
-        let mut out: Vec<Binding> = Vec::new();
-        for d in domains {
-            if let Some(b) = Binding::site_of(d)
-                && !out.contains(&b)
-            {
-                out.push(b);
-            }
-        }
-        return out;
+        return super::binding::unique(domains.iter().filter_map(|d| Binding::site_of(d)));
     }
     // An issuer that is a site's own name ("example.com", "accounts.example.com").
     if issuer.contains('.') && !issuer.contains(char::is_whitespace) {
