@@ -160,7 +160,12 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
             return Err(Failure::input("nothing imported"));
         }
         let mut vault = crate::vault::open()?;
-        let report = ninsho_core::app::add::add(&mut vault, &imported.accounts, args.force)?;
+        let report = ninsho_core::app::add::add_bound(
+            &mut vault,
+            &imported.accounts,
+            &imported.all_domains(),
+            args.force,
+        )?;
         if let Some((_, e)) = report.failed.into_iter().next() {
             return Err(e.into());
         }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use ninsho_core::formats;
 use ninsho_core::otp::Account;
 use ninsho_core::scan::{self, Content};
+use ninsho_core::site::Binding;
 use ninsho_core::uri::migration::Added;
 
 use crate::error::AppError;
@@ -94,7 +95,7 @@ pub fn preview(
             })
             .collect()
     };
-    let mut preview = finish(state, accounts, source, file);
+    let mut preview = finish(state, accounts, Vec::new(), source, file);
     preview.notes = notes;
     preview.batches = batches;
     preview.codes_found = codes_found;
@@ -105,7 +106,14 @@ pub fn preview(
 pub fn backup(state: &AppState, imported: formats::Import, path: PathBuf) -> ScanPreview {
     let format = imported.format;
     let count = imported.accounts.len();
-    let mut preview = finish(state, imported.accounts, Source::Backup, Some(path));
+    let domains = imported.all_domains();
+    let mut preview = finish(
+        state,
+        imported.accounts,
+        domains,
+        Source::Backup,
+        Some(path),
+    );
     preview.format = Some(format.title().to_owned());
     preview.codes_found = count as u32;
     if count == 0 && imported.errors.is_empty() {
@@ -125,15 +133,17 @@ pub fn backup(state: &AppState, imported: formats::Import, path: PathBuf) -> Sca
 
 /// A preview that holds nothing but notes (a dropped file that could not be read).
 pub fn failed(state: &AppState, source: Source, error: AppError) -> ScanPreview {
-    let mut preview = finish(state, Vec::new(), source, None);
+    let mut preview = finish(state, Vec::new(), Vec::new(), source, None);
     preview.notes.push(ScanNote::unreadable(error));
     preview
 }
 
-/// The preview of `accounts` (duplicates flagged), which wait behind its token.
+/// The preview of `accounts` (duplicates flagged), which wait behind its token with what each
+/// is bound to when added (`domains`, see [`PendingImport::domains`]).
 pub fn finish(
     state: &AppState,
     accounts: Vec<Account>,
+    domains: Vec<Option<Vec<Binding>>>,
     source: Source,
     file: Option<PathBuf>,
 ) -> ScanPreview {
@@ -145,6 +155,7 @@ pub fn finish(
     let token = (!accounts.is_empty() || file.is_some()).then(|| {
         state.imports.put(PendingImport {
             accounts,
+            domains,
             source: file,
         })
     });

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use ninsho_core::app::settings::{Lang, Settings};
 use ninsho_core::formats::FormatId;
 use ninsho_core::otp::Account;
+use ninsho_core::site::Binding;
 use ninsho_core::uri::migration::BatchCollector;
 use ninsho_core::vault::{self, KeyringStore, Vault};
 use ninsho_core::watched::watch::Watcher;
@@ -27,6 +28,9 @@ const TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 /// Accounts found by a scan, waiting for the person to confirm. Never sent to the UI.
 pub struct PendingImport {
     pub accounts: Vec<Account>,
+    /// What each account is bound to when added, in the same order: the sites a backup named
+    /// for it (`None`, or no entry for a scan: bound as any new account).
+    pub domains: Vec<Option<Vec<Binding>>>,
     /// The image file they came from, for the offer to move it to the trash.
     pub source: Option<PathBuf>,
 }

@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use crate::otp::Account;
+use crate::site::Binding;
 use crate::vault::{Duplicate, KeychainState, Vault, VaultError};
 
 /// What adding a list of accounts did, by the account's position in that list.
@@ -37,7 +38,21 @@ impl AddReport {
 
 /// Adds `accounts` (duplicates are refused unless `force`) and reports on each.
 pub fn add(vault: &mut Vault, accounts: &[Account], force: bool) -> Result<AddReport, VaultError> {
-    Ok(AddReport::new(vault.add_many(accounts, force)?))
+    add_bound(vault, accounts, &[], force)
+}
+
+/// [`add`] of a backup's accounts, each bound to the sites the backup named for it:
+/// `domains[i]` for `accounts[i]` ([`crate::formats::Import::all_domains`]); `None` binds as
+/// [`add`] does.
+pub fn add_bound(
+    vault: &mut Vault,
+    accounts: &[Account],
+    domains: &[Option<Vec<Binding>>],
+    force: bool,
+) -> Result<AddReport, VaultError> {
+    Ok(AddReport::new(
+        vault.add_many_bound(accounts, domains, force)?,
+    ))
 }
 
 #[cfg(test)]
@@ -45,8 +60,54 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::formats;
     use crate::uri;
     use crate::vault::KeyringStore;
+
+    #[test]
+    fn a_backups_accounts_are_bound_to_the_sites_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::open(dir.path(), Arc::new(KeyringStore::mock())).unwrap();
+        let item = |name: &str, totp: &str, uris: serde_json::Value| serde_json::json!({ "type": 1, "name": name, "login": { "uris": uris, "totp": totp } });
+        let backup = serde_json::json!({
+            "encrypted": false,
+            "items": [
+                item(
+                    "Shop",
+                    "otpauth://totp/Shop:mika?secret=JBSWY3DPEHPK3PXP&issuer=Shop",
+                    serde_json::json!([
+                        { "uri": "https://accounts.shop.example.co.uk/login" },
+                        { "uri": "androidapp://uk.co.example.shop" },
+                    ]),
+                ),
+                item(
+                    "GitHub",
+                    "otpauth://totp/GitHub:mika?secret=MFRGGZDFMZTWQ2LK&issuer=GitHub",
+                    serde_json::json!([{ "uri": "https://github.example.com" }]),
+                ),
+                item(
+                    "GitLab",
+                    "otpauth://totp/GitLab:mika?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab",
+                    serde_json::Value::Null,
+                ),
+            ],
+        });
+        let import = formats::import(backup.to_string().as_bytes(), None, None).unwrap();
+        let report = add_bound(&mut vault, &import.accounts, &import.all_domains(), false).unwrap();
+        assert_eq!(report.added.len(), 3);
+        let bound = |i: usize| -> Vec<String> {
+            let id = report.added[i].1;
+            let meta = &vault.accounts().into_iter().find(|m| m.id == id).unwrap();
+            meta.domains.iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(bound(0), ["example.co.uk"]);
+        assert_eq!(bound(1), ["example.com", "github.com"]);
+        assert_eq!(
+            bound(2),
+            ["gitlab.com"],
+            "no sites in the file: as any new account"
+        );
+    }
 
     #[test]
     fn sorts_results_by_what_happened() {

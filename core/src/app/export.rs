@@ -9,6 +9,7 @@ use thiserror::Error;
 use crate::error_code::ErrorCode;
 use crate::formats::export::{self, ExportError};
 use crate::otp::Account;
+use crate::site::Binding;
 use crate::vault::{Vault, VaultError};
 
 /// The title of the printable HTML page.
@@ -168,6 +169,9 @@ pub fn check(format: ExportFormat, password: Option<&str>) -> Result<(), ExportF
 #[derive(Debug)]
 pub struct ForExport {
     pub accounts: Vec<Account>,
+    /// The sites each of `accounts` is bound to, in the same order (the Aegis formats carry
+    /// them, so importing the file binds the accounts as they were).
+    pub sites: Vec<Vec<Binding>>,
     pub unreadable: Vec<Skipped>,
 }
 
@@ -182,11 +186,15 @@ pub fn accounts(vault: &mut Vault) -> Result<ForExport, ExportFailure> {
     }
     let mut set = ForExport {
         accounts: Vec::with_capacity(metas.len()),
+        sites: Vec::with_capacity(metas.len()),
         unreadable: Vec::new(),
     };
     for m in &metas {
         match vault.account(m.id) {
-            Ok(account) => set.accounts.push(account),
+            Ok(account) => {
+                set.accounts.push(account);
+                set.sites.push(m.domains.clone());
+            }
             Err(e @ (VaultError::SecretMissing { .. } | VaultError::ItemDamaged { .. })) => {
                 let reason = vault
                     .problem(m.id)
@@ -213,17 +221,19 @@ pub fn write_set(
     set: &ForExport,
     password: Option<&str>,
 ) -> Result<Exported, ExportFailure> {
-    let mut done = write(format, dest, &set.accounts, password)?;
+    let mut done = write(format, dest, &set.accounts, &set.sites, password)?;
     done.skipped.extend(set.unreadable.iter().cloned());
     Ok(done)
 }
 
 /// Writes `accounts` as `format` to `dest`, owner-only and atomically. Google QR codes become
 /// numbered PNG files: inside `dest` if it is a folder, else named after its stem beside it.
+/// `sites[i]` are the sites `accounts[i]` is bound to, which only the Aegis formats hold.
 pub fn write(
     format: ExportFormat,
     dest: &Path,
     accounts: &[Account],
+    sites: &[Vec<Binding>],
     password: Option<&str>,
 ) -> Result<Exported, ExportFailure> {
     check(format, password)?;
@@ -237,10 +247,10 @@ pub fn write(
     };
     match format {
         ExportFormat::Aegis => {
-            let text = export::aegis_encrypted(accounts, password.unwrap_or_default())?;
+            let text = export::aegis_encrypted(accounts, sites, password.unwrap_or_default())?;
             single(text.as_bytes())
         }
-        ExportFormat::AegisPlain => single(export::aegis_plain(accounts).as_bytes()),
+        ExportFormat::AegisPlain => single(export::aegis_plain(accounts, sites).as_bytes()),
         ExportFormat::Uris => single(export::uri_list(accounts).as_bytes()),
         ExportFormat::Html => single(export::html(accounts, HTML_TITLE)?.as_bytes()),
         ExportFormat::GoogleQr => {
@@ -398,11 +408,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("backup.json");
         assert!(matches!(
-            write(ExportFormat::Aegis, &path, &accounts(), Some("")),
+            write(ExportFormat::Aegis, &path, &accounts(), &[], Some("")),
             Err(ExportFailure::Export(ExportError::EmptyPassword))
         ));
         assert!(!path.exists());
-        let done = write(ExportFormat::Aegis, &path, &accounts(), Some("pässword")).unwrap();
+        let done = write(
+            ExportFormat::Aegis,
+            &path,
+            &accounts(),
+            &[],
+            Some("pässword"),
+        )
+        .unwrap();
         assert_eq!(done.exported, 2);
         assert_eq!(done.files, vec![path.clone()]);
         #[cfg(unix)]
@@ -422,10 +439,65 @@ mod tests {
     }
 
     #[test]
+    fn an_aegis_export_imported_into_another_vault_keeps_each_accounts_sites() {
+        use std::sync::Arc;
+
+        use crate::app::add;
+        use crate::vault::{AccountEdit, KeyringStore};
+
+        let here = tempfile::tempdir().unwrap();
+        let mut vault = Vault::open(here.path(), Arc::new(KeyringStore::mock())).unwrap();
+        let ids: Vec<_> = accounts()
+            .iter()
+            .map(|a| vault.add(a, false).unwrap())
+            .collect();
+        // GitHub bound to one exact host only, its known site unbound; Steam to two sites.
+        let chosen = [
+            &["ghe.corp.example.com"][..],
+            &["store.steampowered.com", "steamcommunity.com"],
+        ];
+        for (id, sites) in ids.iter().zip(chosen) {
+            let edit = AccountEdit {
+                domains: Some(Binding::parse_all(sites).unwrap()),
+                ..AccountEdit::default()
+            };
+            vault.edit(*id, &edit).unwrap();
+        }
+        let set = super::accounts(&mut vault).unwrap();
+        assert_eq!(set.sites.len(), 2);
+        let sites_of = |vault: &Vault| -> Vec<(String, Vec<Binding>)> {
+            vault
+                .accounts()
+                .into_iter()
+                .map(|m| (m.label(), m.domains))
+                .collect()
+        };
+        let before = sites_of(&vault);
+        assert_eq!(before[0].1.len(), 1);
+        assert!(!before[0].1[0].is_site(), "the test needs an exact host");
+        for (format, password) in [
+            (ExportFormat::Aegis, Some("pässword")),
+            (ExportFormat::AegisPlain, None),
+        ] {
+            let out = tempfile::tempdir().unwrap();
+            let path = out.path().join("backup.json");
+            write_set(format, &path, &set, password).unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            let back = formats::import(&bytes, None, password).unwrap();
+            let there = tempfile::tempdir().unwrap();
+            let mut other = Vault::open(there.path(), Arc::new(KeyringStore::mock())).unwrap();
+            let report =
+                add::add_bound(&mut other, &back.accounts, &back.all_domains(), false).unwrap();
+            assert_eq!(report.added.len(), 2, "{format}");
+            assert_eq!(sites_of(&other), before, "{format}");
+        }
+    }
+
+    #[test]
     fn html_carries_one_title() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paper.html");
-        write(ExportFormat::Html, &path, &accounts(), None).unwrap();
+        write(ExportFormat::Html, &path, &accounts(), &[], None).unwrap();
         let page = std::fs::read_to_string(&path).unwrap();
         assert!(
             page.contains(&format!("<title>{HTML_TITLE}</title>")),
@@ -440,6 +512,7 @@ mod tests {
             ExportFormat::GoogleQr,
             &dir.path().join("phone.png"),
             &accounts(),
+            &[],
             None,
         )
         .unwrap();
@@ -452,7 +525,7 @@ mod tests {
 
         let folder = dir.path().join("out");
         std::fs::create_dir(&folder).unwrap();
-        let done = write(ExportFormat::GoogleQr, &folder, &accounts(), None).unwrap();
+        let done = write(ExportFormat::GoogleQr, &folder, &accounts(), &[], None).unwrap();
         assert_eq!(
             done.files,
             vec![folder.join("ninsho-google-export-1-of-1.png")]
@@ -476,7 +549,7 @@ mod tests {
         let first = dir.path().join("phone-1-of-2.png");
         let second = dir.path().join("phone-2-of-2.png");
         std::fs::write(&second, b"someone else's file").unwrap();
-        let e = write(ExportFormat::GoogleQr, &dest, &many, None).unwrap_err();
+        let e = write(ExportFormat::GoogleQr, &dest, &many, &[], None).unwrap_err();
         assert!(
             matches!(&e, ExportFailure::Exists(p) if *p == second),
             "{e:?}"
@@ -490,7 +563,7 @@ mod tests {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dir.path().join("elsewhere.png"), &first).unwrap();
-            let e = write(ExportFormat::GoogleQr, &dest, &many, None).unwrap_err();
+            let e = write(ExportFormat::GoogleQr, &dest, &many, &[], None).unwrap_err();
             assert!(
                 matches!(&e, ExportFailure::Exists(p) if *p == first),
                 "{e:?}"
@@ -499,7 +572,7 @@ mod tests {
             std::fs::remove_file(&first).unwrap();
         }
 
-        let done = write(ExportFormat::GoogleQr, &dest, &many, None).unwrap();
+        let done = write(ExportFormat::GoogleQr, &dest, &many, &[], None).unwrap();
         assert_eq!(done.files, vec![first.clone(), second.clone()]);
         #[cfg(unix)]
         {
@@ -510,7 +583,7 @@ mod tests {
         // The same export again finds its own files there and leaves them alone.
         let before = std::fs::read(&first).unwrap();
         assert!(matches!(
-            write(ExportFormat::GoogleQr, &dest, &many, None),
+            write(ExportFormat::GoogleQr, &dest, &many, &[], None),
             Err(ExportFailure::Exists(_))
         ));
         assert_eq!(std::fs::read(&first).unwrap(), before);

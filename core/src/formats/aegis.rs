@@ -1,12 +1,14 @@
 //! Aegis vault files (`aegis-export*.json`, `aegis-backup*.json`): plain, or encrypted with a
 //! password slot (scrypt → AES-256-GCM wraps the master key; the content is AES-256-GCM under
 //! the master key). Content versions 1–3; version 1–2 entries may carry an old string `group`.
+//! An entry Ninsho exported also carries `ninsho.sites`, the sites the account was bound to
+//! (Aegis ignores a key it does not know).
 
 use base64::Engine;
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
-use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, Sites, crypto};
 use crate::otp::Account;
 
 pub struct Aegis;
@@ -184,13 +186,29 @@ fn convert(content: &Value) -> Result<Imported, FormatError> {
     let mut out = Collector::default();
     for (i, e) in entries.iter().enumerate() {
         let (issuer, name) = (str_of(e, "issuer"), str_of(e, "name"));
-        out.push_id(
+        out.push_entry(
             || label(issuer, name, i),
             str_of(e, "uuid"),
+            ninsho_sites(e),
             entry(e, issuer, name),
         );
     }
     Ok(out.done())
+}
+
+/// The sites Ninsho's export wrote into the entry (`ninsho.sites`, see
+/// [`super::export::NINSHO_KEY`]); none in a file Aegis wrote.
+fn ninsho_sites(e: &Value) -> Sites {
+    match e[super::export::NINSHO_KEY]["sites"].as_array() {
+        Some(sites) => Sites::Ninsho(
+            sites
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        ),
+        None => Sites::None,
+    }
 }
 
 fn entry(e: &Value, issuer: &str, name: &str) -> Result<Account, String> {

@@ -1,10 +1,12 @@
 //! Bitwarden's unencrypted exports (JSON `items[].login.totp`, or CSV `login_totp`). A TOTP
-//! field is an otpauth URI, Bitwarden's `steam://<base32>`, or a bare base32 key.
+//! field is an otpauth URI, Bitwarden's `steam://<base32>`, or a bare base32 key. The login's
+//! URIs (JSON `login.uris[].uri`, CSV `login_uri`, several joined by commas) are the sites
+//! the account is used on.
 
 use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, uri_account};
-use super::{FormatError, FormatId, Imported, Importer, Input, Registered};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered, Sites};
 use crate::otp::{Account, OtpParams};
 
 pub struct Bitwarden;
@@ -45,7 +47,9 @@ impl Importer for Bitwarden {
                     continue; // a login without two-factor code
                 }
                 let name = str_of(item, "name");
-                out.push(|| label(name, "", i), field(totp, name));
+                let uris = item["login"]["uris"].as_array().into_iter().flatten();
+                let sites = addresses(uris.filter(|u| is_address(u)).map(|u| str_of(u, "uri")));
+                out.push_entry(|| label(name, "", i), "", sites, field(totp, name));
             }
             return Ok(out.done());
         }
@@ -61,7 +65,7 @@ impl Importer for Bitwarden {
             .map_err(|e| FormatError::Damaged(ID, e.to_string()))?
             .clone();
         let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-        let (totp_col, name_col) = (col("login_totp"), col("name"));
+        let (totp_col, name_col, uri_col) = (col("login_totp"), col("name"), col("login_uri"));
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(|e| FormatError::Damaged(ID, e.to_string()))?;
             let totp = totp_col.and_then(|c| record.get(c)).unwrap_or("").trim();
@@ -69,9 +73,35 @@ impl Importer for Bitwarden {
                 continue;
             }
             let name = name_col.and_then(|c| record.get(c)).unwrap_or("");
-            out.push(|| label(name, "", i), field(totp, name));
+            let uris = uri_col.and_then(|c| record.get(c)).unwrap_or("");
+            let sites = addresses(uris.split(','));
+            out.push_entry(|| label(name, "", i), "", sites, field(totp, name));
         }
         Ok(out.done())
+    }
+}
+
+/// Bitwarden's URI match detections that name no address.
+const REGEX_MATCH: u64 = 4;
+const NEVER_MATCH: u64 = 5;
+
+/// Whether a JSON login URI names an address: one whose match is a regular expression is a
+/// pattern, and one set never to match is no site of the login.
+fn is_address(uri: &Value) -> bool {
+    !matches!(uri["match"].as_u64(), Some(REGEX_MATCH | NEVER_MATCH))
+}
+
+/// A login's URIs as the file has them (empty ones dropped).
+fn addresses<'a>(uris: impl Iterator<Item = &'a str>) -> Sites {
+    let uris: Vec<String> = uris
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if uris.is_empty() {
+        Sites::None
+    } else {
+        Sites::Addresses(uris)
     }
 }
 

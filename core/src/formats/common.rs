@@ -21,6 +21,8 @@ pub struct Collector {
     pub errors: Vec<EntryError>,
     /// The source's own id of each account, in the same order (`None` where it has none).
     ids: Vec<Option<String>>,
+    /// The sites the source names for each account, in the same order.
+    sites: Vec<super::Sites>,
 }
 
 impl Collector {
@@ -36,11 +38,24 @@ impl Collector {
         id: &str,
         result: Result<Account, String>,
     ) {
+        self.push_entry(entry, id, super::Sites::None, result);
+    }
+
+    /// [`Collector::push_id`] for a format that keeps sites with its entries (Bitwarden's
+    /// URIs, Ninsho's own export): they stay with the account they came with.
+    pub fn push_entry(
+        &mut self,
+        entry: impl FnOnce() -> String,
+        id: &str,
+        sites: super::Sites,
+        result: Result<Account, String>,
+    ) {
         match result {
             Ok(a) => {
                 self.accounts.push(a);
                 let id = id.trim();
                 self.ids.push((!id.is_empty()).then(|| id.to_owned()));
+                self.sites.push(sites);
             }
             Err(message) => self.errors.push(EntryError {
                 entry: entry(),
@@ -54,6 +69,7 @@ impl Collector {
             accounts: self.accounts,
             errors: self.errors,
             ids: self.ids,
+            sites: self.sites,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Open formats out: an Aegis vault (plain, or encrypted with a password slot exactly as Aegis
 //! writes one, so Aegis opens it), an otpauth URI list, Google Authenticator export QR codes,
 //! and a printable HTML page. Everything returned here holds secrets.
+//!
+//! An Aegis vault Ninsho writes keeps each account's sites in its entry, under
+//! [`NINSHO_KEY`], so that importing it binds the account as it was.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +14,13 @@ use zeroize::Zeroizing;
 
 use super::crypto;
 use crate::otp::{Account, OtpType};
+use crate::site::Binding;
 use crate::uri;
+
+/// The key of an Aegis entry under which Ninsho writes what Aegis has no field for:
+/// `"ninsho": {"sites": ["github.com", "login.bank.co.uk"]}`, each site as the vault file keeps
+/// it (a host under its site is that exact host). Aegis ignores keys it does not know.
+pub const NINSHO_KEY: &str = "ninsho";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -38,10 +47,13 @@ fn uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// Aegis vault content (version 3) for these accounts, each with its entry uuid.
-fn aegis_content<'a>(accounts: impl Iterator<Item = (String, &'a Account)>) -> Value {
+/// Aegis vault content (version 3) for these accounts, each with its entry uuid and, when it
+/// comes from the vault, the sites it is bound to.
+fn aegis_content<'a>(
+    accounts: impl Iterator<Item = (String, &'a Account, Option<&'a [Binding]>)>,
+) -> Value {
     let entries: Vec<Value> = accounts
-        .map(|(id, a)| {
+        .map(|(id, a, sites)| {
             let p = &a.params;
             let mut info = json!({
                 "secret": a.secret.to_base32().as_str(),
@@ -52,7 +64,7 @@ fn aegis_content<'a>(accounts: impl Iterator<Item = (String, &'a Account)>) -> V
                 OtpType::Hotp => info["counter"] = p.counter.into(),
                 _ => info["period"] = p.period.into(),
             }
-            json!({
+            let mut entry = json!({
                 "type": p.otp_type.as_str(),
                 "uuid": id,
                 "name": a.name,
@@ -62,7 +74,14 @@ fn aegis_content<'a>(accounts: impl Iterator<Item = (String, &'a Account)>) -> V
                 "icon": null,
                 "info": info,
                 "groups": [],
-            })
+            });
+            // Written even when empty: no site is the person's choice too, and importing
+            // the file must not bind a known issuer's site they had unbound.
+            if let Some(sites) = sites {
+                let sites: Vec<&str> = sites.iter().map(Binding::as_str).collect();
+                entry[NINSHO_KEY] = json!({ "sites": sites });
+            }
+            entry
         })
         .collect();
     json!({ "version": 3, "entries": entries, "groups": [], "icons_optimized": true })
@@ -72,20 +91,31 @@ fn pretty(v: &Value) -> Zeroizing<String> {
     Zeroizing::new(serde_json::to_string_pretty(v).unwrap_or_default())
 }
 
-/// Fresh entry uuids, as a new export has.
-fn fresh_ids(accounts: &[Account]) -> impl Iterator<Item = (String, &Account)> {
-    accounts.iter().map(|a| (uuid(), a))
+/// An entry as [`aegis_content`] takes it: uuid, account, and its sites where known.
+type Entry<'a> = (String, &'a Account, Option<&'a [Binding]>);
+
+/// Fresh entry uuids, as a new export has; `sites[i]` are the sites of `accounts[i]` (an
+/// account past the end of `sites` has none written).
+fn fresh_ids<'a>(
+    accounts: &'a [Account],
+    sites: &'a [Vec<Binding>],
+) -> impl Iterator<Item = Entry<'a>> {
+    accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (uuid(), a, sites.get(i).map(Vec::as_slice)))
 }
 
 /// Entry uuids that stay the same from one file to the next, as Aegis's automatic backups
-/// keep them.
-fn kept_ids(entries: &[(uuid::Uuid, Account)]) -> impl Iterator<Item = (String, &Account)> {
-    entries.iter().map(|(id, a)| (id.to_string(), a))
+/// keep them (which carry no sites).
+fn kept_ids(entries: &[(uuid::Uuid, Account)]) -> impl Iterator<Item = Entry<'_>> {
+    entries.iter().map(|(id, a)| (id.to_string(), a, None))
 }
 
-/// An unencrypted Aegis vault (`aegis-export-plain.json`).
-pub fn aegis_plain(accounts: &[Account]) -> Zeroizing<String> {
-    aegis_plain_file(aegis_content(fresh_ids(accounts)))
+/// An unencrypted Aegis vault (`aegis-export-plain.json`); `sites[i]` are the sites
+/// `accounts[i]` is bound to.
+pub fn aegis_plain(accounts: &[Account], sites: &[Vec<Binding>]) -> Zeroizing<String> {
+    aegis_plain_file(aegis_content(fresh_ids(accounts, sites)))
 }
 
 /// [`aegis_plain`] with each entry's uuid given, as successive Aegis backups keep them.
@@ -106,12 +136,14 @@ const SCRYPT_LOG_N: u8 = 15;
 
 /// An Aegis vault encrypted with `password`: a random master key encrypts the content with
 /// AES-256-GCM, and a password slot wraps the master key with AES-256-GCM under
-/// scrypt(password, salt, N=2^15, r=8, p=1).
+/// scrypt(password, salt, N=2^15, r=8, p=1). `sites[i]` are the sites `accounts[i]` is bound
+/// to.
 pub fn aegis_encrypted(
     accounts: &[Account],
+    sites: &[Vec<Binding>],
     password: &str,
 ) -> Result<Zeroizing<String>, ExportError> {
-    aegis_encrypted_file(aegis_content(fresh_ids(accounts)), password)
+    aegis_encrypted_file(aegis_content(fresh_ids(accounts, sites)), password)
 }
 
 /// [`aegis_encrypted`] with each entry's uuid given, as successive Aegis backups keep them.

@@ -44,6 +44,7 @@ use zeroize::Zeroizing;
 
 use crate::error_code::ErrorCode;
 use crate::otp::Account;
+use crate::site::Binding;
 
 pub use common::EntryError;
 
@@ -232,6 +233,50 @@ pub struct Imported {
     pub errors: Vec<EntryError>,
     /// The source's own id of each account, where the format has one (see [`Import::id`]).
     pub ids: Vec<Option<String>>,
+    /// The sites the source names for each account (see [`Import::sites`]).
+    pub sites: Vec<Sites>,
+}
+
+/// The sites a backup names for one of its accounts, as the file writes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Sites {
+    /// The format keeps none (most authenticators), or this entry has none.
+    #[default]
+    None,
+    /// Addresses another app keeps with the login (Bitwarden's URIs): each binds the site it
+    /// is on, beside a known issuer's sites, as a person would bind the site they log in to.
+    Addresses(Vec<String>),
+    /// What the account was bound to in the Ninsho that exported it (the `ninsho.sites` of its
+    /// Aegis entry): the whole list as that person left it, an exact host kept exact, and
+    /// nothing seeded again that they had unbound.
+    Ninsho(Vec<String>),
+}
+
+impl Sites {
+    /// The values as the file has them.
+    pub fn raw(&self) -> &[String] {
+        match self {
+            Sites::None => &[],
+            Sites::Addresses(v) | Sites::Ninsho(v) => v,
+        }
+    }
+
+    /// What an account with these sites and `issuer` is bound to when it is added; `None`
+    /// when the file names no site, so it is bound as any new account is (a known issuer's
+    /// sites). A value that is no site (an IP address, an app's `androidapp://` link, a
+    /// public suffix) is left out; the account is imported all the same.
+    pub fn domains(&self, issuer: Option<&str>) -> Option<Vec<Binding>> {
+        let found: Vec<Binding> = match self {
+            Sites::None => return None,
+            Sites::Addresses(v) => v
+                .iter()
+                .filter_map(|a| Binding::site_of(a))
+                .chain(crate::site::known::sites_of(issuer))
+                .collect(),
+            Sites::Ninsho(v) => v.iter().filter_map(|b| Binding::parse(b).ok()).collect(),
+        };
+        Some(crate::site::binding::unique(found))
+    }
 }
 
 /// One foreign format. Its [`FormatId`] comes from the `formats!` table.
@@ -268,6 +313,7 @@ pub struct Import {
     pub accounts: Vec<Account>,
     pub errors: Vec<EntryError>,
     ids: Vec<Option<String>>,
+    sites: Vec<Sites>,
     /// The content could be read only with the password: it was decrypted.
     pub encrypted: bool,
 }
@@ -277,6 +323,24 @@ impl Import {
     /// from one backup to the next; `None` where the format has no ids.
     pub fn id(&self, index: usize) -> Option<&str> {
         self.ids.get(index).and_then(|id| id.as_deref())
+    }
+
+    /// The sites the backup names for `accounts[index]`, as the file writes them (addresses
+    /// like `https://accounts.github.com/login`, or Ninsho's own bindings); empty where the
+    /// format keeps none.
+    pub fn sites(&self, index: usize) -> &[String] {
+        self.sites.get(index).map_or(&[], Sites::raw)
+    }
+
+    /// What `accounts[index]` is bound to when it is added (see [`Sites::domains`]).
+    pub fn domains(&self, index: usize) -> Option<Vec<Binding>> {
+        let issuer = self.accounts.get(index)?.issuer.as_deref();
+        self.sites.get(index)?.domains(issuer)
+    }
+
+    /// [`Import::domains`] of every account, in order, for [`crate::app::add::add_bound`].
+    pub fn all_domains(&self) -> Vec<Option<Vec<Binding>>> {
+        (0..self.accounts.len()).map(|i| self.domains(i)).collect()
     }
 }
 
@@ -310,6 +374,7 @@ pub fn import(
         accounts: imported.accounts,
         errors: imported.errors,
         ids: imported.ids,
+        sites: imported.sites,
         encrypted,
     })
 }

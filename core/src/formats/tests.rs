@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::otp::{Algorithm, OtpParams, Secret};
+use crate::site::Binding;
 use proptest::prelude::*;
 
 fn accounts() -> Vec<Account> {
@@ -36,12 +37,12 @@ fn accounts() -> Vec<Account> {
 
 #[test]
 fn aegis_export_round_trips_plain_and_encrypted() {
-    let plain = export::aegis_plain(&accounts());
+    let plain = export::aegis_plain(&accounts(), &[]);
     assert_eq!(detect(plain.as_bytes()), [FormatId::Aegis]);
     let back = import(plain.as_bytes(), None, None).unwrap();
     assert_eq!(back.accounts, accounts());
 
-    let enc = export::aegis_encrypted(&accounts(), "correct horse").unwrap();
+    let enc = export::aegis_encrypted(&accounts(), &[], "correct horse").unwrap();
     assert!(
         !enc.contains("JBSWY3DPEHPK3PXP"),
         "the encrypted export holds a secret in the clear"
@@ -61,9 +62,174 @@ fn aegis_export_round_trips_plain_and_encrypted() {
         accounts()
     );
     assert!(matches!(
-        export::aegis_encrypted(&accounts(), ""),
+        export::aegis_encrypted(&accounts(), &[], ""),
         Err(export::ExportError::EmptyPassword)
     ));
+}
+
+/// The sites an import binds `accounts[index]` to, as text.
+fn bound(import: &Import, index: usize) -> Option<Vec<String>> {
+    import
+        .domains(index)
+        .map(|d| d.iter().map(ToString::to_string).collect())
+}
+
+#[test]
+fn aegis_export_carries_each_accounts_sites_back() {
+    let sites: Vec<Vec<Binding>> = [
+        &["github.com", "login.bank.co.uk"][..],
+        &[],
+        &["store.steampowered.com"],
+        &["xn--bcher-kva.de"],
+    ]
+    .iter()
+    .map(|s| Binding::parse_all(s).unwrap())
+    .collect();
+    assert!(!sites[0][1].is_site(), "the test needs an exact host");
+    let plain = export::aegis_plain(&accounts(), &sites);
+    let enc = export::aegis_encrypted(&accounts(), &sites, "pw").unwrap();
+    assert!(
+        !enc.contains("login.bank.co.uk"),
+        "sites are inside the sealed content"
+    );
+    for back in [
+        import(plain.as_bytes(), None, None).unwrap(),
+        import(enc.as_bytes(), None, Some("pw")).unwrap(),
+    ] {
+        assert_eq!(back.accounts, accounts());
+        assert_eq!(back.sites(0), ["github.com", "login.bank.co.uk"]);
+        let domains = back.domains(0).unwrap();
+        assert_eq!(domains, sites[0]);
+        assert!(
+            !domains[1].is_site(),
+            "an exact host came back as a whole site"
+        );
+        // No site is the person's choice too: nothing is seeded in its place.
+        assert_eq!(bound(&back, 1), Some(vec![]));
+        assert_eq!(bound(&back, 2), Some(vec!["store.steampowered.com".into()]));
+        assert_eq!(back.domains(3).unwrap()[0].shown(), "bücher.de");
+    }
+    // The key is Ninsho's own, beside Aegis's fields, in every entry.
+    let file: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    assert_eq!(
+        file["db"]["entries"][0][export::NINSHO_KEY],
+        serde_json::json!({ "sites": ["github.com", "login.bank.co.uk"] })
+    );
+    assert_eq!(
+        file["db"]["entries"][1][export::NINSHO_KEY]["sites"],
+        serde_json::json!([])
+    );
+    // A file without the key (written by Aegis) names no site: accounts are bound as any
+    // new one.
+    let aegis = import(export::aegis_plain(&accounts(), &[]).as_bytes(), None, None).unwrap();
+    assert!(aegis.sites(0).is_empty());
+    assert_eq!(aegis.domains(0), None);
+}
+
+#[test]
+fn ninsho_sites_that_are_no_sites_are_dropped_not_the_account() {
+    let mut file: serde_json::Value =
+        serde_json::from_str(&export::aegis_plain(&accounts()[..1], &[vec![]])).unwrap();
+    file["db"]["entries"][0][export::NINSHO_KEY]["sites"] = serde_json::json!([
+        "co.uk",
+        "10.0.0.1",
+        7,
+        "GitHub.com",
+        "github.com",
+        "ghe.example.com"
+    ]);
+    let back = import(file.to_string().as_bytes(), None, None).unwrap();
+    assert_eq!(back.accounts.len(), 1);
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    assert_eq!(
+        bound(&back, 0),
+        Some(vec!["github.com".into(), "ghe.example.com".into()])
+    );
+}
+
+/// A Bitwarden JSON export of one login per `(name, totp, uris)`.
+fn bitwarden_json(items: &[(&str, &str, serde_json::Value)]) -> String {
+    let items: Vec<serde_json::Value> = items
+        .iter()
+        .map(|(name, totp, uris)| {
+            serde_json::json!({
+                "type": 1,
+                "name": name,
+                "login": { "uris": uris, "username": "mika", "totp": totp },
+            })
+        })
+        .collect();
+    serde_json::json!({ "encrypted": false, "folders": [], "items": items }).to_string()
+}
+
+#[test]
+fn bitwarden_keeps_a_logins_uris_as_its_sites() {
+    let json = bitwarden_json(&[
+        (
+            "Example",
+            "otpauth://totp/Example%20Corp:mika?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Corp",
+            serde_json::json!([
+                { "match": null, "uri": "https://accounts.example-corp.co.uk/login?next=/" },
+                { "match": 0, "uri": "androidapp://com.examplecorp.android" },
+                { "match": null, "uri": "http://192.168.1.1" },
+                { "match": null, "uri": "" },
+                { "match": 4, "uri": "^https://.*\\.evil\\.example$" },
+                { "match": 5, "uri": "https://never.example.org" },
+                { "match": 1, "uri": "sso.example.net" },
+            ]),
+        ),
+        (
+            "GitHub",
+            "otpauth://totp/GitHub:mika?secret=MFRGGZDFMZTWQ2LK&issuer=GitHub",
+            serde_json::json!([{ "match": null, "uri": "https://gist.github.com/" }]),
+        ),
+        ("No uris", "JBSWY3DPEHPK3PXP", serde_json::Value::Null),
+        (
+            "Password only",
+            "",
+            serde_json::json!([{ "uri": "https://other.example.com" }]),
+        ),
+    ]);
+    let back = import(json.as_bytes(), None, None).unwrap();
+    assert_eq!(back.format, FormatId::Bitwarden);
+    assert_eq!(back.accounts.len(), 3);
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    // The file's values as it has them; a pattern and a never-match are no address.
+    assert_eq!(
+        back.sites(0),
+        [
+            "https://accounts.example-corp.co.uk/login?next=/",
+            "androidapp://com.examplecorp.android",
+            "http://192.168.1.1",
+            "sso.example.net",
+        ]
+    );
+    // An address binds its site; an app's link and an IP address bind nothing, and the
+    // account is imported all the same.
+    assert_eq!(
+        bound(&back, 0),
+        Some(vec!["example-corp.co.uk".into(), "example.net".into()])
+    );
+    // Beside a known issuer's site, each site once.
+    assert_eq!(bound(&back, 1), Some(vec!["github.com".into()]));
+    assert!(back.sites(2).is_empty());
+    assert_eq!(bound(&back, 2), None);
+}
+
+#[test]
+fn bitwarden_csv_keeps_its_login_uri_column() {
+    let csv = "folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n\
+               ,,login,Example,,,\"https://a.example.com/x,androidapp://com.example\",mika,,JBSWY3DPEHPK3PXP\n\
+               ,,login,Bare,,,,mika,,MFRGGZDFMZTWQ2LK\n";
+    let back = import(csv.as_bytes(), None, None).unwrap();
+    assert_eq!(back.format, FormatId::Bitwarden);
+    assert_eq!(back.accounts.len(), 2);
+    assert_eq!(
+        back.sites(0),
+        ["https://a.example.com/x", "androidapp://com.example"]
+    );
+    assert_eq!(bound(&back, 0), Some(vec!["example.com".into()]));
+    assert_eq!(bound(&back, 1), None);
 }
 
 #[test]
@@ -270,7 +436,7 @@ fn every_format_reaches_its_own_importer() {
 
 #[test]
 fn truncated_encrypted_exports_never_panic_and_say_so() {
-    let enc = export::aegis_encrypted(&accounts(), "pw").unwrap();
+    let enc = export::aegis_encrypted(&accounts(), &[], "pw").unwrap();
     for cut in [0, 10, enc.len() / 2, enc.len() - 3] {
         let r = import(&enc.as_bytes()[..cut], Some(FormatId::Aegis), Some("pw"));
         assert!(r.is_err(), "cut at {cut} imported");
@@ -301,7 +467,7 @@ proptest! {
 
     #[test]
     fn mutated_backups_never_panic(flip in 0usize..4000, byte in any::<u8>()) {
-        let plain = export::aegis_plain(&accounts());
+        let plain = export::aegis_plain(&accounts(), &[]);
         let mut bytes = plain.as_bytes().to_vec();
         let at = flip % bytes.len();
         bytes[at] = byte;

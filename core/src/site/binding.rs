@@ -1,6 +1,7 @@
 //! What an account is bound to: a site (a registrable domain and every host under it) or one
-//! exact host. Bindings are made by a person, in the app or the CLI, or seeded from the table
-//! of well-known issuers when an account is added; never from a page's words.
+//! exact host. Bindings are made by a person, in the app or the CLI, seeded from the table
+//! of well-known issuers when an account is added, or taken from the backup an account is
+//! imported from (the sites its app kept with the login); never from a page's words.
 
 use std::fmt;
 

@@ -427,13 +427,26 @@ impl Vault {
         accounts: &[Account],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
-        self.locked(|v| v.add_locked(accounts, force))
+        self.add_many_bound(accounts, &[], force)
     }
 
-    /// [`Vault::add_many`] with the lock held.
+    /// [`Vault::add_many`], each account bound to the sites its source named: `domains[i]`
+    /// is the whole list of `accounts[i]` (see [`crate::formats::Import::domains`]); where it
+    /// is `None` or missing, the account is bound to a known issuer's sites as any new one.
+    pub fn add_many_bound(
+        &mut self,
+        accounts: &[Account],
+        domains: &[Option<Vec<Binding>>],
+        force: bool,
+    ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
+        self.locked(|v| v.add_locked(accounts, domains, force))
+    }
+
+    /// [`Vault::add_many_bound`] with the lock held.
     fn add_locked(
         &mut self,
         accounts: &[Account],
+        domains: &[Option<Vec<Binding>>],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
         let mut results = Vec::with_capacity(accounts.len());
@@ -441,7 +454,7 @@ impl Vault {
         self.rebuild_if_fresh();
         let created = now();
         let mut order = self.next_order();
-        for account in accounts {
+        for (i, account) in accounts.iter().enumerate() {
             if let Err(e) = account.params.validate() {
                 results.push(Err(e.into()));
                 continue;
@@ -459,7 +472,10 @@ impl Vault {
                 order,
                 created,
             );
-            meta.domains = crate::site::known::sites_of(account.issuer.as_deref());
+            meta.domains = match domains.get(i) {
+                Some(Some(sites)) => crate::site::binding::unique(sites.iter().cloned()),
+                _ => crate::site::known::sites_of(account.issuer.as_deref()),
+            };
             let encoded = Item::new(
                 self.user(id),
                 account.secret.clone(),
@@ -528,12 +544,7 @@ impl Vault {
                 a.set_params(params);
             }
             if let Some(domains) = &edit.domains {
-                a.domains = Vec::new();
-                for d in domains {
-                    if !a.domains.contains(d) {
-                        a.domains.push(d.clone());
-                    }
-                }
+                a.domains = crate::site::binding::unique(domains.iter().cloned());
             }
             Ok(a.clone())
         })?;

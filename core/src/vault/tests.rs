@@ -268,6 +268,45 @@ fn a_batch_refuses_a_secret_it_repeats() {
 }
 
 #[test]
+fn an_account_added_with_its_sources_sites_is_bound_to_them_alone() {
+    let (_dir, _store, mut vault) = setup();
+    let sites = |names: &[&str]| Binding::parse_all(names).unwrap();
+    let listed = |vault: &Vault, id: Uuid| -> Vec<String> {
+        vault
+            .get(id)
+            .unwrap()
+            .domains
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let results = vault
+        .add_many_bound(
+            &[
+                account("GitHub", "given", b"k-given-123"),
+                account("GitHub", "none", b"k-none-1234"),
+                account("GitHub", "emptied", b"k-empty-123"),
+                account("GitHub", "past the list", b"k-past-1234"),
+            ],
+            &[
+                Some(sites(&["ghe.example.com", "github.com", "ghe.example.com"])),
+                None,
+                Some(vec![]),
+            ],
+            false,
+        )
+        .unwrap();
+    let ids: Vec<Uuid> = results.into_iter().map(Result::unwrap).collect();
+    // The source's list, each site once, an exact host kept exact.
+    assert_eq!(listed(&vault, ids[0]), ["ghe.example.com", "github.com"]);
+    assert!(!vault.get(ids[0]).unwrap().domains[0].is_site());
+    // Without one, the known issuer's site, as for any new account.
+    assert_eq!(listed(&vault, ids[1]), ["github.com"]);
+    assert!(listed(&vault, ids[2]).is_empty());
+    assert_eq!(listed(&vault, ids[3]), ["github.com"]);
+}
+
+#[test]
 fn edit_pin_reorder() {
     let (dir, store, mut vault) = setup();
     let a = vault.add(&account("A", "a", b"k-a-12345"), false).unwrap();

@@ -4,6 +4,7 @@
 use ninsho_core::app::add::{self, AddReport};
 use ninsho_core::app::manual::ManualEntry;
 use ninsho_core::otp::{self, Account, Generator, OtpType};
+use ninsho_core::site::Binding;
 use tauri::image::Image;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -148,19 +149,25 @@ pub async fn add_manual<R: Runtime>(
     force: bool,
 ) -> Result<ImportResult> {
     let account = entry.account()?;
-    let result = import(&state, &[account], force)?;
+    let result = import(&state, &[account], &[], force)?;
     changed(&app);
     Ok(result)
 }
 
-/// Adds `accounts`. When none could be added and none was a duplicate, the first failure is
-/// the answer (the keychain is locked, say), so the preview can stay open for a retry.
-fn import(state: &AppState, accounts: &[Account], force: bool) -> Result<ImportResult> {
+/// Adds `accounts`, each bound to its `domains` (see [`add::add_bound`]). When none could be
+/// added and none was a duplicate, the first failure is the answer (the keychain is locked,
+/// say), so the preview can stay open for a retry.
+fn import(
+    state: &AppState,
+    accounts: &[Account],
+    domains: &[Option<Vec<Binding>>],
+    force: bool,
+) -> Result<ImportResult> {
     let AddReport {
         added,
         duplicates,
         failed,
-    } = state.with_vault(|v| Ok(add::add(v, accounts, force)?))?;
+    } = state.with_vault(|v| Ok(add::add_bound(v, accounts, domains, force)?))?;
     let mut errors: Vec<AppError> = failed.into_iter().map(|(_, e)| e.into()).collect();
     if added.is_empty() && duplicates.is_empty() && !errors.is_empty() {
         return Err(errors.remove(0));
@@ -185,14 +192,14 @@ pub async fn confirm_import<R: Runtime>(
     force: bool,
 ) -> Result<ImportResult> {
     let mut pending = state.imports.claim(&token)?;
-    let accounts: Vec<Account> = pending
+    let (accounts, domains): (Vec<Account>, Vec<Option<Vec<Binding>>>) = pending
         .accounts
         .iter()
         .enumerate()
         .filter(|(i, _)| selected.contains(&(*i as u32)))
-        .map(|(_, a)| a.clone())
-        .collect();
-    let result = match import(&state, &accounts, force) {
+        .map(|(i, a)| (a.clone(), pending.domains.get(i).cloned().flatten()))
+        .unzip();
+    let result = match import(&state, &accounts, &domains, force) {
         Ok(r) => r,
         Err(e) => {
             // Keep the preview so the person can retry after fixing the keychain.
@@ -203,6 +210,7 @@ pub async fn confirm_import<R: Runtime>(
     // Only the file stays behind the token, so it can still be moved to the trash.
     if pending.source.is_some() {
         pending.accounts.clear();
+        pending.domains.clear();
         state.imports.put_back(&token, pending);
     }
     changed(&app);
