@@ -66,6 +66,14 @@ const engine = {
     await popup.click(selector);
     await popup.waitForFunction((s) => document.querySelector(s).checked, {}, selector);
   },
+  /** Picks `label` among the popup's choices with Tab and Return (the first has the focus). */
+  async choose(popup, label) {
+    await popup.waitForSelector("#choices button", { timeout: 20000 });
+    const labels = await popup.$$eval("#choices button", (bs) => bs.map((b) => b.textContent));
+    for (let i = 0; i < labels.indexOf(label); i++) await popup.keyboard.press("Tab");
+    await popup.keyboard.press("Enter");
+    return labels;
+  },
   shot: (popup, path) => popup.screenshot({ path }),
 };
 

@@ -93,6 +93,17 @@ const engine = {
   async tick(_popup, selector) {
     await chrome(`${POPUP}.querySelector(${JSON.stringify(selector)}).click()`);
   },
+  /** Picks `label` among the popup's choices with Tab and Return, typed with xdotool. */
+  async choose(_popup, label) {
+    let labels = [];
+    for (let i = 0; i < 200 && labels.length === 0; i++) {
+      labels = JSON.parse(await chrome(`JSON.stringify(Array.from(${POPUP}?.querySelectorAll('#choices button') ?? []).map(b => b.textContent))`));
+      if (labels.length === 0) await sleep(100);
+    }
+    for (let i = 0; i < labels.indexOf(label); i++) xdotool("key", "Tab");
+    xdotool("key", "Return");
+    return labels;
+  },
   async shot(_popup, path) {
     execFileSync("import", ["-window", "root", path]);
   },

@@ -17,11 +17,12 @@ const pages = {
     <script>window.seen=[];document.querySelectorAll('input').forEach(i=>i.addEventListener('input',()=>seen.push(i.id)));</script>`,
   "/submit": `<!doctype html><title>Verify</title><form id="f"><label>Verification code <input id="otp" name="code" inputmode="numeric"></label></form>
     <script>window.seen=[];document.getElementById('f').addEventListener('submit',e=>{e.preventDefault();seen.push('submitted:'+document.getElementById('otp').value);});</script>`,
+  "/own-frame": `<!doctype html><title>Frame</title><iframe src="/login" width="400" height="200"></iframe>`,
   "/frame": `<!doctype html><title>Frame</title><iframe src="https://github.com:${PORT}/login" width="400" height="200"></iframe>`,
 };
 
 /** The hosts the cases visit, for the browser's mapping to loopback. */
-export const hosts = ["github.com", "gist.github.com", "github.com.evil.io", domainToASCII("gіthub.com"), "x-com-login.net", "evil.net", "example.com"];
+export const hosts = ["github.com", "gist.github.com", "gitlab.com", "github.com.evil.io", domainToASCII("gіthub.com"), "x-com-login.net", "evil.net", "example.com"];
 
 export function serve() {
   return https
@@ -78,9 +79,12 @@ export async function cases(engine) {
   const p = PORT;
   await run(engine, "bound", `https://github.com:${p}/login`, "#otp");
   await run(engine, "split", `https://gist.github.com:${p}/split`, "input", { wait: 20000 });
+  // Two GitLab accounts: the popup asks which, and the person picks the second with the keyboard.
+  await run(engine, "choose", `https://gitlab.com:${p}/login`, "#otp", { wait: 30000, before: (popup) => engine.choose(popup, "GitLab (home)") });
   await run(engine, "subdomain-lookalike", `https://github.com.evil.io:${p}/login`, "#otp", { wait: 3000 });
   await run(engine, "homograph", `https://${domainToASCII("gіthub.com")}:${p}/login`, "#otp", { wait: 3000 });
   await run(engine, "x-lookalike", `https://x-com-login.net:${p}/login`, "#otp", { wait: 3000 });
+  await run(engine, "own-frame", `https://github.com:${p}/own-frame`, "#otp", { frame: true, wait: 20000 });
   await run(engine, "cross-site-frame", `https://evil.net:${p}/frame`, "#otp", { frame: true, wait: 3000 });
   if (engine.menu) await run(engine, "context-menu", `https://github.com:${p}/login`, "#otp", { wait: 20000, how: "menu" });
   // The person ticks "Submit the form after filling" in the popup of a refused page…

@@ -179,6 +179,22 @@ async fn the_host_pairs_and_fills_the_bound_site_only() -> Result {
     }
     assert!(windows_titled("Fill the code")?.is_empty());
 
+    // The rate limit: 5 codes a minute for a site (two went to github.com above; refusals do
+    // not count). The sixth is refused with the wait, and carries no code.
+    for n in 3..=6 {
+        host.send(&json!({"type": "fill", "token": token, "frame": "https://github.com/login", "top": "https://github.com/login", "account": null}))?;
+        let (raw, a) = host.answer().await?;
+        if n <= 5 {
+            assert_eq!(a["type"], "code", "fill {n}: {a}");
+        } else {
+            assert_eq!(a["type"], "limited", "fill {n}: {a}");
+            let wait = a["retry_after"].as_u64().unwrap_or_default();
+            assert!((1..=60).contains(&wait), "{a}");
+            assert!(!String::from_utf8_lossy(&raw).contains("\"code\""), "{a}");
+        }
+        seen.push(raw);
+    }
+
     // No answer the host passed on carries the secret, in any spelling.
     let secret = secret_of(GITHUB);
     for raw in &seen {

@@ -18,6 +18,8 @@ use serde_json::Value;
 const GITHUB: &str =
     "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const X: &str = "otpauth://totp/X:mika?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=X";
+const GITLAB_WORK: &str = "otpauth://totp/GitLab:work?secret=MFRGGZDFMZTWQ2LK&issuer=GitLab";
+const GITLAB_HOME: &str = "otpauth://totp/GitLab:home?secret=ONSWG4TFOQYTEMZU&issuer=GitLab";
 
 #[derive(Clone, Copy, PartialEq)]
 enum Browser {
@@ -67,7 +69,10 @@ async fn drive(browser: Browser, port: u16) -> Result<(Vec<Value>, String, Sessi
         ext.display()
     );
     let data = new_data_dir();
-    ok(cli(data.path(), &["add", "--yes", GITHUB, X]));
+    ok(cli(
+        data.path(),
+        &["add", "--yes", GITHUB, X, GITLAB_WORK, GITLAB_HOME],
+    ));
     let runtime = tempfile::tempdir()?;
     let work = tempfile::tempdir()?;
     // Where each browser looks for the host's manifest: the profile's folder for Chromium,
@@ -100,7 +105,8 @@ async fn drive(browser: Browser, port: u16) -> Result<(Vec<Value>, String, Sessi
         ..Default::default()
     })
     .await?;
-    s.secrets.extend([secret_of(GITHUB), secret_of(X)]);
+    s.secrets
+        .extend([GITHUB, X, GITLAB_WORK, GITLAB_HOME].map(secret_of));
     s.wait_for_text("GitHub").await?;
 
     let shots = root().join("target/e2e-screens");
@@ -168,7 +174,24 @@ async fn drive(browser: Browser, port: u16) -> Result<(Vec<Value>, String, Sessi
     };
     let stdout = collect(driver.stdout.take().map(|p| Box::new(p) as _));
     let stderr = collect(driver.stderr.take().map(|p| Box::new(p) as _));
-    let finished = tokio::time::timeout(Duration::from_secs(240), driver.wait()).await;
+    // The account picked in the chooser is filled on its site for the first time: the person
+    // confirms that too, when it comes.
+    let finished = {
+        let wait = tokio::time::timeout(Duration::from_secs(240), driver.wait());
+        tokio::pin!(wait);
+        let mut gitlab = false;
+        loop {
+            tokio::select! {
+                f = &mut wait => break f,
+                _ = tokio::time::sleep(Duration::from_millis(200)), if !gitlab => {
+                    if visible("Fill the code of GitLab") {
+                        answer_dialog("Fill the code of GitLab", "Return", None).await?;
+                        gitlab = true;
+                    }
+                }
+            }
+        }
+    };
     if finished.is_err() {
         let _ = driver.start_kill();
     }
@@ -184,6 +207,11 @@ async fn drive(browser: Browser, port: u16) -> Result<(Vec<Value>, String, Sessi
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
+    // Each case as run (field, words, milliseconds from the gesture), kept for the record.
+    let _ = std::fs::write(
+        shots.join(format!("browser-{}.jsonl", browser.slug())),
+        &stdout,
+    );
     Ok((cases, format!("{stdout}\n{stderr}"), s))
 }
 
@@ -221,6 +249,21 @@ fn judge(browser: Browser, cases: &[Value], said: &str) -> Result {
         )]),
         "{submit}"
     );
+    // A field in a frame of the page's own origin (the gesture grants that origin).
+    let own = case("own-frame")?;
+    assert!(filled(&own), "{own}");
+    // The chooser: two GitLab accounts, the second picked; its code, not the first's.
+    let choose = case("choose")?;
+    let at = choose["at"].as_u64().unwrap_or_default();
+    let value = choose["value"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        reference_codes_at(GITLAB_HOME, at).contains(&value),
+        "{choose}"
+    );
+    assert!(
+        !reference_codes_at(GITLAB_WORK, at).contains(&value),
+        "{choose}"
+    );
     if browser == Browser::Firefox {
         let menu = case("context-menu")?;
         assert!(filled(&menu), "{menu}");
@@ -257,7 +300,9 @@ fn judge(browser: Browser, cases: &[Value], said: &str) -> Result {
         let text = c["said"]["text"].as_str().unwrap_or_default();
         assert!(text.contains(words), "{}: {name}: {text}", browser.name());
     }
-    assert!(!said.contains(&secret_of(GITHUB)) && !said.contains(&secret_of(X)));
+    for uri in [GITHUB, X, GITLAB_WORK, GITLAB_HOME] {
+        assert!(!said.contains(&secret_of(uri)));
+    }
     Ok(())
 }
 
