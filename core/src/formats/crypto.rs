@@ -123,42 +123,38 @@ pub fn random<const N: usize>() -> Option<[u8; N]> {
     Some(out)
 }
 
-/// libsodium's `crypto_secretstream_xchacha20poly1305`, pull side, for a stream of one or
-/// more messages of `chunk` bytes each (Ente Auth's encrypted export), through the
-/// `crypto_secretstream` crate (libsodium's construction, MAC quirk included). Returns None
-/// when a message does not verify, the stream asks for a rekey (Ente never does), or it ends
-/// without its final message.
-pub fn secretstream_open(
+/// The tag a libsodium secret-stream message carries (`crypto_secretstream_xchacha20poly1305_TAG_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamTag {
+    Message,
+    Push,
+    Rekey,
+    Final,
+}
+
+/// libsodium's `crypto_secretstream_xchacha20poly1305`, pull side, for a stream that is one
+/// message (Ente Auth's encrypted export), through the `crypto_secretstream` crate
+/// (libsodium's construction, MAC quirk included). Returns the plaintext and the tag the
+/// message carries, which the caller judges; None when the message does not verify (a wrong
+/// key, or damage).
+pub fn secretstream_open_one(
     key: &[u8],
     header: &[u8],
-    stream: &[u8],
-    chunk: usize,
-) -> Option<Zeroizing<Vec<u8>>> {
-    use crypto_secretstream::{Header, Key, PullStream, Stream, Tag};
+    sealed: &[u8],
+) -> Option<(Zeroizing<Vec<u8>>, StreamTag)> {
+    use crypto_secretstream::{Header, Key, PullStream, Tag};
 
     let key = Key::try_from(key).ok()?;
     let header = Header::try_from(header).ok()?;
     let mut pull = PullStream::init(header, &key);
-    let mut out = Zeroizing::new(Vec::with_capacity(stream.len()));
-    let mut message = Zeroizing::new(Vec::with_capacity(stream.len().min(chunk + Stream::ABYTES)));
-    let mut rest = stream;
-    loop {
-        let take = rest.len().min(chunk.saturating_add(Stream::ABYTES));
-        if take < Stream::ABYTES {
-            return None; // truncated: the final message is missing
-        }
-        let (sealed, tail) = rest.split_at(take);
-        rest = tail;
-        message.clear();
-        message.extend_from_slice(sealed);
-        let tag = pull.pull(&mut *message, &[]).ok()?;
-        out.extend_from_slice(&message);
-        match tag {
-            Tag::Final => return rest.is_empty().then_some(out),
-            Tag::Rekey => return None,
-            Tag::Message | Tag::Push => {}
-        }
-    }
+    let mut message = Zeroizing::new(sealed.to_vec());
+    let tag = match pull.pull(&mut *message, &[]).ok()? {
+        Tag::Message => StreamTag::Message,
+        Tag::Push => StreamTag::Push,
+        Tag::Rekey => StreamTag::Rekey,
+        Tag::Final => StreamTag::Final,
+    };
+    Some((message, tag))
 }
 
 #[cfg(test)]
@@ -203,24 +199,27 @@ mod tests {
         ];
         for (n, header, sealed) in cases {
             let sealed = hex(sealed);
-            let plain = secretstream_open(&key, &hex(header), &sealed, sealed.len() - 17)
+            let (plain, tag) = secretstream_open_one(&key, &hex(header), &sealed)
                 .unwrap_or_else(|| panic!("length {n}"));
             assert_eq!(*plain, (0..n).collect::<Vec<u8>>());
+            assert_eq!(tag, StreamTag::Final);
             // Any flipped bit fails, and so does a wrong key.
             let mut bad = sealed.clone();
             bad[0] ^= 1;
-            assert!(secretstream_open(&key, &hex(header), &bad, bad.len() - 17).is_none());
-            assert!(
-                secretstream_open(&[0; 32], &hex(header), &sealed, sealed.len() - 17).is_none()
-            );
+            assert!(secretstream_open_one(&key, &hex(header), &bad).is_none());
+            assert!(secretstream_open_one(&[0; 32], &hex(header), &sealed).is_none());
         }
+        // A 20-byte message (TAG_MESSAGE) followed by a final one: the first opens alone and
+        // says it is not the end; the two together are no single message.
         let header = hex("bc92fa0476bcd3a661875af842e57c9f263d2d8be9431210");
         let sealed = hex(
             "c5665d8d2cdc06069c159c39bc828526491726a0b9ff877be077578c6e897a1fc4ebd1e08d7376f88647de92389cf894c2d550b07e9b4ad7fc19cfdf59ae35c07e408aee5c34f9c76827",
         );
-        let plain = secretstream_open(&key, &header, &sealed, 20).unwrap();
-        assert_eq!(*plain, (0..40).collect::<Vec<u8>>());
-        // Without its final message the stream is refused.
-        assert!(secretstream_open(&key, &header, &sealed[..37], 20).is_none());
+        let (plain, tag) = secretstream_open_one(&key, &header, &sealed[..37]).unwrap();
+        assert_eq!(*plain, (0..20).collect::<Vec<u8>>());
+        assert_eq!(tag, StreamTag::Message);
+        assert!(secretstream_open_one(&key, &header, &sealed).is_none());
+        // Shorter than a tag: nothing to open.
+        assert!(secretstream_open_one(&key, &header, &sealed[..16]).is_none());
     }
 }
