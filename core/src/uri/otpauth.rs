@@ -118,8 +118,7 @@ pub fn parse(input: &str) -> Result<Account, UriError> {
     }
     let (scheme, rest) = split_scheme(text).ok_or(UriError::Malformed)?;
     let rest = rest.strip_prefix("//").ok_or(UriError::Malformed)?;
-    // The fragment is never part of the account.
-    let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
+    let rest = without_fragment(rest);
 
     if scheme.eq_ignore_ascii_case("steam") {
         let secret_text = rest.split(['/', '?']).next().unwrap_or("");
@@ -231,6 +230,24 @@ pub fn parse(input: &str) -> Result<Account, UriError> {
     Ok(Account::new(issuer.as_deref(), &name, params, secret))
 }
 
+/// `rest` without its fragment, which is never part of the account (R11). A raw `#` before
+/// the `?` is the label's own character when the query after it holds a secret: a label typed
+/// or pasted unescaped ("Acc !@#444") must not lose the secret that follows it. Without a
+/// secret after it, a `#` ends the URI as always.
+fn without_fragment(rest: &str) -> &str {
+    let Some(hash) = rest.find('#') else {
+        return rest;
+    };
+    if let Some(question) = rest.find('?').filter(|&q| q > hash) {
+        let query = &rest[question + 1..];
+        let query = query.split_once('#').map_or(query, |(q, _)| q);
+        if Query::parse(query).get("secret").is_some() {
+            return &rest[..question + 1 + query.len()];
+        }
+    }
+    &rest[..hash]
+}
+
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
     haystack
         .as_bytes()
@@ -307,6 +324,52 @@ mod tests {
         assert_eq!(a.name, "alice@google.com");
         assert_eq!(a.params, OtpParams::totp(Algorithm::Sha1, 6, 30));
         assert_eq!(a.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+    }
+
+    #[test]
+    fn a_raw_hash_and_raw_spaces_in_the_label_are_the_labels() {
+        let a = parse(
+            "otpauth://totp/Mongo Atlas:Acc !@#444?issuer=Mongo%20Atlas&secret=JBSWY3DPEHPK3PXP",
+        )
+        .unwrap();
+        assert_eq!(a.issuer.as_deref(), Some("Mongo Atlas"));
+        assert_eq!(a.name, "Acc !@#444");
+        assert_eq!(a.params.otp_type, OtpType::Totp);
+        assert_eq!(a.params, OtpParams::totp(Algorithm::Sha1, 6, 30));
+        assert_eq!(a.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+        // The same with a fragment after the query, and with several raw '#'.
+        let b = parse("otpauth://totp/Mongo Atlas:Acc !@#444?secret=JBSWY3DPEHPK3PXP&digits=8#x")
+            .unwrap();
+        assert_eq!(b.issuer.as_deref(), Some("Mongo Atlas"));
+        assert_eq!(b.name, "Acc !@#444");
+        assert_eq!(b.params, OtpParams::totp(Algorithm::Sha1, 8, 30));
+        let c = parse("otpauth://hotp/A#1:b#2 c?counter=7&secret=JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!(c.issuer.as_deref(), Some("A#1"));
+        assert_eq!(c.name, "b#2 c");
+        assert_eq!(c.params, OtpParams::hotp(Algorithm::Sha1, 6, 7));
+        // A '#' with no secret after it still ends the URI: the errors stay what they were.
+        for (uri, reason) in [
+            ("otpauth://totp/A:b#?issuer=A", "missing_secret"),
+            ("otpauth://totp/A:b#frag", "missing_secret"),
+            ("otpauth://totp/A:b#x?secret=", "empty_secret"),
+            (
+                "otpauth://totp/A:b#x?secret=JBSWY3DPEHPK3PX1",
+                "invalid_secret",
+            ),
+            (
+                "otpauth://totp/A:b#x?secret=JBSWY3DPEHPK3PXP&digits=9",
+                "invalid_digits",
+            ),
+            (
+                "otpauth://t#tp/A:b?secret=JBSWY3DPEHPK3PXP",
+                "unsupported_type",
+            ),
+        ] {
+            assert_eq!(parse(uri).unwrap_err().reason(), reason, "{uri}");
+        }
+        // A fragment after the query is dropped, as R11 says.
+        let d = parse("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP#issuer=Evil").unwrap();
+        assert_eq!(d.issuer.as_deref(), Some("A"));
     }
 
     #[test]
