@@ -479,3 +479,146 @@ proptest! {
         let _ = import(&bytes, None, None);
     }
 }
+
+/// A file of the project's own fixtures (core/tests/fixtures/backups).
+fn fixture(path: &str) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backups");
+    std::fs::read(dir.join(path)).unwrap()
+}
+
+fn key(hex: &str) -> Secret {
+    Secret::from_bytes(&common::hex(hex).unwrap()).unwrap()
+}
+
+/// The repeated bytes the Google fixtures' secrets start with: their base64 holds raw '+'
+/// and '/' (google/make.py).
+const PLUS_SLASH: &str = "fbefbe00fbefbe00fbefbe";
+
+#[test]
+fn google_export_text_with_comments_and_raw_base64_imports_every_account() {
+    let bytes = fixture("google/google-export.txt");
+    let text = std::str::from_utf8(&bytes).unwrap();
+    assert!(
+        text.contains("data=Cj4KFvvvvgD7774A++++////"),
+        "the raw base64 is the point"
+    );
+    assert_eq!(detect(&bytes).first(), Some(&FormatId::GoogleAuthenticator));
+    let want = vec![
+        Account::new(
+            Some("Example Corp"),
+            "mika@example.org",
+            OtpParams::totp(Algorithm::Sha1, 6, 30),
+            key(&format!("{PLUS_SLASH}ffffff00ffffff00ffffff")),
+        ),
+        Account::new(
+            Some("VPN"),
+            "ops",
+            OtpParams::hotp(Algorithm::Sha1, 6, 42),
+            Secret::from_bytes(b"12345678901234567890").unwrap(),
+        ),
+        // An empty issuer and a name "Bank:mika" split as Google's importers do.
+        Account::new(
+            Some("Bank"),
+            "mika",
+            OtpParams::totp(Algorithm::Sha256, 8, 30),
+            key(&format!("{PLUS_SLASH}4242ffffff00ffffff00ffffff")),
+        ),
+        Account::new(
+            Some("日本"),
+            "太郎",
+            OtpParams::totp(Algorithm::Sha512, 6, 30),
+            key("0102030405060708090a0b0c0d0e0f10"),
+        ),
+    ];
+    let back = import(&bytes, None, None).unwrap();
+    assert_eq!(back.format, FormatId::GoogleAuthenticator);
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    assert_eq!(back.accounts, want);
+    // Named as a URI list it reads the same.
+    let named = import(&bytes, Some(FormatId::Uris), None).unwrap();
+    assert_eq!(named.accounts, want);
+}
+
+#[test]
+fn a_list_of_otpauth_uris_and_google_exports_imports_both() {
+    let bytes = fixture("google/google-mixed.txt");
+    assert_eq!(detect(&bytes).first(), Some(&FormatId::Uris));
+    let back = import(&bytes, None, None).unwrap();
+    assert_eq!(back.format, FormatId::Uris);
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    assert_eq!(
+        back.accounts,
+        [
+            Account::new(
+                Some("Codeberg"),
+                "mika@example.org",
+                OtpParams::totp(Algorithm::Sha1, 6, 30),
+                Secret::from_base32("KRUGS4ZANFZSAYJAORSXG5BAONSWG4TFOQ").unwrap(),
+            ),
+            Account::new(
+                Some("Forge"),
+                "mika",
+                OtpParams::totp(Algorithm::Sha1, 6, 30),
+                key(&format!("{PLUS_SLASH}ffffff00ffffff00ffffff0102")),
+            ),
+            Account::new(
+                Some("VPN"),
+                "ops",
+                OtpParams::hotp(Algorithm::Sha512, 8, 12),
+                Secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap(),
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_google_export_text_missing_codes_imports_what_it_holds_and_says_what_is_missing() {
+    let bytes = fixture("google/google-partial.txt");
+    let back = import(&bytes, None, None).unwrap();
+    assert_eq!(back.format, FormatId::GoogleAuthenticator);
+    // The code saved twice gives its account once.
+    assert_eq!(
+        back.accounts,
+        [Account::new(
+            Some("Partial"),
+            "solo",
+            OtpParams::totp(Algorithm::Sha1, 6, 30),
+            key(&format!("{PLUS_SLASH}ffffff00ffffff00ffffff0304")),
+        )]
+    );
+    let errors: Vec<(&str, &str)> = back
+        .errors
+        .iter()
+        .map(|e| (e.entry.as_str(), e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "line 3",
+                "QR code 2 of 3 of this Google Authenticator export is on an earlier line too; \
+                 its accounts are read once"
+            ),
+            (
+                "Google Authenticator export",
+                "the file holds 1 of its 3 QR codes; the accounts of QR code 1, 3 are not in it"
+            ),
+        ]
+    );
+    // A damaged export line is that line's error; the rest still imports.
+    let text = format!(
+        "{}\notpauth-migration://offline?data=%%%\n",
+        std::str::from_utf8(&fixture("google/google-mixed.txt")).unwrap()
+    );
+    let back = import(text.as_bytes(), None, None).unwrap();
+    assert_eq!(back.accounts.len(), 3);
+    assert_eq!(back.errors.len(), 1);
+    assert_eq!(back.errors[0].entry, "line 8");
+    assert!(
+        back.errors[0]
+            .message
+            .starts_with("not a usable Google Authenticator export"),
+        "{:?}",
+        back.errors
+    );
+}

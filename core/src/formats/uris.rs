@@ -1,22 +1,28 @@
 //! Lists of `otpauth://` URIs, one per line: what Ente Auth, KeePassXC and many others export
-//! in plain text; WinAuth's export (same shape, different labels); and Authenticator Plus's
-//! password-protected ZIP, which holds such a list.
+//! in plain text; WinAuth's export (same shape, different labels, in a ZIP when it has a
+//! password); and Authenticator Plus's password-protected ZIP, which holds such a list. A line
+//! may also be a Google Authenticator export (`otpauth-migration://`), whose accounts are all
+//! read; blank lines and comments (`#`, `//`) are skipped.
 
 use std::io::Read;
 
-use super::common::{Collector, uri_account};
-use super::{FormatError, Imported, Importer, Input, Registered};
+use super::common::{Collector, EntryError, label, uri_account};
+use super::{FormatError, FormatId, Imported, Importer, Input, Registered};
+use crate::uri::migration::{self, Added, BatchCollector};
 
 fn uri_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
         .map(str::trim)
         .enumerate()
-        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//"))
 }
 
 fn is_uri_line(line: &str) -> bool {
     let lower = line.get(..12).unwrap_or(line).to_ascii_lowercase();
-    lower.starts_with("otpauth://") || lower.starts_with("steam://") || lower.starts_with("motp://")
+    lower.starts_with("otpauth://")
+        || lower.starts_with("steam://")
+        || lower.starts_with("motp://")
+        || migration::is_migration_uri(line)
 }
 
 /// Mostly URI lines (a list with a damaged line is still a list); at least one.
@@ -30,18 +36,101 @@ fn looks_like_uri_list(input: &Input) -> bool {
     uris > 0 && uris * 2 >= total
 }
 
-fn read_list(text: &str, mut adjust: impl FnMut(&mut crate::otp::Account)) -> Imported {
+/// A URI list whose URI lines are all Google Authenticator exports (at least one): the text
+/// of an export's QR codes, saved one per line.
+pub(super) fn is_migration_list(input: &Input) -> bool {
+    looks_like_uri_list(input)
+        && input.text().is_some_and(|text| {
+            uri_lines(text)
+                .filter(|(_, l)| is_uri_line(l))
+                .all(|(_, l)| migration::is_migration_uri(l))
+        })
+}
+
+/// Reads every line: an otpauth URI is one account, a Google Authenticator export all of its
+/// accounts. An export's QR code that appears twice is read once, and codes of an export the
+/// file does not hold are reported, as when the codes are scanned.
+pub(super) fn read_list(text: &str, mut adjust: impl FnMut(&mut crate::otp::Account)) -> Imported {
     let mut out = Collector::default();
+    let mut batches = BatchCollector::new();
     for (i, line) in uri_lines(text) {
-        out.push(
-            || format!("line {}", i + 1),
-            uri_account(line).map(|mut a| {
-                adjust(&mut a);
-                a
-            }),
-        );
+        let line_no = i + 1;
+        if !migration::is_migration_uri(line) {
+            out.push(
+                || format!("line {line_no}"),
+                uri_account(line).map(|mut a| {
+                    adjust(&mut a);
+                    a
+                }),
+            );
+            continue;
+        }
+        let part = match migration::parse(line) {
+            Ok(part) => part,
+            Err(e) => {
+                out.push(
+                    || format!("line {line_no}"),
+                    Err(format!("not a usable Google Authenticator export: {e}")),
+                );
+                continue;
+            }
+        };
+        if batches.add(&part) == Added::AlreadyScanned {
+            out.errors.push(EntryError {
+                entry: format!("line {line_no}"),
+                message: format!(
+                    "QR code {} of {} of this Google Authenticator export is on an earlier line \
+                     too; its accounts are read once",
+                    part.batch_index + 1,
+                    part.batch_size
+                ),
+            });
+            continue;
+        }
+        for r in &part.rejected {
+            out.errors.push(EntryError {
+                entry: format!(
+                    "line {line_no}, {}",
+                    label(r.issuer.as_deref().unwrap_or(""), &r.name, r.index)
+                ),
+                message: r.error.to_string(),
+            });
+        }
+        for mut account in part.accounts {
+            adjust(&mut account);
+            out.push(String::new, Ok(account));
+        }
+    }
+    for progress in batches.progress() {
+        if !progress.is_complete() {
+            let missing: Vec<String> = progress
+                .missing
+                .iter()
+                .map(|i| (i + 1).to_string())
+                .collect();
+            out.errors.push(EntryError {
+                entry: "Google Authenticator export".into(),
+                message: format!(
+                    "the file holds {} of its {} QR codes; the accounts of QR code {} are not \
+                     in it",
+                    progress.scanned,
+                    progress.total,
+                    missing.join(", ")
+                ),
+            });
+        }
     }
     out.done()
+}
+
+/// The error for a file that is no URI list, named as `id`.
+fn not_a_list(id: FormatId, input: &Input) -> FormatError {
+    let why = if input.text().is_none() {
+        "it is not text"
+    } else {
+        "it holds no otpauth:// lines"
+    };
+    FormatError::NotThisFormat(id, why.into())
 }
 
 /// A plain list of otpauth URIs.
@@ -52,17 +141,10 @@ impl Importer for Uris {
         if looks_like_uri_list(input) { 2 } else { 0 }
     }
     fn import(&self, input: &Input, _: Option<&str>) -> Result<Imported, FormatError> {
-        let text = input.text().ok_or(FormatError::NotThisFormat(
-            Self::ID,
-            "it is not text".into(),
-        ))?;
-        if !looks_like_uri_list(input) {
-            return Err(FormatError::NotThisFormat(
-                Self::ID,
-                "it holds no otpauth:// lines".into(),
-            ));
+        match input.text().filter(|_| looks_like_uri_list(input)) {
+            Some(text) => Ok(read_list(text, |_| {})),
+            None => Err(not_a_list(Self::ID, input)),
         }
-        Ok(read_list(text, |_| {}))
     }
 }
 
