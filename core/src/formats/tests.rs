@@ -622,3 +622,72 @@ fn a_google_export_text_missing_codes_imports_what_it_holds_and_says_what_is_mis
         back.errors
     );
 }
+
+/// What WinAuth's export in tests/fixtures/backups/winauth holds, as Ninsho reads WinAuth:
+/// the label becomes the issuer, and every account is named "WinAuth".
+fn winauth_accounts() -> Vec<Account> {
+    let b32 = |s| Secret::from_base32(s).unwrap();
+    vec![
+        Account::new(
+            Some("Mika's laptop"),
+            "WinAuth",
+            OtpParams::totp(Algorithm::Sha1, 6, 30),
+            b32("JBSWY3DPEHPK3PXP"),
+        ),
+        Account::new(
+            Some("Battle.net"),
+            "WinAuth",
+            OtpParams::totp(Algorithm::Sha1, 8, 30),
+            b32("KRUGS4ZANFZSAYJAORSXG5BAONSWG4TFOQ"),
+        ),
+        Account::new(
+            Some("VPN"),
+            "WinAuth",
+            OtpParams::hotp(Algorithm::Sha1, 6, 5),
+            b32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        ),
+        Account::new(
+            Some("gaben"),
+            "WinAuth",
+            OtpParams::steam(),
+            b32("MFRGGZDFMZTWQ2LK"),
+        ),
+    ]
+}
+
+#[test]
+fn winauths_password_protected_zip_is_read_with_its_password() {
+    // Written by Info-ZIP's `zip -e`, and streamed as SharpZipLib writes it (winauth/make.py).
+    for file in ["winauth/winauth-zip-e.zip", "winauth/winauth-streamed.zip"] {
+        let bytes = fixture(file);
+        assert_eq!(detect(&bytes).first(), Some(&FormatId::WinAuth), "{file}");
+        assert_eq!(
+            import(&bytes, None, None).unwrap_err(),
+            FormatError::PasswordRequired(FormatId::WinAuth),
+            "{file}"
+        );
+        for wrong in ["winauth Export", "", "winauth export "] {
+            assert_eq!(
+                import(&bytes, None, Some(wrong)).unwrap_err(),
+                FormatError::WrongPassword(FormatId::WinAuth),
+                "{file}: {wrong:?}"
+            );
+        }
+        let back = import(&bytes, None, Some("winauth export")).unwrap();
+        assert_eq!(back.format, FormatId::WinAuth);
+        assert!(back.encrypted);
+        assert!(back.errors.is_empty(), "{file}: {:?}", back.errors);
+        assert_eq!(back.accounts, winauth_accounts(), "{file}");
+    }
+    // Exported to a .zip without a password: read as it is.
+    let bytes = fixture("winauth/winauth-plain.zip");
+    assert_eq!(detect(&bytes).first(), Some(&FormatId::WinAuth));
+    let back = import(&bytes, None, None).unwrap();
+    assert!(!back.encrypted);
+    assert_eq!(back.accounts, winauth_accounts());
+    // Named as Authenticator Plus, the archive is not one (it holds no Accounts.txt).
+    assert!(matches!(
+        import(&bytes, Some(FormatId::AuthenticatorPlus), None),
+        Err(FormatError::NotThisFormat(FormatId::AuthenticatorPlus, _))
+    ));
+}

@@ -149,39 +149,64 @@ impl Importer for Uris {
 }
 
 /// WinAuth's export: a URI list whose labels carry the account in the issuer's place; WinAuth
-/// itself names every account "WinAuth". Same shape as a plain list, so only chosen by name.
+/// itself names every account "WinAuth". As text it has the shape of a plain list, so it is
+/// only chosen by name; exported to a `.zip` (encrypted with ZipCrypto when it has a password)
+/// it is one text file named after the archive, which Authenticator Plus's `Accounts.txt`
+/// is not.
 pub struct WinAuth;
 
-impl Importer for WinAuth {
-    fn detect(&self, _: &Input) -> u8 {
-        0
-    }
-    fn import(&self, input: &Input, _: Option<&str>) -> Result<Imported, FormatError> {
-        let text = input.text().ok_or(FormatError::NotThisFormat(
-            Self::ID,
-            "it is not text".into(),
-        ))?;
-        if !looks_like_uri_list(input) {
-            return Err(FormatError::NotThisFormat(
-                Self::ID,
-                "it holds no otpauth:// lines".into(),
-            ));
-        }
-        Ok(read_list(text, |a| {
-            a.issuer = Some(std::mem::take(&mut a.name)).filter(|n| !n.is_empty());
-            a.name = "WinAuth".into();
-        }))
+impl WinAuth {
+    /// The archive's one file: `<name of the export>.txt`.
+    fn is_its_file(name: &str) -> bool {
+        name.to_ascii_lowercase().ends_with(".txt") && !is_accounts_txt(name)
     }
 }
 
-/// Largest `Accounts.txt` read out of an archive: a URI is about 100 bytes, so 8 MiB is tens
-/// of thousands of accounts; a zip bomb (a few kilobytes inflating to gigabytes) stops here.
+impl Importer for WinAuth {
+    fn detect(&self, input: &Input) -> u8 {
+        let Some(zip) = zip_of(input) else {
+            return 0;
+        };
+        let mut names = zip.file_names();
+        match (names.next(), names.next()) {
+            (Some(only), None) if Self::is_its_file(only) => 2,
+            _ => 0,
+        }
+    }
+    fn import(&self, input: &Input, password: Option<&str>) -> Result<Imported, FormatError> {
+        let adjust = |a: &mut crate::otp::Account| {
+            a.issuer = Some(std::mem::take(&mut a.name)).filter(|n| !n.is_empty());
+            a.name = "WinAuth".into();
+        };
+        if input.bytes.starts_with(ZIP_MAGIC) {
+            // Named, any text file is read (its name is WinAuth's choice of the person's).
+            let text = read_zipped(
+                Self::ID,
+                input,
+                password,
+                |n| n.to_ascii_lowercase().ends_with(".txt"),
+                "the archive holds no .txt file",
+            )?;
+            return Ok(read_list(&text, adjust));
+        }
+        match input.text().filter(|_| looks_like_uri_list(input)) {
+            Some(text) => Ok(read_list(text, adjust)),
+            None => Err(not_a_list(Self::ID, input)),
+        }
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// Largest text file read out of an archive: a URI is about 100 bytes, so 8 MiB is tens of
+/// thousands of accounts; a zip bomb (a few kilobytes inflating to gigabytes) stops here.
 pub const MAX_ZIPPED_LIST_BYTES: u64 = 8 << 20;
 
 /// Most end-of-archive records (and files in each) an archive may claim. Authenticator Plus
-/// writes one record listing one or two files. The ZIP reader tries every end record it finds,
-/// scanning the file again for each, and reserves room for the files a record claims: a file
-/// of many records, or of one claiming millions of files, would cost minutes or gigabytes.
+/// and WinAuth write one record listing one or two files. The ZIP reader tries every end record
+/// it finds, scanning the file again for each, and reserves room for the files a record claims:
+/// a file of many records, or of one claiming millions of files, would cost minutes or
+/// gigabytes.
 const MAX_ZIP_END_RECORDS: usize = 16;
 const MAX_ZIP_FILES: u16 = 256;
 
@@ -213,11 +238,13 @@ fn check_zip_shape(bytes: &[u8]) -> Result<(), String> {
             || u16_at(4) == 0xFFFF
             || u16_at(6) == 0xFFFF;
         if zip64 {
-            return Err("it is a ZIP64 archive, which Authenticator Plus does not write".into());
+            return Err(
+                "it is a ZIP64 archive, which neither Authenticator Plus nor WinAuth writes".into(),
+            );
         }
         if files > MAX_ZIP_FILES {
             return Err(format!(
-                "the archive lists {files} files; an Authenticator Plus backup holds a few \
+                "the archive lists {files} files; a backup archive holds a few \
                  (at most {MAX_ZIP_FILES} are read)"
             ));
         }
@@ -225,10 +252,24 @@ fn check_zip_shape(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn open_zip(bytes: &[u8]) -> Result<zip::ZipArchive<std::io::Cursor<&[u8]>>, String> {
+type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+
+fn open_zip(bytes: &[u8]) -> Result<Zip<'_>, String> {
     check_zip_shape(bytes)?;
     zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("it is not a ZIP archive ({e})"))
+}
+
+/// The archive `input` is, for detection: None when it is none (or one refused).
+fn zip_of<'a>(input: &Input<'a>) -> Option<Zip<'a>> {
+    if !input.bytes.starts_with(ZIP_MAGIC) {
+        return None;
+    }
+    open_zip(input.bytes).ok()
+}
+
+fn is_accounts_txt(name: &str) -> bool {
+    name.eq_ignore_ascii_case("Accounts.txt") || name.ends_with("/Accounts.txt")
 }
 
 /// Reads a zipped text file, at most [`MAX_ZIPPED_LIST_BYTES`] of it: the size the archive
@@ -257,17 +298,67 @@ enum ZipReadError {
 
 /// The error for a list past the cap: its declared size, or None when it inflated past the cap
 /// whatever it declared.
-fn too_large(declared: Option<u64>) -> String {
+fn too_large(name: &str, declared: Option<u64>) -> String {
     match declared {
         Some(size) => format!(
-            "Accounts.txt inflates to {size} bytes, more than the {MAX_ZIPPED_LIST_BYTES} bytes \
+            "{name} inflates to {size} bytes, more than the {MAX_ZIPPED_LIST_BYTES} bytes \
              (8 MiB) Ninsho reads from an archive"
         ),
         None => format!(
-            "Accounts.txt inflates to more than the {MAX_ZIPPED_LIST_BYTES} bytes (8 MiB) Ninsho \
+            "{name} inflates to more than the {MAX_ZIPPED_LIST_BYTES} bytes (8 MiB) Ninsho \
              reads from an archive (more than it declares: a ZIP bomb?)"
         ),
     }
+}
+
+/// The text of the archive's first file whose name `pick`s, decrypted with the password when
+/// it is encrypted (ZipCrypto), and at most [`MAX_ZIPPED_LIST_BYTES`] of it. Errors are named
+/// `id`; `missing` says that no file was picked.
+fn read_zipped(
+    id: FormatId,
+    input: &Input,
+    password: Option<&str>,
+    pick: impl Fn(&str) -> bool,
+    missing: &str,
+) -> Result<zeroize::Zeroizing<String>, FormatError> {
+    let mut zip = open_zip(input.bytes).map_err(|e| FormatError::NotThisFormat(id, e))?;
+    let index = (0..zip.len())
+        .find(|&i| zip.name_for_index(i).is_some_and(&pick))
+        .ok_or_else(|| FormatError::NotThisFormat(id, missing.into()))?;
+    let name = zip.name_for_index(index).unwrap_or_default().to_owned();
+    let (encrypted, size) = zip
+        .by_index_raw(index)
+        .map(|f| (f.encrypted(), f.size()))
+        .map_err(|e| FormatError::Damaged(id, e.to_string()))?;
+    // The size the archive declares, refused before anything is inflated.
+    if size > MAX_ZIPPED_LIST_BYTES {
+        return Err(FormatError::Unsupported(id, too_large(&name, Some(size))));
+    }
+    let mut text = zeroize::Zeroizing::new(String::new());
+    if encrypted {
+        let password = password.ok_or(FormatError::PasswordRequired(id))?;
+        let mut file = zip
+            .by_index_decrypt(index, password.as_bytes())
+            .map_err(|e| match e {
+                zip::result::ZipError::InvalidPassword => FormatError::WrongPassword(id),
+                other => FormatError::Damaged(id, other.to_string()),
+            })?;
+        // ZipCrypto's password check is one byte: a wrong password can pass it and then fail
+        // the CRC or produce garbage.
+        read_capped(&mut file, size, &mut text).map_err(|e| match e {
+            ZipReadError::TooLarge(size) => FormatError::Unsupported(id, too_large(&name, size)),
+            ZipReadError::Io(_) => FormatError::WrongPassword(id),
+        })?;
+    } else {
+        let mut file = zip
+            .by_index(index)
+            .map_err(|e| FormatError::Damaged(id, e.to_string()))?;
+        read_capped(&mut file, size, &mut text).map_err(|e| match e {
+            ZipReadError::TooLarge(size) => FormatError::Unsupported(id, too_large(&name, size)),
+            ZipReadError::Io(e) => FormatError::Damaged(id, e.to_string()),
+        })?;
+    }
+    Ok(text)
 }
 
 /// Authenticator Plus: a ZIP encrypted with the backup password, holding `Accounts.txt`.
@@ -275,64 +366,23 @@ pub struct AuthenticatorPlus;
 
 impl Importer for AuthenticatorPlus {
     fn detect(&self, input: &Input) -> u8 {
-        if !input.bytes.starts_with(b"PK\x03\x04") {
-            return 0;
-        }
-        let Ok(zip) = open_zip(input.bytes) else {
+        let Some(zip) = zip_of(input) else {
             return 0;
         };
-        if zip
-            .file_names()
-            .any(|n| n.eq_ignore_ascii_case("Accounts.txt") || n.ends_with("/Accounts.txt"))
-        {
+        if zip.file_names().any(is_accounts_txt) {
             2
         } else {
             1
         }
     }
     fn import(&self, input: &Input, password: Option<&str>) -> Result<Imported, FormatError> {
-        let id = Self::ID;
-        let mut zip = open_zip(input.bytes).map_err(|e| FormatError::NotThisFormat(id, e))?;
-        let index = (0..zip.len())
-            .find(|&i| {
-                zip.name_for_index(i)
-                    .is_some_and(|n| n.ends_with("Accounts.txt"))
-            })
-            .ok_or_else(|| {
-                FormatError::NotThisFormat(id, "the archive holds no Accounts.txt".into())
-            })?;
-        let (encrypted, size) = zip
-            .by_index_raw(index)
-            .map(|f| (f.encrypted(), f.size()))
-            .map_err(|e| FormatError::Damaged(id, e.to_string()))?;
-        // The size the archive declares, refused before anything is inflated.
-        if size > MAX_ZIPPED_LIST_BYTES {
-            return Err(FormatError::Unsupported(id, too_large(Some(size))));
-        }
-        let mut text = zeroize::Zeroizing::new(String::new());
-        if encrypted {
-            let password = password.ok_or(FormatError::PasswordRequired(id))?;
-            let mut file =
-                zip.by_index_decrypt(index, password.as_bytes())
-                    .map_err(|e| match e {
-                        zip::result::ZipError::InvalidPassword => FormatError::WrongPassword(id),
-                        other => FormatError::Damaged(id, other.to_string()),
-                    })?;
-            // ZipCrypto's password check is one byte: a wrong password can pass it and then fail
-            // the CRC or produce garbage.
-            read_capped(&mut file, size, &mut text).map_err(|e| match e {
-                ZipReadError::TooLarge(size) => FormatError::Unsupported(id, too_large(size)),
-                ZipReadError::Io(_) => FormatError::WrongPassword(id),
-            })?;
-        } else {
-            let mut file = zip
-                .by_index(index)
-                .map_err(|e| FormatError::Damaged(id, e.to_string()))?;
-            read_capped(&mut file, size, &mut text).map_err(|e| match e {
-                ZipReadError::TooLarge(size) => FormatError::Unsupported(id, too_large(size)),
-                ZipReadError::Io(e) => FormatError::Damaged(id, e.to_string()),
-            })?;
-        }
+        let text = read_zipped(
+            Self::ID,
+            input,
+            password,
+            |n| n.ends_with("Accounts.txt"),
+            "the archive holds no Accounts.txt",
+        )?;
         Ok(read_list(&text, |_| {}))
     }
 }
