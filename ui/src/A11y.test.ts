@@ -247,3 +247,55 @@ describe("axe: no serious or critical violations", { timeout: 20000 }, () => {
     await audit("palette");
   });
 });
+
+describe("the account list as a screen reader reads it", { timeout: 20000 }, () => {
+  const row = (id: string) => document.querySelector<HTMLElement>(`[data-account-id="${id}"] button.main`)!;
+  const ring = (id: string) => document.querySelector(`[data-account-id="${id}"] svg.ring`);
+
+  for (const [lang, name, next, seconds] of [
+    ["en", "GitHub, alice@example.com, code 123 456", "Example Bank, bob, Pinned, code 123 456", /^, (\d+) seconds? left$/],
+    ["ja", "GitHub、alice@example.com、コード 123 456", "Example Bank、bob、ピン留め、コード 123 456", /^、残り (\d+) 秒$/],
+  ] as const) {
+    it(`a row is named by its account, code and the seconds left when the focus lands (${lang})`, async () => {
+      await ready({ ...full, get_settings: () => settings({ language: lang }) });
+      await until(() => expect(ring("a1")).toBeTruthy());
+      // Unfocused, the name has no seconds (they would be stale by the time it is read).
+      expect(screen.getByRole("button", { name })).toBe(row("a1"));
+      row("a1").focus();
+      const focused = await until(() => screen.getByRole("button", { name: new RegExp(`^${name.replace(/[.()]/g, "\\$&")}.`) }));
+      expect(focused).toBe(row("a1"));
+      const said = focused.getAttribute("aria-label")!;
+      const left = Number(seconds.exec(said.slice(name.length))?.[1]);
+      expect(Math.abs(left - Number(ring("a1")!.getAttribute("data-seconds")))).toBeLessThanOrEqual(1);
+      // The ring moves every second; the name does not, and the ring is in no live region.
+      const drawn = ring("a1")!.getAttribute("data-seconds");
+      await until(() => expect(ring("a1")!.getAttribute("data-seconds")).not.toBe(drawn), 2500);
+      expect(focused.getAttribute("aria-label")).toBe(said);
+      expect(ring("a1")!.getAttribute("aria-hidden")).toBe("true");
+      expect(ring("a1")!.closest("[aria-live], [role=status], [role=timer], [role=alert], [role=log]")).toBeNull();
+      // ↓ moves the focus, and the name is read, to the next row.
+      await fireEvent.keyDown(focused, { key: "ArrowDown" });
+      expect(document.activeElement).toBe(row("a2"));
+      await until(() => expect(row("a2").getAttribute("aria-label")).toMatch(new RegExp(`^${next}${seconds.source.slice(1)}`)));
+      expect(row("a2").tabIndex).toBe(0);
+      expect(row("a1").tabIndex).toBe(-1);
+    });
+  }
+
+  for (const [lang, said] of [
+    ["en", "Code copied. It is cleared from the clipboard in 30 seconds."],
+    ["ja", "コードをコピーしました。30 秒後にクリップボードから消去します。"],
+  ] as const) {
+    it(`copying a code is said in a polite live region that was there before (${lang})`, async () => {
+      await ready({ ...full, get_settings: () => settings({ language: lang }) });
+      const region = screen.getByRole("status");
+      expect(region.getAttribute("aria-live")).toBe("polite");
+      expect(region.textContent?.trim()).toBe("");
+      await fireEvent.click(row("a1"));
+      await until(() => expect(within(region).getByText(said)).toBeTruthy());
+      expect(screen.getByRole("status")).toBe(region);
+      // The toast's own text, with the digits, is seen but not heard a second time.
+      expect(within(region).getByText(/123 456/).closest("[aria-hidden=true]")).toBeTruthy();
+    });
+  }
+});

@@ -103,7 +103,7 @@ describe("list", () => {
       copy_code: (a) => ({ grouped: a.id === "a1" ? "111 111" : "222 222", clear_after_seconds: 30 }),
     });
     await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
-    await fireEvent.click(screen.getByLabelText("Copy code of GitHub (alice@example.com)"));
+    await fireEvent.click(screen.getByLabelText(/^GitHub, alice@example\.com, code /));
     await until(() => expect(screen.getByText(/Copied 111 111/)).toBeTruthy());
     const search = screen.getByLabelText("Search accounts by issuer or name");
     await fireEvent.keyDown(window, { key: "ArrowDown" });
@@ -188,7 +188,7 @@ describe("list", () => {
       copy_code: () => ({ grouped: "755 224", clear_after_seconds: 0 }),
     });
     await until(() => expect(screen.getByText("Next code")).toBeTruthy());
-    await fireEvent.click(screen.getByLabelText("Copy code of VPN (ops)"));
+    await fireEvent.click(screen.getByLabelText(/^VPN, ops, /));
     await until(() => expect(screen.getByText("Copied 755 224")).toBeTruthy());
     expect(screen.getByText("755 224")).toBeTruthy();
     expect(calls.find((c) => c.cmd === "copy_code")?.args).toEqual({ id: "h1", next: false });

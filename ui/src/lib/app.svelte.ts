@@ -49,7 +49,8 @@ export type Dialog =
   /** A new passphrase for the folder this computer syncs with. */
   | { kind: "sync-new-passphrase"; folder: string };
 
-export type Toast = { text: string; kind: "info" | "error"; id: number };
+/** `spoken`: what a screen reader hears instead of `text`, if it differs. */
+export type Toast = { text: string; kind: "info" | "error"; id: number; spoken?: string };
 
 /** Until Rust answers (and if it cannot): English, the defaults. */
 const defaultSettings: SettingsView = {
@@ -232,9 +233,9 @@ class AppModel {
     }
   }
 
-  toast(text: string, kind: Toast["kind"] = "info") {
+  toast(text: string, kind: Toast["kind"] = "info", spoken?: string) {
     const id = ++this.#toastId;
-    this.toasts = [...this.toasts.slice(-2), { text, kind, id }];
+    this.toasts = [...this.toasts.slice(-2), { text, kind, id, spoken }];
     setTimeout(() => (this.toasts = this.toasts.filter((t) => t.id !== id)), kind === "error" ? 7000 : 3500);
   }
 
@@ -261,10 +262,12 @@ class AppModel {
     try {
       // One command for every kind: a HOTP account's counter advances in Rust.
       const result = await ipc.copyCode(account.id, next);
+      const s = result.clear_after_seconds;
+      // Heard as "Code copied": the digits were just read in the row's name.
       this.toast(
-        result.clear_after_seconds > 0
-          ? this.t("copied.clear", { code: result.grouped, s: result.clear_after_seconds })
-          : this.t("copied", { code: result.grouped }),
+        s > 0 ? this.t("copied.clear", { code: result.grouped, s }) : this.t("copied", { code: result.grouped }),
+        "info",
+        s > 0 ? this.t("copied.spoken.clear", { s }) : this.t("copied.spoken"),
       );
       if (account.kind === "hotp") {
         this.codes = { ...this.codes, [account.id]: { code: result.grouped.replace(/ /g, ""), grouped: result.grouped, next: null, validFromMs: null, validUntilMs: null, problem: null } };
