@@ -282,6 +282,16 @@ describe("the account list as a screen reader reads it", { timeout: 20000 }, () 
     });
   }
 
+  it("the row menu closed with Escape gives the focus back to its button", async () => {
+    await ready();
+    const more = screen.getByLabelText("Actions for GitHub (alice@example.com)");
+    await fireEvent.click(more);
+    const menu = await until(() => screen.getByRole("menu"));
+    await fireEvent.keyDown(menu, { key: "Escape" });
+    await until(() => expect(screen.queryByRole("menu")).toBeNull());
+    expect(document.activeElement).toBe(more);
+  });
+
   for (const [lang, said] of [
     ["en", "Code copied. It is cleared from the clipboard in 30 seconds."],
     ["ja", "コードをコピーしました。30 秒後にクリップボードから消去します。"],
