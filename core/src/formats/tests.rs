@@ -691,3 +691,102 @@ fn winauths_password_protected_zip_is_read_with_its_password() {
         Err(FormatError::NotThisFormat(FormatId::AuthenticatorPlus, _))
     ));
 }
+
+/// What Bitwarden's personal-vault fixtures (JSON and CSV) hold.
+fn bitwarden_personal_accounts() -> Vec<Account> {
+    let b32 = |s| Secret::from_base32(s).unwrap();
+    vec![
+        // A bare key: the item's name is the issuer, the login's username the name.
+        Account::new(
+            Some("GitHub"),
+            "mika",
+            OtpParams::totp(Algorithm::Sha1, 6, 30),
+            b32("JBSWY3DPEHPK3PXP"),
+        ),
+        // A Steam key: issued by Steam, named by the username.
+        Account::new(
+            Some("Steam"),
+            "gaben",
+            OtpParams::steam(),
+            b32("MFRGGZDFMZTWQ2LK"),
+        ),
+        // A URI that names both keeps its own.
+        Account::new(
+            Some("Codeberg"),
+            "mika@example.org",
+            OtpParams::totp(Algorithm::Sha256, 8, 60),
+            b32("KRUGS4ZANFZSAYJAORSXG5BAONSWG4TFOQ"),
+        ),
+        // A URI that names neither takes the item's name and the username.
+        Account::new(
+            Some("Forge"),
+            "forge-user",
+            OtpParams::totp(Algorithm::Sha1, 7, 30),
+            b32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        ),
+    ]
+}
+
+/// What Bitwarden's organisation fixtures hold.
+fn bitwarden_organization_accounts() -> Vec<Account> {
+    let b32 = |s| Secret::from_base32(s).unwrap();
+    vec![
+        Account::new(
+            Some("AWS root"),
+            "ops@example.com",
+            OtpParams::totp(Algorithm::Sha1, 6, 30),
+            b32("JBSWY3DPEHPK3PXP"),
+        ),
+        // A Steam key without a username: the name Aegis gives it too.
+        Account::new(
+            Some("Steam"),
+            "Steam account",
+            OtpParams::steam(),
+            b32("MFRGGZDFMZTWQ2LK"),
+        ),
+    ]
+}
+
+#[test]
+fn bitwarden_logins_keep_their_item_name_and_username() {
+    for (file, want) in [
+        (
+            "bitwarden/bitwarden-personal.json",
+            bitwarden_personal_accounts(),
+        ),
+        (
+            "bitwarden/bitwarden-personal.csv",
+            bitwarden_personal_accounts(),
+        ),
+        (
+            "bitwarden/bitwarden-organization.json",
+            bitwarden_organization_accounts(),
+        ),
+        (
+            "bitwarden/bitwarden-organization.csv",
+            bitwarden_organization_accounts(),
+        ),
+    ] {
+        let bytes = fixture(file);
+        assert_eq!(detect(&bytes).first(), Some(&FormatId::Bitwarden), "{file}");
+        let back = import(&bytes, None, None).unwrap();
+        assert_eq!(back.format, FormatId::Bitwarden);
+        // The secure note and the login without a code are no accounts, and no errors.
+        assert!(back.errors.is_empty(), "{file}: {:?}", back.errors);
+        assert_eq!(back.accounts, want, "{file}");
+    }
+    // The login's URIs still come along.
+    let back = import(&fixture("bitwarden/bitwarden-personal.json"), None, None).unwrap();
+    assert_eq!(back.sites(0), ["https://github.com/login"]);
+    assert_eq!(back.sites(1), ["https://store.steampowered.com/login/"]);
+    assert!(back.sites(2).is_empty());
+    let back = import(&fixture("bitwarden/bitwarden-organization.csv"), None, None).unwrap();
+    assert_eq!(back.sites(0), ["https://console.aws.amazon.com/"]);
+    // An organisation's export without the "encrypted" flag still reads.
+    let mut org: serde_json::Value =
+        serde_json::from_slice(&fixture("bitwarden/bitwarden-organization.json")).unwrap();
+    org.as_object_mut().unwrap().remove("encrypted");
+    let back = import(org.to_string().as_bytes(), None, None).unwrap();
+    assert_eq!(back.format, FormatId::Bitwarden);
+    assert_eq!(back.accounts, bitwarden_organization_accounts());
+}
