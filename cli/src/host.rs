@@ -4,18 +4,14 @@
 //! the *browser* gave it on the command line, and passes the answer back. Both directions are
 //! bounded (see `ninsho_core::bridge::frame`); nothing is logged (a code is an answer).
 
-#![cfg_attr(not(unix), allow(dead_code, unused_imports))]
-
 use std::io::Write;
-#[cfg(unix)]
-use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use ninsho_core::bridge::frame::{MAX_IN, MAX_OUT, read_message, write_message};
-#[cfg(unix)]
-use ninsho_core::bridge::socket::{self, Envelope};
+use ninsho_core::bridge::local::{self, Stream};
+use ninsho_core::bridge::protocol::Envelope;
 use serde_json::{Value, json};
 
 /// How long a request may wait for the app: a pairing or a first fill waits for the person.
@@ -50,18 +46,22 @@ fn error(message: &str) -> Value {
 fn app_binary() -> PathBuf {
     std::env::current_exe()
         .ok()
-        .and_then(|me| Some(me.parent()?.join("ninsho")))
+        .and_then(|me| {
+            Some(
+                me.parent()?
+                    .join(format!("ninsho{}", std::env::consts::EXE_SUFFIX)),
+            )
+        })
         .filter(|p| p.exists())
         .unwrap_or_else(|| PathBuf::from("ninsho"))
 }
 
 /// A connection to the running app, starting it hidden when nothing answers.
-#[cfg(unix)]
-fn connect() -> Result<UnixStream, Value> {
-    let path = socket::path().ok_or_else(|| {
-        json!({ "type": "app_not_running", "message": "this session has no private runtime folder (XDG_RUNTIME_DIR), so Ninsho cannot be reached" })
-    })?;
-    if let Ok(s) = UnixStream::connect(&path) {
+fn connect() -> Result<Stream, Value> {
+    if let Err(e) = local::reachable_here() {
+        return Err(json!({ "type": "app_not_running", "message": e.to_string() }));
+    }
+    if let Ok(s) = local::connect() {
         return Ok(s);
     }
     let started = std::process::Command::new(app_binary())
@@ -76,23 +76,21 @@ fn connect() -> Result<UnixStream, Value> {
         );
     }
     let since = Instant::now();
+    let mut last = None;
     while since.elapsed() < START_WAIT {
         std::thread::sleep(Duration::from_millis(100));
-        if let Ok(s) = UnixStream::connect(&path) {
-            return Ok(s);
+        match local::connect() {
+            Ok(s) => return Ok(s),
+            Err(e) => last = Some(e),
         }
     }
-    Err(json!({ "type": "app_not_running", "message": "Ninsho was started but does not answer" }))
-}
-
-/// One request passed on and answered (Windows: its named pipe is not written yet).
-#[cfg(not(unix))]
-fn relay(_origin: &str, _request: Value) -> Value {
-    error("the browser bridge is not available on this system yet")
+    let why = last.map_or_else(String::new, |e| format!(" ({e})"));
+    Err(
+        json!({ "type": "app_not_running", "message": format!("Ninsho was started but does not answer{why}") }),
+    )
 }
 
 /// One request passed on and answered.
-#[cfg(unix)]
 fn relay(origin: &str, request: Value) -> Value {
     let mut stream = match connect() {
         Ok(s) => s,

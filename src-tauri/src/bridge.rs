@@ -1,14 +1,14 @@
-//! The browser bridge's end in the app: the per-user socket the native host (`ninsho-host`)
-//! connects to, one request per connection, answered by core's `Bridge::handle`. The shell
+//! The browser bridge's end in the app: the per-user socket (a named pipe on Windows) the
+//! native host (`ninsho-host`) connects to, one request per connection, answered by core's `Bridge::handle`. The shell
 //! only lends the vault and the person: native dialogs for a pairing and for an account's
 //! first fill on a site, and a toast in the window after each fill.
 
 use std::io::Write;
-use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use ninsho_core::bridge::frame::{MAX_IN, MAX_OUT, read_message, write_message};
-use ninsho_core::bridge::socket::{self, Envelope};
+use ninsho_core::bridge::local::{self, Stream};
+use ninsho_core::bridge::protocol::Envelope;
 use ninsho_core::bridge::{Bridge, Pairings, Person, Request, Response};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
@@ -66,18 +66,17 @@ impl<R: Runtime> Person for Asked<'_, R> {
 /// Listens for the host, on a thread of its own, for as long as the app runs. Without a
 /// private runtime folder, or with another Ninsho already listening, the bridge stays off.
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
-    let Some(path) = socket::path() else { return };
     let state = app.state::<AppState>();
     let Ok(pairings) = Pairings::open(&state.dir) else {
         return;
     };
-    let Ok(listener) = socket::listen(&path) else {
+    let Ok(listener) = local::listen() else {
         return;
     };
     app.manage(Bridge::new(pairings));
     let app = app.clone();
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
+        while let Ok(stream) = listener.accept() {
             let app = app.clone();
             // One thread per connection: a request waiting for the person (a dialog) does
             // not keep the next one, whose dialog then waits its turn in `confirm::ask`.
@@ -86,8 +85,8 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
-fn serve<R: Runtime>(app: &AppHandle<R>, mut stream: UnixStream) {
-    if !socket::peer_is_this_user(&stream) {
+fn serve<R: Runtime>(app: &AppHandle<R>, mut stream: Stream) {
+    if !stream.peer_is_this_user() {
         return;
     }
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));

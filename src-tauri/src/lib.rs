@@ -14,7 +14,6 @@
 //! - [`confirm`]: the native dialog that asks the person before a secret is shown.
 //! - [`window`]: the main window, which never leaves the app's own pages.
 
-#[cfg(unix)]
 mod bridge;
 mod capture;
 mod changes;
@@ -86,7 +85,6 @@ pub fn run() {
             pick::register(app.handle(), &keys);
             following::start(app.handle());
             syncing::start(app.handle());
-            #[cfg(unix)]
             bridge::start(app.handle());
             commands::settings::weekly(app.handle());
             Ok(())

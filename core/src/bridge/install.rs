@@ -51,9 +51,21 @@ impl Browser {
         Browser::ALL.into_iter().find(|b| b.name() == name)
     }
 
-    /// The folder under the home folder where this browser looks for the user's hosts
-    /// (Linux; macOS and Windows register hosts elsewhere, not written yet).
+    /// The folder under the home folder where this browser looks for the user's hosts (Linux
+    /// and macOS; on Windows a browser finds the manifest through the registry, see
+    /// [`Browser::registry_key`]).
     pub fn user_dir(self, home: &Path) -> PathBuf {
+        if cfg!(target_os = "macos") {
+            let support = home.join("Library/Application Support");
+            return match self {
+                Browser::Chromium => support.join("Chromium/NativeMessagingHosts"),
+                Browser::Chrome => support.join("Google/Chrome/NativeMessagingHosts"),
+                Browser::Brave => support.join("BraveSoftware/Brave-Browser/NativeMessagingHosts"),
+                Browser::Edge => support.join("Microsoft Edge/NativeMessagingHosts"),
+                Browser::Vivaldi => support.join("Vivaldi/NativeMessagingHosts"),
+                Browser::Firefox => support.join("Mozilla/NativeMessagingHosts"),
+            };
+        }
         let config = home.join(".config");
         match self {
             Browser::Chromium => config.join("chromium/NativeMessagingHosts"),
@@ -63,6 +75,41 @@ impl Browser {
             Browser::Vivaldi => config.join("vivaldi/NativeMessagingHosts"),
             Browser::Firefox => home.join(".mozilla/native-messaging-hosts"),
         }
+    }
+
+    /// Where the host's manifest for this browser goes for the current user, from the
+    /// environment: [`Browser::user_dir`] of `$HOME`, or on Windows a folder of Ninsho's own
+    /// in `%LOCALAPPDATA%` (the registry then points the browser at it). `None` when the
+    /// environment names no such folder.
+    pub fn default_dir(self) -> Option<PathBuf> {
+        let var = |name| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        if cfg!(windows) {
+            return Some(
+                var("LOCALAPPDATA")?
+                    .join("Ninsho")
+                    .join("NativeMessagingHosts")
+                    .join(self.name()),
+            );
+        }
+        Some(self.user_dir(&var("HOME")?))
+    }
+
+    /// The registry key under `HKEY_CURRENT_USER` whose default value Windows browsers read
+    /// for the manifest's path. (Vivaldi has no key of its own documented: it is given
+    /// Chrome's, which Chromium-based browsers read.)
+    pub fn registry_key(self) -> String {
+        let vendor = match self {
+            Browser::Chromium => "Chromium",
+            Browser::Chrome | Browser::Vivaldi => r"Google\Chrome",
+            Browser::Brave => r"BraveSoftware\Brave-Browser",
+            Browser::Edge => r"Microsoft\Edge",
+            Browser::Firefox => "Mozilla",
+        };
+        format!(r"Software\{vendor}\NativeMessagingHosts\{HOST_NAME}")
     }
 
     /// The host manifest for this browser, naming `host` (an absolute path).
@@ -106,7 +153,61 @@ pub fn install(browser: Browser, dir: &Path, host: &Path) -> std::io::Result<Pat
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut temp, text.as_bytes())?;
     temp.persist(&path).map_err(|e| e.error)?;
+    #[cfg(windows)]
+    register(&browser.registry_key(), &path)?;
     Ok(path)
+}
+
+/// Points `key` (under `HKEY_CURRENT_USER`) at the manifest: its default value, a string.
+#[cfg(windows)]
+fn register(key: &str, manifest: &Path) -> std::io::Result<()> {
+    use windows_sys::Win32::System::Registry::{
+        HKEY, HKEY_CURRENT_USER, KEY_SET_VALUE, REG_OPTION_NON_VOLATILE, REG_SZ, RegCloseKey,
+        RegCreateKeyExW, RegSetValueExW,
+    };
+    let wide = |s: &str| {
+        s.encode_utf16()
+            .chain(std::iter::once(0))
+            .collect::<Vec<u16>>()
+    };
+    let name = wide(key);
+    let value = wide(&manifest.display().to_string());
+    let mut hkey: HKEY = std::ptr::null_mut();
+    // SAFETY: `name` is NUL-terminated; `hkey` is valid for a write; no class, no security
+    // attributes, no disposition asked for.
+    let rc = unsafe {
+        RegCreateKeyExW(
+            HKEY_CURRENT_USER,
+            name.as_ptr(),
+            0,
+            std::ptr::null(),
+            REG_OPTION_NON_VOLATILE,
+            KEY_SET_VALUE,
+            std::ptr::null(),
+            &mut hkey,
+            std::ptr::null_mut(),
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::from_raw_os_error(rc as i32));
+    }
+    // SAFETY: `hkey` is open; `value` holds its bytes, the final NUL included, as REG_SZ wants.
+    let rc = unsafe {
+        RegSetValueExW(
+            hkey,
+            std::ptr::null(),
+            0,
+            REG_SZ,
+            value.as_ptr().cast(),
+            (value.len() * 2) as u32,
+        )
+    };
+    // SAFETY: `hkey` was opened above and is closed once.
+    unsafe { RegCloseKey(hkey) };
+    if rc != 0 {
+        return Err(std::io::Error::from_raw_os_error(rc as i32));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

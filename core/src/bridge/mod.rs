@@ -11,13 +11,17 @@
 //! - [`install`]: host manifests, where each browser reads them.
 //! - [`limits`]: codes per site per minute, per hour in all.
 //! - [`handle`]: one request answered; the shell lends the vault and asks the person.
-//! - [`socket`]: the per-user socket between the host and the running app.
+//! - [`local`]: the host's way to the running app, on every system: [`socket`] (a private
+//!   Unix socket) or `pipe` (this user's named pipe on Windows).
 
 pub mod frame;
 pub mod handle;
 pub mod install;
 pub mod limits;
+pub mod local;
 pub mod pairing;
+#[cfg(windows)]
+pub mod pipe;
 pub mod protocol;
 #[cfg(unix)]
 pub mod socket;

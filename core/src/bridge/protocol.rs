@@ -7,6 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::fill::Refusal;
 
+/// What the host passes on to the app: the request, and which extension sent it (as the
+/// browser named it on the host's command line, never as the extension says).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Envelope {
+    pub origin: String,
+    pub request: serde_json::Value,
+}
+
 /// A request from the extension. The host adds who sent it (`origin`, from the browser).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]

@@ -3,7 +3,7 @@
 //! made `0700`, and every connection's peer checked to be this same user. No other user, and
 //! no page, can reach it; the browser reaches it only through the host it starts.
 //!
-//! On one connection the host sends one [`Envelope`] and reads one answer, both framed as
+//! On one connection the host sends one [`super::protocol::Envelope`] and reads one answer, both framed as
 //! native messaging frames them ([`super::frame`]).
 
 use std::io;
@@ -11,21 +11,16 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
-/// What the host passes on: the request, and which extension sent it (as the browser named
-/// it on the host's command line, never as the extension says).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Envelope {
-    pub origin: String,
-    pub request: serde_json::Value,
-}
-
-/// The socket's path: `$XDG_RUNTIME_DIR/ninsho/bridge.sock`. `None` without a runtime folder
-/// (then the bridge is off: a folder others may read is no place for it).
+/// The socket's path: `$XDG_RUNTIME_DIR/ninsho/bridge.sock`; on macOS, which has no runtime
+/// folder, in `$TMPDIR` (a folder of the user's own under /var/folders). `None` without one
+/// (then the bridge is off: a folder others may read is no place for it; [`listen`] checks
+/// the folder is this user's and private).
 pub fn path() -> Option<PathBuf> {
-    let runtime = std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty())?;
-    Some(PathBuf::from(runtime).join("ninsho").join("bridge.sock"))
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    let runtime = var("XDG_RUNTIME_DIR");
+    #[cfg(target_os = "macos")]
+    let runtime = runtime.or_else(|| var("TMPDIR"));
+    Some(PathBuf::from(runtime?).join("ninsho").join("bridge.sock"))
 }
 
 /// Listens at `path`: its folder made (or found) private to this user, a socket left by an
