@@ -82,6 +82,34 @@ if [ -n "$win" ]; then
         echo "same under wine: ninsho-cli ${c:0:60}… ($(echo "$got" | wc -l) lines)"
       fi
     done
+    # The browser bridge's named pipe, made and used as Windows makes and uses it: core's test
+    # of the host's way to the app, built for Windows and run under wine.
+    echo "== the bridge's named pipe under wine"
+    tests=$(CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+      cargo test -p ninsho-core --lib --target "$WIN" --no-run --message-format=json 2>/dev/null |
+      python3 -c 'import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("executable") and m.get("target", {}).get("kind") == ["lib"]: print(m["executable"])')
+    cp "target/$WIN/debug/bcryptprimitives.dll" "$(dirname "$tests")/"
+    if out=$(wine "$tests" --exact bridge::local::tests::a_request_goes_through_and_a_second_app_cannot_listen 2>/dev/null | tr -d '\r') &&
+      grep -q "test result: ok. 1 passed" <<<"$out"; then
+      echo "the named pipe carries a request, both ends this user's; a second app cannot listen"
+    else
+      echo "FAILED under wine: the bridge's named pipe"; echo "$out" | tail -20; status=1
+    fi
+    # The host registered as Windows browsers look it up: the manifest in LOCALAPPDATA and
+    # HKCU's key for the browser pointing at it.
+    echo "== ninsho-cli browser install under wine"
+    wine "$exe" browser install --browser chrome >/dev/null 2>&1 || { echo "FAILED under wine: browser install"; status=1; }
+    reg=$(wine reg query 'HKCU\Software\Google\Chrome\NativeMessagingHosts\io.ninsho.host' /ve 2>/dev/null | tr -d '\r')
+    manifest=$(sed -n 's/.*REG_SZ[[:space:]]*//p' <<<"$reg")
+    unix=$(wine winepath -u "$manifest" 2>/dev/null | tr -d '\r')
+    if [ -n "$manifest" ] && grep -q '"path": ".*ninsho-host.exe"' "$unix" 2>/dev/null; then
+      echo "Chrome's registry key names $manifest, which names ninsho-host.exe"
+    else
+      echo "FAILED under wine: no registry entry for Chrome's host ($reg)"; status=1
+    fi
   else
     not_run+=("ninsho-cli.exe under wine: wine is not installed")
   fi

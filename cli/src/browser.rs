@@ -111,11 +111,13 @@ pub fn install(browser: Option<&str>, dir: Option<&Path>) -> Result<ExitCode, Fa
         None => Browser::ALL.to_vec(),
     };
     let host = host_binary()?;
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .ok_or_else(|| Failure::input("HOME is not set"))?;
     for b in browsers {
-        let folder = dir.map_or_else(|| b.user_dir(&home), Path::to_path_buf);
+        let folder = match dir {
+            Some(d) => d.to_path_buf(),
+            None => b.default_dir().ok_or_else(|| {
+                Failure::input("no home folder is set (HOME, or LOCALAPPDATA on Windows)")
+            })?,
+        };
         let written = install::install(b, &folder, &host).map_err(|e| {
             Failure::input(format!("could not write into {}: {e}", folder.display()))
         })?;

@@ -65,10 +65,12 @@ pub async fn install_browser_host(browser: String) -> Result<String> {
             "ninsho-host is not installed beside Ninsho",
         )
     })?;
-    let home = std::env::var_os("HOME")
-        .map(std::path::PathBuf::from)
-        .ok_or_else(|| AppError::new(ErrorCode::Io, "HOME is not set"))?;
-    let dir = b.user_dir(&home);
+    let dir = b.default_dir().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Io,
+            "no home folder is set (HOME, or LOCALAPPDATA on Windows)",
+        )
+    })?;
     let path = install::install(b, &dir, &host).map_err(|e| {
         AppError::sentence(ErrorCode::BridgeInstall, &e).with_detail(dir.display().to_string())
     })?;
