@@ -153,6 +153,18 @@ describe("a dialog keeps the focus while it is open", { timeout: 20000 }, () => 
     await until(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(document.activeElement).toBe(add);
   });
+
+  it("the ⋮ button says whether its menu is open", async () => {
+    await renderApp({ list_accounts: () => [account("a1", "GitHub", "alice@example.com")] });
+    const more = await until(() => screen.getByLabelText(actions), 8000);
+    expect(more.getAttribute("aria-haspopup")).toBe("menu");
+    expect(more.getAttribute("aria-expanded")).toBe("false");
+    await fireEvent.click(more);
+    const menu = await until(() => screen.getByRole("menu"));
+    expect(more.getAttribute("aria-expanded")).toBe("true");
+    await fireEvent.keyDown(menu, { key: "Escape" });
+    await until(() => expect(more.getAttribute("aria-expanded")).toBe("false"));
+  });
 });
 
 describe("a dialog opened from another", () => {
