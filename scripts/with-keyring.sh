@@ -10,7 +10,7 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
 fi
 XDG_DATA_HOME="$(mktemp -d)"
 export XDG_DATA_HOME
-trap 'rm -rf "$XDG_DATA_HOME"' EXIT
+trap 'rm -rf "$XDG_DATA_HOME" 2>/dev/null || true' EXIT
 # An empty password creates no login keyring: use a real one.
 printf '%s' "${NINSHO_TEST_KEYRING_PASSWORD:-ninsho-test-keyring}" \
   | gnome-keyring-daemon --unlock --components=secrets >/dev/null
@@ -45,6 +45,17 @@ daemon="$(owner)"
   done
 ) &
 watcher=$!
-trap 'kill "$watcher" 2>/dev/null; rm -rf "$XDG_DATA_HOME"' EXIT
+# On the way out: stop the watcher and the daemon before removing the keyring's folder (a
+# daemon still writing into it makes `rm` fail), and keep the command's own exit status: under
+# `set -e` a failing command in an EXIT trap would replace it.
+cleanup() {
+  status=$?
+  kill "$watcher" 2>/dev/null || true
+  daemon="$(owner)"
+  if [ -n "$daemon" ]; then kill "$daemon" 2>/dev/null || true; fi
+  rm -rf "$XDG_DATA_HOME" 2>/dev/null || rm -rf "$XDG_DATA_HOME" 2>/dev/null || true
+  exit "$status"
+}
+trap cleanup EXIT
 export NINSHO_REAL_KEYCHAIN=1
 "$@"

@@ -52,10 +52,21 @@ echo "== end"
     );
     let out = in_keyring(data.path(), &script);
     let stdout = text(&out.stdout);
+    // stderr first and the end of stdout: CI shows only the start of a long panic message.
     assert!(
         out.status.success(),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        text(&out.stderr)
+        "{}\nstderr:\n{}\nstdout (last 40 lines):\n{}",
+        out.status,
+        text(&out.stderr),
+        stdout
+            .lines()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 
     assert!(section(&stdout, "status").contains("keychain:  available"));
