@@ -34,6 +34,16 @@ pub enum ErrorCode {
     ItemDamaged,
     ItemTooLarge,
     NotHotp,
+    // The lock (the encrypted mode).
+    VaultLocked,
+    LockWrongPassword,
+    LockWrongRecoveryKey,
+    LockRecoveryKeyMalformed,
+    LockTryLater,
+    LockPasswordShort,
+    LockAlreadyOn,
+    LockOff,
+    LockDamaged,
     // Images and files.
     ImageFormat,
     ImageTooLarge,

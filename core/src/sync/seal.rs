@@ -8,7 +8,6 @@
 //! come from a shared folder anyone with write access could change: they are bounded before
 //! any memory is taken.
 
-use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -28,15 +27,7 @@ const NONCE: usize = 24;
 /// What `folder.json`'s check decrypts to with the right passphrase.
 const CHECK: &[u8] = b"ninsho-sync key check";
 
-/// Argon2id's cost for a new folder: 64 MiB, 3 passes (about a third of a second), so a
-/// guessed passphrase costs an attacker that much per guess.
-pub const MEMORY_KIB: u32 = 64 * 1024;
-pub const ITERATIONS: u32 = 3;
-/// The most a folder may ask for: 1 GiB, 10 passes, 8 lanes. A `folder.json` asking for more
-/// (a damaged or hostile file) is refused before anything is allocated.
-pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
-pub const MAX_ITERATIONS: u32 = 10;
-pub const MAX_PARALLELISM: u32 = 8;
+pub use crate::kdf::{Kdf, MAX_ITERATIONS, MEMORY_KIB};
 /// Shortest passphrase accepted: the folder may sit on someone else's server.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
@@ -53,16 +44,6 @@ pub struct FolderFile {
     pub check: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Kdf {
-    pub algorithm: String,
-    pub memory_kib: u32,
-    pub iterations: u32,
-    pub parallelism: u32,
-    /// Base64, 16 to 64 bytes.
-    pub salt: String,
-}
-
 /// The key of a sync folder. Wiped on drop; `Debug` shows nothing of it.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct SyncKey([u8; 32]);
@@ -74,9 +55,7 @@ impl std::fmt::Debug for SyncKey {
 }
 
 fn random<const N: usize>() -> Result<[u8; N], SyncError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|_| SyncError::NoRandomness)?;
-    Ok(bytes)
+    crate::kdf::random().map_err(|_| SyncError::NoRandomness)
 }
 
 impl SyncKey {
@@ -105,53 +84,13 @@ impl SyncKey {
     }
 }
 
-impl Kdf {
-    fn check_bounds(&self) -> Result<Zeroizing<Vec<u8>>, SyncError> {
-        let bad = |why: String| SyncError::FolderDamaged(why);
-        if self.algorithm != "argon2id" {
-            return Err(bad(format!(
-                "it asks for the key derivation '{}'",
-                self.algorithm
-            )));
-        }
-        if self.memory_kib > MAX_MEMORY_KIB
-            || self.iterations > MAX_ITERATIONS
-            || self.parallelism > MAX_PARALLELISM
-        {
-            return Err(bad(format!(
-                "it asks for a key derivation of {} MiB × {} passes × {} lanes, more than Ninsho \
-                 ever sets ({} MiB × {MAX_ITERATIONS} × {MAX_PARALLELISM})",
-                self.memory_kib / 1024,
-                self.iterations,
-                self.parallelism,
-                MAX_MEMORY_KIB / 1024
-            )));
-        }
-        let salt = Zeroizing::new(
-            B64.decode(&self.salt)
-                .map_err(|_| bad("its salt is not base64".into()))?,
-        );
-        if !(16..=64).contains(&salt.len()) {
-            return Err(bad("its salt is not 16 to 64 bytes".into()));
-        }
-        Ok(salt)
-    }
-
-    /// Argon2id of `passphrase` with these parameters (bounded first).
-    pub fn derive(&self, passphrase: &str) -> Result<SyncKey, SyncError> {
-        let salt = self.check_bounds()?;
-        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
-            .map_err(|e| {
-                SyncError::FolderDamaged(format!("its key derivation is invalid ({e})"))
-            })?;
-        let mut key = [0u8; 32];
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-            .hash_password_into(passphrase.as_bytes(), &salt, &mut key)
-            .map_err(|e| SyncError::FolderDamaged(format!("its key derivation failed ({e})")))?;
-        let out = SyncKey(key);
-        key.zeroize();
-        Ok(out)
-    }
+/// The folder's key for `passphrase` under `kdf` (bounded first: `folder.json` is shared).
+fn derive(kdf: &Kdf, passphrase: &str) -> Result<SyncKey, SyncError> {
+    let key = kdf.derive(passphrase).map_err(|e| match e {
+        crate::kdf::KdfError::NoRandomness => SyncError::NoRandomness,
+        e => SyncError::FolderDamaged(e.to_string()),
+    })?;
+    Ok(SyncKey(*key))
 }
 
 impl FolderFile {
@@ -160,14 +99,8 @@ impl FolderFile {
         if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
             return Err(SyncError::PassphraseTooShort);
         }
-        let kdf = Kdf {
-            algorithm: "argon2id".into(),
-            memory_kib: MEMORY_KIB,
-            iterations: ITERATIONS,
-            parallelism: 1,
-            salt: B64.encode(random::<16>()?),
-        };
-        let key = kdf.derive(passphrase)?;
+        let kdf = Kdf::new().map_err(|_| SyncError::NoRandomness)?;
+        let key = derive(&kdf, passphrase)?;
         let folder = Uuid::new_v4();
         let check = seal(&key, &check_aad(folder), CHECK)?;
         Ok((
@@ -201,7 +134,7 @@ impl FolderFile {
 
     /// The key for `passphrase`, or [`SyncError::WrongPassphrase`].
     pub fn unlock(&self, passphrase: &str) -> Result<SyncKey, SyncError> {
-        let key = self.kdf.derive(passphrase)?;
+        let key = derive(&self.kdf, passphrase)?;
         if self.verify(&key) {
             Ok(key)
         } else {

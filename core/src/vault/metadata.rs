@@ -12,7 +12,11 @@ use crate::otp::{Algorithm, OtpParams, OtpType};
 use crate::site::Binding;
 
 pub const FORMAT: &str = "ninsho-vault";
+/// The schema this Ninsho writes for a vault without a lock. A locked vault is written as
+/// [`LOCKED_SCHEMA`], so that a Ninsho from before the lock refuses it as newer instead of
+/// taking every sealed item for a damaged one.
 pub const SCHEMA: u32 = 1;
+pub const LOCKED_SCHEMA: u32 = 2;
 
 /// One account, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +131,9 @@ pub struct Metadata {
     /// Deleted accounts whose keychain item may still exist. Removed on open.
     #[serde(default)]
     pub tombstones: Vec<Uuid>,
+    /// The encrypted mode, when it is on (see `vault::lock`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<super::lock::LockMeta>,
 }
 
 #[derive(Debug, Error)]
@@ -149,6 +156,16 @@ impl Metadata {
             accounts: Vec::new(),
             pending: Vec::new(),
             tombstones: Vec::new(),
+            lock: None,
+        }
+    }
+
+    /// The schema number this metadata must be saved with.
+    pub fn required_schema(&self) -> u32 {
+        if self.lock.is_some() {
+            LOCKED_SCHEMA
+        } else {
+            SCHEMA
         }
     }
 
@@ -167,8 +184,8 @@ impl Metadata {
             .and_then(|s| u32::try_from(s).ok())
             .ok_or_else(|| MetadataError::Unreadable("the schema number is missing".into()))?;
         let value = match schema {
-            SCHEMA => value,
-            newer if newer > SCHEMA => return Err(MetadataError::Newer(newer)),
+            SCHEMA | LOCKED_SCHEMA => value,
+            newer if newer > LOCKED_SCHEMA => return Err(MetadataError::Newer(newer)),
             // Schema 0 never shipped; future migrations go here, one step per version.
             older => {
                 return Err(MetadataError::Unreadable(format!(
@@ -246,10 +263,10 @@ mod tests {
     #[test]
     fn refuses_newer_foreign_and_inconsistent_files() {
         let mut meta = Metadata::new();
-        meta.schema = 2;
+        meta.schema = LOCKED_SCHEMA + 1;
         assert!(matches!(
             Metadata::parse(&meta.to_bytes()),
-            Err(MetadataError::Newer(2))
+            Err(MetadataError::Newer(3))
         ));
         assert!(matches!(
             Metadata::parse(b"{\"a\":1}"),

@@ -27,6 +27,7 @@ pub(crate) mod file;
 pub mod item;
 mod journal;
 pub mod keychain;
+pub mod lock;
 pub mod metadata;
 mod query;
 mod recovery;
@@ -47,6 +48,7 @@ pub use item::ItemAccount;
 pub use item::{Item, ItemError};
 pub use journal::Reconciled;
 pub use keychain::{KeychainError, KeychainState, KeyringStore, SecretStore};
+pub use lock::{LockError, LockStatus};
 pub use metadata::{AccountMeta, Metadata};
 pub use recovery::Orphan;
 pub use secrets::ItemProblem;
@@ -96,6 +98,8 @@ pub enum VaultError {
     NotHotp { label: String },
     #[error("no folder for Ninsho's data could be found; set NINSHO_DATA_DIR")]
     NoDataDir,
+    #[error(transparent)]
+    Lock(#[from] LockError),
 }
 
 impl VaultError {
@@ -116,6 +120,7 @@ impl VaultError {
             VaultError::Item(_) => ErrorCode::ItemTooLarge,
             VaultError::NotHotp { .. } => ErrorCode::NotHotp,
             VaultError::NoDataDir => ErrorCode::NoDataDir,
+            VaultError::Lock(e) => e.code(),
         }
     }
 
@@ -145,6 +150,7 @@ struct NewAccount<'a> {
     meta: AccountMeta,
     /// For the duplicate rule, which also compares the accounts within one batch.
     secret: &'a Secret,
+    item: Item,
     encoded: Zeroizing<Vec<u8>>,
 }
 
@@ -163,6 +169,8 @@ pub struct Vault {
     fresh: bool,
     /// This vault's folder as keychain records name it (see `recovery`).
     folder: String,
+    /// The vault key while the encrypted mode is on and unlocked (see `lock`); wiped on drop.
+    key: Option<lock::VaultKey>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -222,6 +230,7 @@ impl Vault {
             problems: HashMap::new(),
             fresh,
             folder: recovery::folder_id(dir),
+            key: None,
         };
         if vault.needs_reconcile() {
             match vault.reconcile() {
@@ -315,7 +324,15 @@ impl Vault {
     /// Takes `meta` (just read or rebuilt) as the vault's state.
     fn adopt(&mut self, meta: Metadata) {
         self.fresh = false;
-        if meta.vault_id != self.meta.vault_id {
+        // Another vault, or a lock another process removed or set up anew: the key in memory
+        // is not this vault's key any more.
+        let same_lock = match (&meta.lock, &self.meta.lock) {
+            (Some(a), Some(b)) => a.keys.by_recovery == b.keys.by_recovery,
+            (None, None) => true,
+            _ => false,
+        };
+        if meta.vault_id != self.meta.vault_id || !same_lock {
+            self.key = None;
             self.cache.clear();
             self.problems.clear();
         }
@@ -359,6 +376,7 @@ impl Vault {
         let mut next = self.meta.clone();
         let out = change(&mut next)?;
         next.revision += 1;
+        next.schema = next.required_schema();
         let notices = self.files.save(&next)?;
         self.notices.extend(notices);
         self.meta = next;
@@ -449,6 +467,7 @@ impl Vault {
         domains: &[Option<Vec<Binding>>],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
+        self.require_unlocked()?;
         let mut results = Vec::with_capacity(accounts.len());
         let mut new: Vec<NewAccount> = Vec::new();
         self.rebuild_if_fresh();
@@ -476,18 +495,19 @@ impl Vault {
                 Some(Some(sites)) => crate::site::binding::unique(sites.iter().cloned()),
                 _ => crate::site::known::sites_of(account.issuer.as_deref()),
             };
-            let encoded = Item::new(
+            let item = Item::new(
                 self.user(id),
                 account.secret.clone(),
                 secrets::item_account(&meta),
                 self.folder.clone(),
-            )
-            .encode()?;
+            );
+            let encoded = self.encode_item(&item)?;
             order += 1;
             results.push(Ok(meta.id));
             new.push(NewAccount {
                 meta,
                 secret: &account.secret,
+                item,
                 encoded,
             });
         }
@@ -496,11 +516,9 @@ impl Vault {
         }
         self.fresh = false;
         let journal::Added { written, failure } = self.add_journaled(&new)?;
-        for n in &new {
-            if written.contains(&n.meta.id)
-                && let Ok(item) = Item::decode(&n.encoded)
-            {
-                self.cache.insert(n.meta.id, item);
+        for n in new {
+            if written.contains(&n.meta.id) {
+                self.cache.insert(n.meta.id, n.item);
             }
         }
         if let Some(e) = failure {
@@ -520,6 +538,7 @@ impl Vault {
     /// Changes an account's description. Its keychain item's copy of the description follows
     /// (best effort: the vault file is the authority; a later read rewrites it).
     pub fn edit(&mut self, id: Uuid, edit: &AccountEdit) -> Result<AccountMeta, VaultError> {
+        self.require_unlocked()?;
         if let Some(params) = &edit.params {
             params.validate()?;
         }
@@ -558,7 +577,10 @@ impl Vault {
     /// Deletes an account. Returns whether its keychain item is already gone (if the keychain
     /// is unavailable now, the item is removed on a later open).
     pub fn delete(&mut self, id: Uuid) -> Result<bool, VaultError> {
-        self.locked(|v| v.delete_journaled(id))
+        self.locked(|v| {
+            v.require_unlocked()?;
+            v.delete_journaled(id)
+        })
     }
 
     pub fn set_pinned(&mut self, id: Uuid, pinned: bool) -> Result<(), VaultError> {

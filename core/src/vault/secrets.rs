@@ -72,13 +72,14 @@ impl Vault {
         if missing.is_empty() {
             return Ok(());
         }
+        self.require_unlocked()?;
         let mut legacy = Vec::new();
         if missing.len() > BULK_READ_FROM {
             // One search for every item beats one lookup per account by about half.
             if let Some(all) = self.store.get_all()? {
                 let prefix = format!("{}/", self.meta.vault_id);
                 for bytes in all {
-                    let Ok(item) = Item::decode(&bytes) else {
+                    let Ok(item) = self.decode_item(&bytes) else {
                         continue;
                     };
                     let Some(id) = item
@@ -89,7 +90,7 @@ impl Vault {
                         continue;
                     };
                     if missing.contains(&id) {
-                        if !item.is_current() {
+                        if !item.is_current() || !self.in_current_form(&bytes) {
                             legacy.push(id);
                         }
                         self.problems.remove(&id);
@@ -107,12 +108,13 @@ impl Vault {
                     self.problems.insert(id, ItemProblem::Missing);
                     continue;
                 };
-                match Item::decode(&bytes)
+                match self
+                    .decode_item(&bytes)
                     .ok()
                     .filter(|item| item.owner == self.user(id))
                 {
                     Some(item) => {
-                        if !item.is_current() {
+                        if !item.is_current() || !self.in_current_form(&bytes) {
                             legacy.push(id);
                         }
                         self.problems.remove(&id);
@@ -125,7 +127,7 @@ impl Vault {
             }
         }
         for id in legacy {
-            self.rewrite_item(id);
+            self.rewrite_item_as_now(id, true);
         }
         Ok(())
     }
@@ -134,6 +136,12 @@ impl Vault {
     /// item of an earlier version, or after an edit). Best effort: the vault file stays the
     /// authority, and a later read tries again.
     pub(super) fn rewrite_item(&mut self, id: Uuid) {
+        self.rewrite_item_as_now(id, false);
+    }
+
+    /// [`Vault::rewrite_item`]; `always` also rewrites an item whose description is current
+    /// (one read in the form the lock no longer asks for).
+    fn rewrite_item_as_now(&mut self, id: Uuid, always: bool) {
         let Ok(meta) = self.get(id).cloned() else {
             return;
         };
@@ -143,14 +151,15 @@ impl Vault {
         };
         let account = Some(item_account(&meta));
         let folder = Some(self.folder.clone());
-        if item.account == account && item.folder == folder {
+        if !always && item.account == account && item.folder == folder {
             return;
         }
         let mut updated = item.clone();
         updated.account = account;
         updated.folder = folder;
-        if let Ok(encoded) = updated.encode()
+        if let Ok(encoded) = self.encode_item(&updated)
             && self.store.set(&user, &encoded).is_ok()
+            && let Some(item) = self.cache.get_mut(&id)
         {
             *item = updated;
         }
@@ -217,7 +226,7 @@ impl Vault {
                 .collect();
             item.account = Some(item_account(&meta));
             item.folder = Some(v.folder.clone());
-            let encoded = item.encode()?;
+            let encoded = v.encode_item(&item)?;
             v.store.set(&v.user(id), &encoded)?;
             v.cache.insert(id, item);
             Ok(())

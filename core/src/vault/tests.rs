@@ -1038,3 +1038,334 @@ fn a_link_planted_under_a_temporary_name_is_never_written_through() {
     assert_eq!(std::fs::read(&victim).unwrap(), b"untouched");
     assert_eq!(listed_in_file(&dir), 2);
 }
+
+/// The encrypted mode (`lock`): sealing, unlocking, back-off, recovery, and rewrites that are
+/// interrupted.
+mod encrypted {
+    use super::*;
+    use crate::vault::lock::LockError;
+
+    const PASSWORD: &str = "correct horse battery";
+
+    fn three(vault: &mut Vault) -> Vec<Uuid> {
+        let a = vault
+            .add(&account("GitHub", "alice", b"12345678901234567890"), false)
+            .unwrap();
+        let hotp = Account::new(
+            Some("Bank"),
+            "bob",
+            OtpParams::hotp(Algorithm::Sha1, 6, 5),
+            Secret::from_bytes(b"another key 123").unwrap(),
+        );
+        let b = vault.add(&hotp, false).unwrap();
+        let c = vault
+            .add(&account("GitLab", "carol", b"third key of them"), false)
+            .unwrap();
+        vault
+            .set_recovery_codes(a, &["aaaa-bbbb".into(), "cccc-dddd".into()])
+            .unwrap();
+        vec![a, b, c]
+    }
+
+    fn items(store: &Flaky) -> Vec<String> {
+        store
+            .inner
+            .get_all()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(|b| String::from_utf8(b.to_vec()).unwrap())
+            .collect()
+    }
+
+    fn locked(e: VaultError) -> bool {
+        matches!(e, VaultError::Lock(LockError::Locked))
+    }
+
+    fn secrets_base32() -> Vec<String> {
+        [
+            &b"12345678901234567890"[..],
+            b"another key 123",
+            b"third key of them",
+        ]
+        .iter()
+        .map(|k| Secret::from_bytes(k).unwrap().to_base32().to_string())
+        .collect()
+    }
+
+    /// Lets the next attempt through at once (as if the delay had passed).
+    fn forget_last_failure(dir: &tempfile::TempDir) {
+        let path = dir.path().join(FILE);
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        v["lock"]["last_failure"] = serde_json::json!(1);
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn every_item_is_sealed_and_nothing_secret_moves_until_the_password_is_given() {
+        let (dir, store, mut vault) = setup();
+        let ids = three(&mut vault);
+        let before = vault.codes(59).unwrap();
+        let enabled = vault.enable_encryption(PASSWORD).unwrap();
+        assert!(enabled.skipped.is_empty());
+        assert!(
+            !vault.is_locked(),
+            "the vault stays open after turning it on"
+        );
+
+        // Every item is ciphertext: no key in base32, hex or raw, no recovery code.
+        let texts = items(&store);
+        assert_eq!(texts.len(), 3);
+        for text in &texts {
+            assert!(text.starts_with("ninsho-enc-v1:"), "{text}");
+            for b32 in secrets_base32() {
+                assert!(!text.contains(&b32[..16]), "{text}");
+            }
+            assert!(!text.contains("3132333435") && !text.contains("1234567890"));
+            assert!(!text.contains("aaaa-bbbb") && !text.contains("alice"));
+        }
+        let file = file_text(&dir);
+        assert!(
+            file.contains("\"schema\": 2") || file.contains("\"schema\":2"),
+            "{file}"
+        );
+        assert!(!file.contains(enabled.recovery_key.display().as_str()));
+
+        // Reopened: locked; names are listed, nothing secret is given.
+        let mut vault = reopen(&dir, &store);
+        assert!(vault.is_locked());
+        assert_eq!(vault.accounts().len(), 3);
+        assert!(locked(vault.codes(59).unwrap_err()));
+        assert!(locked(vault.code(ids[0], 59).unwrap_err()));
+        assert!(locked(vault.account(ids[0]).unwrap_err()));
+        assert!(locked(vault.recovery_codes(ids[0]).unwrap_err()));
+        assert!(locked(vault.hotp_next(ids[1]).unwrap_err()));
+        assert!(locked(
+            vault
+                .add(&account("New", "dave", b"a fourth secret!!"), false)
+                .unwrap_err()
+        ));
+        assert!(locked(vault.delete(ids[2]).unwrap_err()));
+        assert!(locked(vault.unlock_all().unwrap_err()));
+        assert_eq!(vault.accounts().len(), 3, "nothing was deleted");
+
+        // The right password: the same codes as before, recovery codes back.
+        vault.unlock(PASSWORD).unwrap();
+        let after = vault.codes(59).unwrap();
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!(
+                b.current.as_ref().map(|c| c.value.clone()),
+                a.current.as_ref().map(|c| c.value.clone())
+            );
+        }
+        assert_eq!(after[0].current.as_ref().unwrap().value, "287082");
+        assert_eq!(
+            vault.recovery_codes(ids[0]).unwrap()[1].as_str(),
+            "cccc-dddd"
+        );
+        // New accounts are sealed too; locking forgets every secret.
+        vault
+            .add(&account("New", "dave", b"a fourth secret!!"), false)
+            .unwrap();
+        assert!(
+            items(&store)
+                .iter()
+                .all(|t| t.starts_with("ninsho-enc-v1:"))
+        );
+        vault.lock();
+        assert!(vault.is_locked());
+        assert!(locked(vault.code(ids[0], 59).unwrap_err()));
+        assert_eq!(vault.lock_status().mode, "password");
+    }
+
+    #[test]
+    fn wrong_passwords_wait_longer_and_longer_and_never_wipe() {
+        let (dir, store, mut vault) = setup();
+        three(&mut vault);
+        vault.enable_encryption(PASSWORD).unwrap();
+        let mut vault = reopen(&dir, &store);
+        for _ in 0..backoff_free() {
+            assert!(matches!(
+                vault.unlock("wrong password!").unwrap_err(),
+                VaultError::Lock(LockError::WrongPassword)
+            ));
+        }
+        // From now on an attempt must wait; not even the right password is tried early.
+        assert!(matches!(
+            vault.unlock(PASSWORD).unwrap_err(),
+            VaultError::Lock(LockError::TryLater(1))
+        ));
+        let status = vault.lock_status();
+        assert_eq!((status.failures, status.retry_in), (3, Some(1)));
+        forget_last_failure(&dir);
+        assert!(matches!(
+            vault.unlock("wrong again!!").unwrap_err(),
+            VaultError::Lock(LockError::WrongPassword)
+        ));
+        assert!(matches!(
+            vault.unlock(PASSWORD).unwrap_err(),
+            VaultError::Lock(LockError::TryLater(2))
+        ));
+        forget_last_failure(&dir);
+        vault.unlock(PASSWORD).unwrap();
+        assert_eq!(vault.lock_status().failures, 0);
+        assert_eq!(vault.codes(59).unwrap().len(), 3);
+        assert_eq!(items(&store).len(), 3, "nothing was wiped");
+    }
+
+    fn backoff_free() -> u32 {
+        crate::vault::lock::backoff::FREE_ATTEMPTS
+    }
+
+    #[test]
+    fn the_recovery_key_sets_a_new_password_and_the_old_one_stops_working() {
+        let (dir, store, mut vault) = setup();
+        three(&mut vault);
+        let recovery = vault.enable_encryption(PASSWORD).unwrap().recovery_key;
+        let mut vault = reopen(&dir, &store);
+        assert!(matches!(
+            vault.recover("ABCD-EFGH", "a new password").unwrap_err(),
+            VaultError::Lock(LockError::RecoveryKeyMalformed)
+        ));
+        let other = crate::vault::lock::RecoveryKey::generate().unwrap();
+        assert!(matches!(
+            vault
+                .recover(&other.display(), "a new password")
+                .unwrap_err(),
+            VaultError::Lock(LockError::WrongRecoveryKey)
+        ));
+        assert!(matches!(
+            vault.recover(&recovery.display(), "short").unwrap_err(),
+            VaultError::Lock(LockError::PasswordTooShort)
+        ));
+        // Typed in lower case with spaces: still the key.
+        let typed = recovery.display().to_lowercase().replace('-', " ");
+        vault.recover(&typed, "a new password").unwrap();
+        assert!(!vault.is_locked());
+        let mut vault = reopen(&dir, &store);
+        assert!(vault.unlock(PASSWORD).is_err());
+        vault.unlock("a new password").unwrap();
+        vault.change_password("the third one").unwrap();
+        let mut vault = reopen(&dir, &store);
+        assert!(vault.unlock("a new password").is_err());
+        vault.unlock("the third one").unwrap();
+        assert_eq!(
+            vault.codes(59).unwrap()[0].current.as_ref().unwrap().value,
+            "287082"
+        );
+    }
+
+    #[test]
+    fn turning_it_off_writes_every_item_plain_again() {
+        let (dir, store, mut vault) = setup();
+        three(&mut vault);
+        vault.enable_encryption(PASSWORD).unwrap();
+        assert!(matches!(
+            vault.enable_encryption(PASSWORD).unwrap_err(),
+            VaultError::Lock(LockError::AlreadyOn)
+        ));
+        let mut vault = reopen(&dir, &store);
+        assert!(locked(vault.disable_encryption().unwrap_err()));
+        vault.unlock(PASSWORD).unwrap();
+        vault.disable_encryption().unwrap();
+        assert!(items(&store).iter().all(|t| t.starts_with('{')));
+        let file = file_text(&dir);
+        assert!(
+            !file.contains("\"lock\"") && file.contains("\"schema\": 1"),
+            "{file}"
+        );
+        let mut vault = reopen(&dir, &store);
+        assert!(!vault.is_locked());
+        assert_eq!(vault.codes(59).unwrap().len(), 3);
+        assert!(matches!(
+            vault.disable_encryption().unwrap_err(),
+            VaultError::Lock(LockError::Off)
+        ));
+    }
+
+    #[test]
+    fn a_rewrite_stopped_at_any_item_leaves_every_account_readable_and_finishes_on_unlock() {
+        for stop_after in 0..3 {
+            // Turning on, stopped after `stop_after` items.
+            let (dir, store, mut vault) = setup();
+            three(&mut vault);
+            store.fail_set_after.store(stop_after, Ordering::SeqCst);
+            assert!(vault.enable_encryption(PASSWORD).is_err());
+            store.fail_set_after.store(usize::MAX, Ordering::SeqCst);
+            let sealed = items(&store)
+                .iter()
+                .filter(|t| t.starts_with("ninsho-enc-v1:"))
+                .count();
+            assert_eq!(sealed, stop_after);
+            let mut vault = reopen(&dir, &store);
+            assert!(vault.is_locked() && vault.lock_status().rewriting);
+            vault.unlock(PASSWORD).unwrap();
+            assert!(!vault.lock_status().rewriting);
+            assert!(
+                items(&store)
+                    .iter()
+                    .all(|t| t.starts_with("ninsho-enc-v1:"))
+            );
+            assert_eq!(
+                vault.codes(59).unwrap()[0].current.as_ref().unwrap().value,
+                "287082"
+            );
+
+            // Turning off, stopped the same way.
+            store.fail_set_after.store(stop_after, Ordering::SeqCst);
+            assert!(vault.disable_encryption().is_err());
+            store.fail_set_after.store(usize::MAX, Ordering::SeqCst);
+            let mut vault = reopen(&dir, &store);
+            assert!(
+                vault.is_locked(),
+                "a half-opened vault still asks for the password"
+            );
+            vault.unlock(PASSWORD).unwrap();
+            assert_eq!(vault.lock_status().mode, "off");
+            assert!(items(&store).iter().all(|t| t.starts_with('{')));
+            assert_eq!(vault.codes(59).unwrap().len(), 3);
+        }
+    }
+
+    #[test]
+    fn a_hostile_key_derivation_in_the_vault_file_is_refused_before_allocating() {
+        let (dir, store, mut vault) = setup();
+        three(&mut vault);
+        vault.enable_encryption(PASSWORD).unwrap();
+        let path = dir.path().join(FILE);
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        // 8 GiB × 10 passes: minutes and gigabytes if it were run.
+        v["lock"]["keys"]["kdf"]["memory_kib"] = serde_json::json!(8u64 * 1024 * 1024);
+        v["lock"]["keys"]["kdf"]["iterations"] = serde_json::json!(10);
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+        let mut vault = reopen(&dir, &store);
+        let started = std::time::Instant::now();
+        let err = vault.unlock(PASSWORD).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(
+            matches!(err, VaultError::Lock(LockError::Damaged(_))),
+            "{err}"
+        );
+        assert!(err.to_string().contains("8192 MiB"), "{err}");
+    }
+
+    #[test]
+    fn an_item_sealed_for_another_account_is_damaged_not_used() {
+        let (dir, store, mut vault) = setup();
+        let ids = three(&mut vault);
+        vault.enable_encryption(PASSWORD).unwrap();
+        let user = |id: Uuid| format!("{}/{}", vault.vault_id(), id);
+        // Bob's sealed item copied over Alice's.
+        let bob = store.inner.get(&user(ids[1])).unwrap().unwrap();
+        store.inner.set(&user(ids[0]), &bob).unwrap();
+        let mut vault = reopen(&dir, &store);
+        vault.unlock(PASSWORD).unwrap();
+        assert!(matches!(
+            vault.code(ids[0], 59).unwrap_err(),
+            VaultError::ItemDamaged { .. }
+        ));
+        assert!(vault.code(ids[2], 59).is_ok());
+    }
+}

@@ -1,0 +1,415 @@
+//! The encrypted mode: every keychain item sealed under a vault key that only the password (or
+//! the recovery key) opens, and the vault locked until one of them is given.
+//!
+//! What it protects against: anyone or anything that can read the keychain or the disk but
+//! does not know the password — another program running as this user reading the Secret
+//! Service, a copied home folder, a keychain backup. While locked, nothing secret leaves the
+//! vault: every call that needs a secret fails with [`LockError::Locked`].
+//!
+//! - `key`: the vault key, its two wraps, and the sealed item layout.
+//! - `backoff`: growing delays after wrong passwords (never a wipe).
+//! - This file: the state in `vault.json` ([`LockMeta`]), unlocking, locking, and turning the
+//!   mode on and off or changing the password.
+//!
+//! Turning the mode on or off rewrites every item, and a kill may come at any moment. The
+//! journal is the lock's `rewrite` field, saved before the first item is rewritten and cleared
+//! after the last: while it is set, each item may be in either form, and both are read. Every
+//! keychain write replaces one whole item, so each account is readable in one form or the
+//! other at every moment. The next unlock finishes the rewrite.
+
+pub mod backoff;
+pub mod key;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+pub use key::{RecoveryKey, VaultKey, WrappedKeys};
+
+use super::{Item, ItemProblem, Vault, VaultError};
+use crate::error_code::ErrorCode;
+use crate::otp::now;
+
+/// Shortest password accepted for the encrypted mode.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LockError {
+    #[error("Ninsho is locked: unlock it with your password first")]
+    Locked,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("wrong recovery key")]
+    WrongRecoveryKey,
+    #[error(
+        "that is not a recovery key: a recovery key is 26 letters and digits in groups of four, as Ninsho showed it (ABCD-EFGH-…)"
+    )]
+    RecoveryKeyMalformed,
+    #[error("too many wrong attempts: try again in {0} seconds")]
+    TryLater(u64),
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    PasswordTooShort,
+    #[error("the vault is already encrypted with a password")]
+    AlreadyOn,
+    #[error("the vault is not encrypted with a password")]
+    Off,
+    #[error("the vault's lock settings are damaged ({0})")]
+    Damaged(String),
+    #[error("this system gave Ninsho no random numbers")]
+    NoRandomness,
+}
+
+impl LockError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            LockError::Locked => ErrorCode::VaultLocked,
+            LockError::WrongPassword => ErrorCode::LockWrongPassword,
+            LockError::WrongRecoveryKey => ErrorCode::LockWrongRecoveryKey,
+            LockError::RecoveryKeyMalformed => ErrorCode::LockRecoveryKeyMalformed,
+            LockError::TryLater(_) => ErrorCode::LockTryLater,
+            LockError::PasswordTooShort => ErrorCode::LockPasswordShort,
+            LockError::AlreadyOn => ErrorCode::LockAlreadyOn,
+            LockError::Off => ErrorCode::LockOff,
+            LockError::Damaged(_) | LockError::NoRandomness => ErrorCode::LockDamaged,
+        }
+    }
+}
+
+/// Which way the items are being rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rewrite {
+    /// Plain items are being sealed (the mode was just turned on).
+    Sealing,
+    /// Sealed items are being written plain again (the mode is being turned off).
+    Opening,
+}
+
+/// The lock as `vault.json` records it. Nothing in it is secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockMeta {
+    /// Always `"password"` for now: the only mode that changes what is stored.
+    pub mode: String,
+    pub keys: WrappedKeys,
+    /// Set while items are rewritten (see the module's doc).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewrite: Option<Rewrite>,
+    /// Wrong passwords or recovery keys since the last right one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failures: u32,
+    /// Unix seconds of the last wrong one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure: Option<u64>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// What `lock status` reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct LockStatus {
+    /// `"off"` or `"password"`.
+    pub mode: String,
+    pub locked: bool,
+    /// Items are still being rewritten (finished on the next unlock).
+    pub rewriting: bool,
+    pub failures: u32,
+    /// Seconds until another attempt is accepted, if one must wait.
+    pub retry_in: Option<u64>,
+}
+
+/// What turning the mode on gives the person, once. `Debug` shows no key.
+#[derive(Debug)]
+pub struct Enabled {
+    pub recovery_key: RecoveryKey,
+    /// Accounts whose item could not be sealed (missing or damaged): left as they were.
+    pub skipped: Vec<Uuid>,
+}
+
+fn check_password(password: &str) -> Result<(), LockError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(LockError::PasswordTooShort);
+    }
+    Ok(())
+}
+
+impl Vault {
+    /// Whether the vault is encrypted and its key is not in memory.
+    pub fn is_locked(&self) -> bool {
+        self.meta.lock.is_some() && self.key.is_none()
+    }
+
+    pub fn lock_status(&self) -> LockStatus {
+        let Some(lock) = &self.meta.lock else {
+            return LockStatus {
+                mode: "off".into(),
+                locked: false,
+                rewriting: false,
+                failures: 0,
+                retry_in: None,
+            };
+        };
+        LockStatus {
+            mode: lock.mode.clone(),
+            locked: self.key.is_none(),
+            rewriting: lock.rewrite.is_some(),
+            failures: lock.failures,
+            retry_in: backoff::wait(lock.failures, lock.last_failure, now()),
+        }
+    }
+
+    /// Fails with [`LockError::Locked`] while locked.
+    pub(super) fn require_unlocked(&self) -> Result<(), VaultError> {
+        if self.is_locked() {
+            return Err(LockError::Locked.into());
+        }
+        Ok(())
+    }
+
+    /// Forgets the vault key and every secret read so far (they wipe themselves).
+    pub fn lock(&mut self) {
+        self.key = None;
+        self.cache.clear();
+        self.problems.clear();
+    }
+
+    /// Unlocks with the password. A wrong one is counted, and after a few each next attempt
+    /// must wait longer ([`LockError::TryLater`]), before any key derivation is run.
+    pub fn unlock(&mut self, password: &str) -> Result<(), VaultError> {
+        self.locked(|v| {
+            let lock = v.meta.lock.clone().ok_or(LockError::Off)?;
+            v.wait_for_backoff(&lock)?;
+            match lock.keys.open_by_password(v.meta.vault_id, password) {
+                Ok(key) => v.unlocked_with(key),
+                Err(LockError::WrongPassword) => Err(v.count_failure(LockError::WrongPassword)),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+
+    /// Unlocks with the recovery key and sets `new_password` (the forgotten one stops
+    /// working). The recovery key stays the same.
+    pub fn recover(&mut self, recovery: &str, new_password: &str) -> Result<(), VaultError> {
+        check_password(new_password)?;
+        let recovery = RecoveryKey::parse(recovery)?;
+        self.locked(|v| {
+            let lock = v.meta.lock.clone().ok_or(LockError::Off)?;
+            v.wait_for_backoff(&lock)?;
+            let key = match lock.keys.open_by_recovery(v.meta.vault_id, &recovery) {
+                Ok(key) => key,
+                Err(LockError::WrongRecoveryKey) => {
+                    return Err(v.count_failure(LockError::WrongRecoveryKey));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let keys = key.rewrap(v.meta.vault_id, &lock.keys, new_password)?;
+            v.update(|m| {
+                if let Some(l) = m.lock.as_mut() {
+                    l.keys = keys;
+                }
+                Ok(())
+            })?;
+            v.unlocked_with(key)
+        })
+    }
+
+    /// Changes the password (the vault must be unlocked). Nothing but the password's wrap of
+    /// the vault key is rewritten: one atomic save.
+    pub fn change_password(&mut self, new_password: &str) -> Result<(), VaultError> {
+        check_password(new_password)?;
+        self.locked(|v| {
+            let lock = v.meta.lock.clone().ok_or(LockError::Off)?;
+            let key = v.key.clone().ok_or(LockError::Locked)?;
+            let keys = key.rewrap(v.meta.vault_id, &lock.keys, new_password)?;
+            v.update(|m| {
+                if let Some(l) = m.lock.as_mut() {
+                    l.keys = keys;
+                }
+                Ok(())
+            })
+        })
+    }
+
+    /// Turns the encrypted mode on: a new vault key, wrapped by `password` and by a new
+    /// recovery key (returned: shown to the person once), then every item sealed through the
+    /// journal. The vault stays unlocked.
+    pub fn enable_encryption(&mut self, password: &str) -> Result<Enabled, VaultError> {
+        check_password(password)?;
+        self.locked(|v| {
+            if v.meta.lock.is_some() {
+                return Err(LockError::AlreadyOn.into());
+            }
+            // Every secret is read before anything changes: a keychain that cannot be read
+            // now fails here, with nothing written.
+            v.unlock_all()?;
+            let key = VaultKey::generate()?;
+            let recovery_key = RecoveryKey::generate()?;
+            let keys = key.wrap(v.meta.vault_id, password, &recovery_key)?;
+            v.update(|m| {
+                m.lock = Some(LockMeta {
+                    mode: "password".into(),
+                    keys,
+                    rewrite: Some(Rewrite::Sealing),
+                    failures: 0,
+                    last_failure: None,
+                });
+                Ok(())
+            })?;
+            v.key = Some(key);
+            let skipped = v.finish_rewrite()?;
+            Ok(Enabled {
+                recovery_key,
+                skipped,
+            })
+        })
+    }
+
+    /// Turns the encrypted mode off (the vault must be unlocked): every item written plain
+    /// again through the journal, then the lock removed.
+    pub fn disable_encryption(&mut self) -> Result<Vec<Uuid>, VaultError> {
+        self.locked(|v| {
+            if v.meta.lock.is_none() {
+                return Err(LockError::Off.into());
+            }
+            v.require_unlocked()?;
+            v.unlock_all()?;
+            v.update(|m| {
+                if let Some(l) = m.lock.as_mut() {
+                    l.rewrite = Some(Rewrite::Opening);
+                }
+                Ok(())
+            })?;
+            v.finish_rewrite()
+        })
+    }
+
+    fn wait_for_backoff(&self, lock: &LockMeta) -> Result<(), VaultError> {
+        match backoff::wait(lock.failures, lock.last_failure, now()) {
+            Some(seconds) => Err(LockError::TryLater(seconds).into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Records a wrong password or recovery key (best effort: a vault that cannot be saved
+    /// still refuses) and returns `error`.
+    fn count_failure(&mut self, error: LockError) -> VaultError {
+        let _ = self.update(|m| {
+            if let Some(l) = m.lock.as_mut() {
+                l.failures = l.failures.saturating_add(1);
+                l.last_failure = Some(now());
+            }
+            Ok(())
+        });
+        error.into()
+    }
+
+    /// Takes `key` as the vault key: clears the failure count and finishes a rewrite that an
+    /// interruption left under way.
+    fn unlocked_with(&mut self, key: VaultKey) -> Result<(), VaultError> {
+        self.key = Some(key);
+        if self.meta.lock.as_ref().is_some_and(|l| l.failures > 0) {
+            self.update(|m| {
+                if let Some(l) = m.lock.as_mut() {
+                    l.failures = 0;
+                    l.last_failure = None;
+                }
+                Ok(())
+            })?;
+        }
+        if self.meta.lock.as_ref().is_some_and(|l| l.rewrite.is_some()) {
+            self.unlock_all()?;
+            self.finish_rewrite()?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites every readable item in the form the lock now asks for, then closes the
+    /// journal (and, when opening, removes the lock). Items already in that form are left
+    /// alone, so an interrupted rewrite resumes where it stopped. Returns the accounts whose
+    /// item could not be read (missing or damaged), which are left as they are.
+    fn finish_rewrite(&mut self) -> Result<Vec<Uuid>, VaultError> {
+        let ids: Vec<Uuid> = self.meta.accounts.iter().map(|a| a.id).collect();
+        let mut skipped = Vec::new();
+        for id in ids {
+            if !self.cache.contains_key(&id) {
+                skipped.push(id);
+                continue;
+            }
+            let user = self.user(id);
+            let current = self.store.get(&user)?;
+            if current
+                .as_deref()
+                .is_some_and(|b| key::is_sealed(b) == self.seals())
+            {
+                continue;
+            }
+            let Some(item) = self.cache.get(&id).cloned() else {
+                continue;
+            };
+            let encoded = self.encode_item(&item)?;
+            self.store.set(&user, &encoded)?;
+        }
+        let opening = self
+            .meta
+            .lock
+            .as_ref()
+            .is_some_and(|l| l.rewrite == Some(Rewrite::Opening));
+        self.update(|m| {
+            if opening {
+                m.lock = None;
+            } else if let Some(l) = m.lock.as_mut() {
+                l.rewrite = None;
+            }
+            Ok(())
+        })?;
+        if opening {
+            self.key = None;
+        }
+        Ok(skipped)
+    }
+
+    /// Whether items are written sealed now.
+    pub(super) fn seals(&self) -> bool {
+        self.meta
+            .lock
+            .as_ref()
+            .is_some_and(|l| l.rewrite != Some(Rewrite::Opening))
+    }
+
+    /// An item as the keychain stores it now: its record, sealed under the vault key when the
+    /// lock asks for it.
+    pub(super) fn encode_item(&self, item: &Item) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+        let record = item.encode()?;
+        if !self.seals() {
+            return Ok(record);
+        }
+        let key = self.key.as_ref().ok_or(LockError::Locked)?;
+        let sealed = key.seal_item(&item.owner, &record)?;
+        if sealed.len() > super::keychain::MAX_ITEM_BYTES {
+            return Err(super::ItemError::TooLarge { size: sealed.len() }.into());
+        }
+        Ok(sealed)
+    }
+
+    /// An item read from the keychain, sealed or plain. A sealed one needs the vault key.
+    pub(super) fn decode_item(&self, bytes: &[u8]) -> Result<Item, ItemProblem> {
+        if !key::is_sealed(bytes) {
+            return Item::decode(bytes).map_err(|_| ItemProblem::Damaged);
+        }
+        let key = self.key.as_ref().ok_or(ItemProblem::Damaged)?;
+        let (owner, record) = key.open_item(bytes).ok_or(ItemProblem::Damaged)?;
+        let item = Item::decode(&record).map_err(|_| ItemProblem::Damaged)?;
+        if item.owner != owner {
+            return Err(ItemProblem::Damaged);
+        }
+        Ok(item)
+    }
+
+    /// Whether keychain data is in the form the lock asks for (else it is rewritten).
+    pub(super) fn in_current_form(&self, bytes: &[u8]) -> bool {
+        key::is_sealed(bytes) == self.seals()
+    }
+}
