@@ -111,7 +111,24 @@ pub enum ErrorCode {
     ClockBadReply,
     // The desktop.
     Clipboard,
+    /// The clipboard holds nothing at all.
     ClipboardEmpty,
+    /// Pasted files that are neither an image nor a backup (detail: their names).
+    PasteFiles,
+    /// Pasted links to files elsewhere, never fetched (detail: scheme and host).
+    PasteRemote,
+    /// Pasted text that is no login link.
+    PasteText,
+    /// A pasted image with no QR code.
+    PasteNoQr,
+    /// Pasted image bytes that cannot be decoded (detail: the decoder's words).
+    PasteImageUnreadable,
+    /// Pasted HTML with no image Ninsho can read.
+    PasteHtml,
+    /// More on the clipboard than Ninsho reads (detail: the type).
+    PasteTooLarge,
+    /// Only types Ninsho does not read (detail: the types).
+    PasteOther,
     ScreenCapture,
     ScreenCaptureWayland,
     Trash,

@@ -194,13 +194,3 @@ pub fn scan_path(path: &Path) -> Result<Vec<Content>, AppError> {
         .map(|p| p.content)
         .collect())
 }
-
-/// What pasted or dropped text holds: one or more URIs, one per line.
-pub fn scan_text(text: &str) -> Vec<Content> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(500)
-        .map(scan::classify)
-        .collect()
-}

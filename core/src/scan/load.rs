@@ -20,9 +20,9 @@ pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum ImageError {
-    #[error("this file is not an image Ninsho can read (PNG, JPEG, WebP, BMP or GIF)")]
+    #[error("this file is not an image Ninsho can read (PNG, JPEG, WebP, BMP, GIF or TIFF)")]
     UnknownFormat,
-    #[error("{0} images are not supported; use PNG, JPEG, WebP, BMP or GIF")]
+    #[error("{0} images are not supported; use PNG, JPEG, WebP, BMP, GIF or TIFF")]
     UnsupportedFormat(String),
     #[error(
         "the image is {width}×{height} pixels, larger than Ninsho reads ({MAX_SIDE} pixels a side, 64 megapixels); crop it to the QR code"
@@ -64,7 +64,8 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, ImageError> {
             | ImageFormat::Jpeg
             | ImageFormat::WebP
             | ImageFormat::Bmp
-            | ImageFormat::Gif,
+            | ImageFormat::Gif
+            | ImageFormat::Tiff,
         ) => Ok(reader),
         Some(other) => Err(ImageError::UnsupportedFormat(
             format!("{other:?}").to_uppercase(),
@@ -186,11 +187,9 @@ mod tests {
             Err(ImageError::UnknownFormat)
         ));
         assert!(matches!(decode_image(b""), Err(ImageError::UnknownFormat)));
-        let mut tiff = vec![0x49, 0x49, 0x2A, 0x00];
-        tiff.extend_from_slice(&[0; 64]);
-        assert!(
-            matches!(decode_image(&tiff), Err(ImageError::UnsupportedFormat(f)) if f == "TIFF")
-        );
+        let mut ico = vec![0x00, 0x00, 0x01, 0x00];
+        ico.extend_from_slice(&[0; 64]);
+        assert!(matches!(decode_image(&ico), Err(ImageError::UnsupportedFormat(f)) if f == "ICO"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod load;
 mod locate;
+pub mod pasted;
 mod payload;
 
 use std::path::Path;
@@ -75,7 +76,17 @@ pub fn scan_image(image: &DynamicImage) -> Vec<Payload> {
     decode_all(&to_grey(image))
 }
 
-/// Every QR code in an image file's bytes (PNG, JPEG, WebP, BMP or GIF).
+/// What pasted or dropped text holds: one or more URIs, one per line (at most 500 lines).
+pub fn scan_text(text: &str) -> Vec<Content> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(500)
+        .map(classify)
+        .collect()
+}
+
+/// Every QR code in an image file's bytes (PNG, JPEG, WebP, BMP, GIF or TIFF).
 pub fn scan_bytes(bytes: &[u8]) -> Result<Vec<Payload>, ImageError> {
     Ok(scan_image(&decode_image(bytes)?))
 }

@@ -2,6 +2,6 @@
 
 pub mod migration;
 mod otpauth;
-mod percent;
+pub(crate) mod percent;
 
 pub use otpauth::{MAX_URI_BYTES, UriError, format, parse};

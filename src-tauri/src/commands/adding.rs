@@ -4,12 +4,10 @@
 use ninsho_core::app::add::{self, AddReport};
 use ninsho_core::app::manual::ManualEntry;
 use ninsho_core::otp::{self, Account, Generator, OtpType};
+use ninsho_core::scan::pasted::{Held, Pasted};
 use ninsho_core::site::Binding;
-use tauri::image::Image;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::DialogExt;
-use zeroize::Zeroizing;
 
 use super::Result;
 use crate::changes::changed;
@@ -19,7 +17,7 @@ use crate::state::AppState;
 use crate::views::{ImportResult, ManualPreview, ScanPreview, Source};
 
 /// The image files the open dialog offers.
-const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "bmp", "gif"];
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff"];
 
 #[tauri::command]
 pub async fn scan_screen(state: State<'_, AppState>) -> Result<ScanPreview> {
@@ -27,55 +25,33 @@ pub async fn scan_screen(state: State<'_, AppState>) -> Result<ScanPreview> {
     Ok(preview::preview(&state, contents, Source::Screen, None))
 }
 
-fn clipboard_empty() -> AppError {
-    AppError::new(
-        ErrorCode::ClipboardEmpty,
-        "The clipboard holds no image and no text.",
-    )
+/// The error that says what the clipboard holds when nothing of it could be used.
+fn held(held: Held) -> AppError {
+    let error = AppError::new(held.code(), held.describe());
+    match held.names().as_deref().or(held.detail()) {
+        Some(detail) => error.with_detail(detail),
+        None => error,
+    }
 }
 
-/// Reads the clipboard: an image is scanned for QR codes, text is read as otpauth URIs.
+/// Reads the clipboard as core decides (`scan::pasted`): files copied in a file manager are
+/// opened exactly as a drop of them is (answered by the drop's event, so `None` here), an
+/// image's QR codes or a text's login links become a preview; otherwise the error says what
+/// the clipboard holds.
 #[tauri::command]
 pub async fn paste<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> Result<ScanPreview> {
-    if let Ok(image) = app.clipboard().read_image() {
-        let contents = scan_clipboard_image(&image)?;
-        return Ok(preview::preview(&state, contents, Source::Clipboard, None));
-    }
-    let text = Zeroizing::new(app.clipboard().read_text().map_err(|_| clipboard_empty())?);
-    if text.trim().is_empty() {
-        return Err(clipboard_empty());
-    }
-    Ok(preview::preview(
-        &state,
-        preview::scan_text(&text),
-        Source::Text,
-        None,
-    ))
-}
-
-fn scan_clipboard_image(image: &Image<'_>) -> Result<Vec<ninsho_core::scan::Content>> {
-    let (w, h) = (image.width(), image.height());
-    if u64::from(w) * u64::from(h) > ninsho_core::scan::MAX_PIXELS {
-        return Err(AppError::new(
-            ErrorCode::ImageTooLarge,
-            format!("The pasted image is {w}×{h} pixels, too large to read."),
-        ));
-    }
-    let rgba = image::RgbaImage::from_raw(w, h, image.rgba().to_vec()).ok_or_else(|| {
-        AppError::new(
-            ErrorCode::ImageDamaged,
-            "The pasted image could not be read.",
-        )
-    })?;
-    Ok(
-        ninsho_core::scan::scan_image(&image::DynamicImage::ImageRgba8(rgba))
-            .into_iter()
-            .map(|p| p.content)
-            .collect(),
-    )
+) -> Result<Option<ScanPreview>> {
+    let (contents, source) = match crate::clipboard::pasted(&app).map_err(held)? {
+        Pasted::Files(paths) => {
+            crate::drop::dropped(&app, paths);
+            return Ok(None);
+        }
+        Pasted::Image(contents) => (contents, Source::Clipboard),
+        Pasted::Text(contents) => (contents, Source::Text),
+    };
+    Ok(Some(preview::preview(&state, contents, source, None)))
 }
 
 /// Asks for an image file (in Rust: the UI gets no file access) and scans it.

@@ -35,7 +35,7 @@ describe("i18n", () => {
   });
 
   it("translates errors by code", () => {
-    expect(errorText("ja", { code: "clipboard_empty" })).toBe("クリップボードに画像もテキストもありません。");
+    expect(errorText("ja", { code: "paste_files", detail: "notes.txt" })).toBe("クリップボードにあるのは、画像でもバックアップでもないファイルです（notes.txt）。");
     expect(errorText("en", { code: "keychain_locked" })).toMatch(/locked/);
     expect(errorText("ja", { code: "not_found" })).toBe("このアカウントはもうありません。");
     expect(translate("en", "copied", { code: "123 456" })).toBe("Copied 123 456");

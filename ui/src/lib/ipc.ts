@@ -84,7 +84,8 @@ export type Commands = {
   get_codes: [Record<string, never>, CodesSnapshot];
   copy_code: [{ id: string; next: boolean }, CopyResult];
   scan_screen: [Record<string, never>, ScanPreview];
-  paste: [Record<string, never>, ScanPreview];
+  // null: pasted files are opened as a drop is, and answered by the drop's events.
+  paste: [Record<string, never>, ScanPreview | null];
   open_image: [Record<string, never>, ScanPreview | null];
   preview_manual: [{ entry: ManualEntry }, ManualPreview];
   add_manual: [{ entry: ManualEntry; force: boolean }, ImportResult];
