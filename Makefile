@@ -21,7 +21,7 @@ APP_DEBS := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev lib
   librsvg2-dev libxdo-dev libpipewire-0.3-dev libclang-dev clang libxcb1-dev libxcb-randr0-dev \
   libdbus-1-dev libegl-dev libgbm-dev libwayland-dev
 # A real Secret Service for the keychain tests (each test starts its own private session).
-KEYRING_DEBS := dbus gnome-keyring libsecret-tools
+KEYRING_DEBS := dbus gnome-keyring libsecret-tools oathtool
 # Sync is tested through two real Syncthing instances on 127.0.0.1.
 SYNC_DEBS := syncthing
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,

@@ -19,6 +19,10 @@ use crate::interop;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When the vault is encrypted with a password (`ninsho-cli lock encrypt`): read that
+    /// password from the first line of this file instead of asking on the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub vault_password_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -240,6 +244,44 @@ pub enum Command {
     Status {
         #[arg(long)]
         json: bool,
+    },
+    /// Encrypt every secret with a password, or see, change or turn off that lock.
+    Lock {
+        #[command(subcommand)]
+        command: LockCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LockCommand {
+    /// Whether the secrets are encrypted with a password, whether the vault is locked, and
+    /// what that protects against.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Encrypt every secret in the keychain with a new password. Prints a recovery key once.
+    Encrypt {
+        /// Read the new password from the first line of this file (else asked twice).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Write every secret unencrypted into its keychain item again (asks for the password).
+    Off,
+    /// Change the password (asks for the current one; the recovery key stays the same).
+    Password {
+        /// Read the new password from the first line of this file (else asked twice).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Forgot the password: unlock with the recovery key and set a new password.
+    Recover {
+        /// Read the recovery key from the first line of this file (else asked).
+        #[arg(long, value_name = "FILE")]
+        recovery_key_file: Option<PathBuf>,
+        /// Read the new password from the first line of this file (else asked twice).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
     },
 }
 

@@ -25,6 +25,7 @@ mod browser;
 mod follow;
 mod interop;
 mod json;
+mod lock;
 mod scan;
 mod sync;
 mod vault;
@@ -41,7 +42,7 @@ use ninsho_core::uri::{self, migration};
 use ninsho_core::vault::{KeychainState, VaultError};
 use zeroize::Zeroizing;
 
-use crate::args::{BrowserCommand, Cli, Command, FollowCommand, SyncCommand};
+use crate::args::{BrowserCommand, Cli, Command, FollowCommand, LockCommand, SyncCommand};
 
 /// A failure: printed on stderr with its exit code.
 pub struct Failure {
@@ -99,6 +100,7 @@ fn changes_vault(command: &Command) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    lock::set_password_file(cli.vault_password_file.clone());
     let changes_vault = changes_vault(&cli.command);
     let result = match cli.command {
         Command::Parse {
@@ -250,6 +252,16 @@ fn main() -> ExitCode {
             } => follow::password(&dir, password_file.as_deref(), json),
             FollowCommand::Keep { query } => follow::keep(&query),
             FollowCommand::Remove { dir } => follow::remove(&dir),
+        },
+        Command::Lock { command } => match command {
+            LockCommand::Status { json } => lock::status(json),
+            LockCommand::Encrypt { password_file } => lock::encrypt(password_file.as_deref()),
+            LockCommand::Off => lock::off(),
+            LockCommand::Password { password_file } => lock::change(password_file.as_deref()),
+            LockCommand::Recover {
+                recovery_key_file,
+                password_file,
+            } => lock::recover(recovery_key_file.as_deref(), password_file.as_deref()),
         },
         Command::Orphans {
             restore,

@@ -16,7 +16,16 @@ use zeroize::Zeroizing;
 use crate::json::{self, CodeJson, VaultAccountJson};
 use crate::{Failure, read_stdin};
 
+/// The vault, unlocked if it is locked (the password from `--vault-password-file` or the
+/// terminal): for the commands that need a secret.
 pub(crate) fn open() -> Result<Vault, Failure> {
+    let mut vault = open_locked()?;
+    crate::lock::unlock(&mut vault)?;
+    Ok(vault)
+}
+
+/// The vault as it opens, locked or not: for what needs no secret (listing, status).
+pub(crate) fn open_locked() -> Result<Vault, Failure> {
     let vault = Vault::open_default()?;
     for notice in vault.notices() {
         say_err!("ninsho-cli: note: {notice}");
@@ -279,8 +288,12 @@ fn check_items(vault: &mut Vault) {
 }
 
 pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
-    let mut vault = open()?;
-    check_items(&mut vault);
+    // Names are not secret: a locked vault lists them without asking for the password (and
+    // cannot say which items are missing or damaged).
+    let mut vault = open_locked()?;
+    if !vault.is_locked() {
+        check_items(&mut vault);
+    }
     let accounts = vault.accounts();
     let mut sources = sources(&vault);
     if as_json {
@@ -636,7 +649,7 @@ struct StatusJson {
 }
 
 pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
-    let vault = open()?;
+    let vault = open_locked()?;
     let state = vault.keychain_state();
     let report = StatusJson {
         vault: vault.path().display().to_string(),

@@ -140,6 +140,118 @@ echo "== end"
     );
 }
 
+/// The encrypted mode on gnome-keyring: once on, `secret-tool` sees only ciphertext, the CLI
+/// refuses without the password and gives oathtool's code with it; the recovery key sets a new
+/// password; turning it off writes the items readable again.
+#[test]
+fn encrypted_mode_on_a_real_secret_service() {
+    require("oathtool");
+    let data = tempfile::tempdir().unwrap();
+    let script = format!(
+        r#"set -e
+printf 'correct horse battery\n' > $NINSHO_DATA_DIR/pw
+printf 'a brand new password\n' > $NINSHO_DATA_DIR/pw2
+printf 'wrong password!\n' > $NINSHO_DATA_DIR/bad
+$CLI add --yes '{URI}' >/dev/null
+echo "== encrypt"; $CLI lock encrypt --password-file $NINSHO_DATA_DIR/pw
+echo "== items"; secret-tool search --all service ninsho 2>&1 | grep -a '^secret = ' || true
+echo "== status"; $CLI lock status --json
+echo "== no-password"; $CLI code forgejo --at 59 </dev/null 2>&1 && echo "exit 0" || echo "exit $?"
+echo "== wrong"; $CLI --vault-password-file $NINSHO_DATA_DIR/bad code forgejo --at 59 2>&1 && echo "exit 0" || echo "exit $?"
+echo "== list-locked"; $CLI list </dev/null
+echo "== with-password"; $CLI --vault-password-file $NINSHO_DATA_DIR/pw code forgejo --at 59
+echo "== reference"; oathtool --totp -d 6 --now '1970-01-01 00:00:59 UTC' -b {URI_KEY}
+"#
+    );
+    // The recovery key is printed once by `encrypt`: the second half of the script uses it.
+    let out = in_keyring(data.path(), &format!("{script}echo '== end'\n"));
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stderr:\n{}\nstdout:\n{stdout}",
+        text(&out.stderr)
+    );
+    let encrypt = section(&stdout, "encrypt");
+    let recovery = encrypt
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 32 && l.matches('-').count() == 6)
+        .unwrap_or_else(|| panic!("no recovery key in:\n{encrypt}"))
+        .to_owned();
+    let items = section(&stdout, "items");
+    assert_eq!(items.lines().count(), 1, "{items}");
+    assert!(items.contains("secret = ninsho-enc-v1:"), "{items}");
+    assert!(
+        !items.contains(URI_KEY) && !items.contains("Forgejo"),
+        "{items}"
+    );
+    let meta = metadata(data.path());
+    assert!(
+        !meta.contains(&recovery) && !meta.contains(URI_KEY),
+        "{meta}"
+    );
+    let status: Value = serde_json::from_str(&section(&stdout, "status")).unwrap();
+    assert_eq!(
+        (status["mode"].as_str(), status["locked"].as_bool()),
+        (Some("password"), Some(true))
+    );
+    let refused = section(&stdout, "no-password");
+    assert!(
+        refused.contains("Ninsho is locked") && refused.contains("exit 1"),
+        "{refused}"
+    );
+    let wrong = section(&stdout, "wrong");
+    assert!(
+        wrong.contains("wrong password") && wrong.contains("exit 1"),
+        "{wrong}"
+    );
+    assert!(section(&stdout, "list-locked").contains("Forgejo (alice@example.com)"));
+    let reference = section(&stdout, "reference");
+    assert_eq!(section(&stdout, "with-password").trim(), reference.trim());
+
+    // Second run in the same folder (a new keyring session cannot read the first one's items,
+    // so the rest runs in one session): recover, change, turn off.
+    let data = tempfile::tempdir().unwrap();
+    let script = format!(
+        r#"set -e
+printf 'correct horse battery\n' > $NINSHO_DATA_DIR/pw
+printf 'a brand new password\n' > $NINSHO_DATA_DIR/pw2
+printf 'the third password\n' > $NINSHO_DATA_DIR/pw3
+$CLI add --yes '{URI}' >/dev/null
+$CLI lock encrypt --password-file $NINSHO_DATA_DIR/pw | grep -E '^    [A-Z2-7]{{4}}-' | tr -d ' ' > $NINSHO_DATA_DIR/key
+echo "== recover"; $CLI lock recover --recovery-key-file $NINSHO_DATA_DIR/key --password-file $NINSHO_DATA_DIR/pw2
+echo "== old"; $CLI --vault-password-file $NINSHO_DATA_DIR/pw code forgejo --at 59 2>&1 && echo "exit 0" || echo "exit $?"
+echo "== new"; $CLI --vault-password-file $NINSHO_DATA_DIR/pw2 code forgejo --at 59
+echo "== change"; $CLI --vault-password-file $NINSHO_DATA_DIR/pw2 lock password --password-file $NINSHO_DATA_DIR/pw3
+echo "== off"; $CLI --vault-password-file $NINSHO_DATA_DIR/pw3 lock off
+echo "== items"; secret-tool search --all service ninsho 2>&1 | grep -a '^secret = ' || true
+echo "== plain"; $CLI code forgejo --at 59 </dev/null
+echo "== end"
+"#
+    );
+    let out = in_keyring(data.path(), &script);
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stderr:\n{}\nstdout:\n{stdout}",
+        text(&out.stderr)
+    );
+    assert!(section(&stdout, "recover").contains("new password"));
+    let old = section(&stdout, "old");
+    assert!(
+        old.contains("wrong password") && old.contains("exit 1"),
+        "{old}"
+    );
+    assert_eq!(section(&stdout, "new").trim(), reference.trim());
+    assert!(section(&stdout, "change").contains("password is changed"));
+    let items = section(&stdout, "items");
+    assert!(
+        items.contains(&format!("\"secret\":\"{URI_KEY}\"")),
+        "{items}"
+    );
+    assert_eq!(section(&stdout, "plain").trim(), reference.trim());
+}
+
 #[test]
 fn no_session_bus_means_keychain_missing_and_nothing_written() {
     let data = tempfile::tempdir().unwrap();
