@@ -406,8 +406,11 @@ pub struct ManualPreview {
 #[ts(export)]
 pub struct ImportResult {
     pub added: u32,
-    /// Labels of the accounts skipped as duplicates.
+    /// Labels of the accounts skipped as already in Ninsho.
     pub skipped: Vec<String>,
+    /// Labels of the accounts skipped because they repeat another entry of the same import (a
+    /// Google export whose QR codes hold one secret twice).
+    pub repeated: Vec<String>,
     pub errors: Vec<AppError>,
 }
 

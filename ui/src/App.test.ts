@@ -310,7 +310,7 @@ describe("adding", () => {
         ],
         notes: [], batches: [{ scanned: 2, total: 3, missing: [3] }],
       }),
-      confirm_import: () => ({ added: 1, skipped: [], errors: [] }),
+      confirm_import: () => ({ added: 1, skipped: [], repeated: [], errors: [] }),
       trash_source: () => undefined,
     });
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
@@ -327,6 +327,22 @@ describe("adding", () => {
     expect(confirm.args).toEqual({ token: "tok-1", selected: [0], force: false });
     await fireEvent.click(screen.getByText("Move to trash"));
     await until(() => expect(calls.some((c) => c.cmd === "trash_source" && c.args.token === "tok-1")).toBe(true));
+  });
+
+  it("the result says why each account was skipped: already in Ninsho, or a repeat within the import", async () => {
+    await renderApp({
+      paste: () => ({
+        token: "tok-2", source: "clipboard", file_name: null, codes_found: 3, format: null, notes: [], batches: [],
+        items: [0, 1, 2].map((index) => ({ index, issuer: "Bank", name: `n${index}`, shown_name: `n${index}`, kind: "totp", digits: 6, period: 30, duplicate_of: null })),
+      }),
+      confirm_import: () => ({ added: 1, skipped: ["GitHub (alice)"], repeated: ["Bank (n2)"], errors: [] }),
+    });
+    await fireEvent.keyDown(window, { key: "v", ctrlKey: true });
+    await until(() => expect(screen.getByText("Found 3 accounts")).toBeTruthy());
+    await fireEvent.click(screen.getByText("Add 3"));
+    await until(() =>
+      expect(screen.getByText("Added 1; skipped 1 already in Ninsho and 1 that repeat another entry of the same import")).toBeTruthy(),
+    );
   });
 
   it("files dropped on the window arrive as a preview", async () => {
@@ -347,7 +363,7 @@ describe("adding", () => {
           ? { error: { code: "secret_character", message: "bad", detail: null }, field: "secret", code: null, duplicate_of: null }
           : { error: null, field: null, code: "492039", duplicate_of: null };
       },
-      add_manual: () => ({ added: 1, skipped: [], errors: [] }),
+      add_manual: () => ({ added: 1, skipped: [], repeated: [], errors: [] }),
     });
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
     await until(() => expect(screen.getByText("Enter manually")).toBeTruthy());

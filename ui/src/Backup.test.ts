@@ -38,7 +38,7 @@ describe("import from another app", () => {
         if (a.password !== "right") throw { code: "wrong_password", message: "wrong password for this Aegis backup", detail: null };
         return { ...backupPreview, format: "Aegis", file_name: "aegis.json" };
       },
-      confirm_import: () => ({ added: 1, skipped: [], errors: [] }),
+      confirm_import: () => ({ added: 1, skipped: [], repeated: [], errors: [] }),
     });
     const dialog = await screen.findByRole("dialog", { name: "Encrypted backup" });
     expect(within(dialog).getByText(/aegis\.json is an encrypted Aegis backup/)).toBeTruthy();

@@ -141,7 +141,7 @@ describe("a dialog keeps the focus while it is open", { timeout: 20000 }, () => 
 
   it("a dialog that leads to the next one: the focus goes back to what opened the first", async () => {
     const shot: ScanPreview = { ...found, token: "tok-2", source: "file", file_name: "shot.png" };
-    await renderApp({ open_image: () => shot, confirm_import: () => ({ added: 1, skipped: [], errors: [] }), trash_source: () => undefined });
+    await renderApp({ open_image: () => shot, confirm_import: () => ({ added: 1, skipped: [], repeated: [], errors: [] }), trash_source: () => undefined });
     await until(() => screen.getByText("No accounts yet"), 8000);
     const add = screen.getByLabelText("Add account");
     add.focus();

@@ -30,6 +30,13 @@ impl AddReport {
         report
     }
 
+    /// Whether duplicate `d` repeats an account this same call added (an earlier entry of the
+    /// list, as when a Google export's QR codes hold one secret twice) rather than one the
+    /// vault already had.
+    pub fn repeats_earlier(&self, d: &Duplicate) -> bool {
+        self.added.iter().any(|(_, id)| *id == d.existing)
+    }
+
     /// The keychain state behind a failure, when the keychain is why accounts were not added.
     pub fn keychain_state(&self) -> Option<&KeychainState> {
         self.failed.iter().find_map(|(_, e)| e.keychain_state())
@@ -107,6 +114,25 @@ mod tests {
             ["gitlab.com"],
             "no sites in the file: as any new account"
         );
+    }
+
+    #[test]
+    fn a_repeat_within_the_list_is_told_from_an_account_already_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::open(dir.path(), Arc::new(KeyringStore::mock())).unwrap();
+        let a = uri::parse("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A").unwrap();
+        let b = uri::parse("otpauth://totp/B:b?secret=MFRGGZDFMZTWQ2LK&issuer=B").unwrap();
+        let mut b_again = b.clone();
+        b_again.name = "b, scanned twice".into();
+        vault.add(&a, false).unwrap();
+        let report = add(&mut vault, &[a.clone(), b, b_again], false).unwrap();
+        assert_eq!(report.added.len(), 1);
+        let why: Vec<(usize, bool)> = report
+            .duplicates
+            .iter()
+            .map(|(i, d)| (*i, report.repeats_earlier(d)))
+            .collect();
+        assert_eq!(why, [(0, false), (2, true)]);
     }
 
     #[test]

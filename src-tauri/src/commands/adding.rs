@@ -139,21 +139,31 @@ fn import(
     domains: &[Option<Vec<Binding>>],
     force: bool,
 ) -> Result<ImportResult> {
-    let AddReport {
-        added,
-        duplicates,
-        failed,
-    } = state.with_vault(|v| Ok(add::add_bound(v, accounts, domains, force)?))?;
-    let mut errors: Vec<AppError> = failed.into_iter().map(|(_, e)| e.into()).collect();
-    if added.is_empty() && duplicates.is_empty() && !errors.is_empty() {
+    let mut report: AddReport =
+        state.with_vault(|v| Ok(add::add_bound(v, accounts, domains, force)?))?;
+    let mut errors: Vec<AppError> = std::mem::take(&mut report.failed)
+        .into_iter()
+        .map(|(_, e)| e.into())
+        .collect();
+    if report.added.is_empty() && report.duplicates.is_empty() && !errors.is_empty() {
         return Err(errors.remove(0));
     }
+    // Why each was skipped: a repeat of an earlier entry of this list, or already in Ninsho.
+    let (mut repeated, mut skipped) = (Vec::new(), Vec::new());
+    for (i, duplicate) in &report.duplicates {
+        let Some(label) = accounts.get(*i).map(Account::label) else {
+            continue;
+        };
+        if report.repeats_earlier(duplicate) {
+            repeated.push(label);
+        } else {
+            skipped.push(label);
+        }
+    }
     Ok(ImportResult {
-        added: added.len() as u32,
-        skipped: duplicates
-            .iter()
-            .filter_map(|(i, _)| accounts.get(*i).map(Account::label))
-            .collect(),
+        added: report.added.len() as u32,
+        skipped,
+        repeated,
         errors,
     })
 }

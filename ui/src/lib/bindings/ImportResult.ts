@@ -3,6 +3,11 @@ import type { AppError } from "./AppError";
 
 export type ImportResult = { added: number, 
 /**
- * Labels of the accounts skipped as duplicates.
+ * Labels of the accounts skipped as already in Ninsho.
  */
-skipped: Array<string>, errors: Array<AppError>, };
+skipped: Array<string>, 
+/**
+ * Labels of the accounts skipped because they repeat another entry of the same import (a
+ * Google export whose QR codes hold one secret twice).
+ */
+repeated: Array<string>, errors: Array<AppError>, };
