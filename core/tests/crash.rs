@@ -10,6 +10,11 @@
 //! metadata file, and no HOTP code was shown twice. It also checks that opening deletes no
 //! keychain item but those of deleted accounts.
 //!
+//! The child also turns the encrypted mode on and off now and then, so kills land in the middle
+//! of rewriting every item: after such a kill the vault must open locked, unlock with the
+//! password, finish the rewrite, and hold every item in the form the lock asks for (sealed
+//! while it is on, plain once it is off).
+//!
 //! Two kinds of rounds make it harder: in *slow* rounds the child's keychain calls get a
 //! deadline of a few milliseconds, so writes time out with their outcome unknown (the item may
 //! be written after the call gave up); in *locked* rounds the vault is first reopened with no
@@ -71,12 +76,18 @@ impl SecretStore for NoKeychain {
     }
 }
 
+/// The password of the encrypted mode in these rounds.
+const PASSWORD: &str = "crash-test password";
+
 fn child(dir: &Path, seed: u64) -> Result<(), String> {
     let mut rng = Rng(seed | 1);
     // In slow rounds keychain calls time out; the child carries on, as the app would.
     let slow = std::env::var_os("NINSHO_CRASH_SLOW").is_some();
     let mut vault =
         Vault::open(dir, Arc::new(KeyringStore::platform())).map_err(|e| e.to_string())?;
+    if vault.is_locked() {
+        vault.unlock(PASSWORD).map_err(|e| e.to_string())?;
+    }
     let mut out = std::io::stdout().lock();
     loop {
         if let Err(e) = step(&mut vault, &mut rng, &mut out) {
@@ -135,7 +146,7 @@ fn step(vault: &mut Vault, rng: &mut Rng, out: &mut impl Write) -> Result<(), St
                 .cloned()
         };
         // Keep the vault between a few and a few dozen accounts so rounds stay comparable.
-        let op = match rng.below(10) {
+        let op = match rng.below(11) {
             0..=2 if accounts.len() >= 40 => 4,
             op => op,
         };
@@ -190,9 +201,19 @@ fn step(vault: &mut Vault, rng: &mut Rng, out: &mut impl Write) -> Result<(), St
                     vault.set_recovery_codes(a.id, &codes)?;
                 }
             }
-            _ => {
+            9 => {
                 if let Some(a) = pick(rng) {
                     vault.set_pinned(a.id, rng.below(2) == 0)?;
+                }
+            }
+            _ => {
+                // Every item rewritten: the moment kills are most likely to split.
+                writeln!(out, "REWRITE")?;
+                out.flush()?;
+                if vault.lock_status().mode == "off" {
+                    vault.enable_encryption(PASSWORD)?;
+                } else {
+                    vault.disable_encryption()?;
                 }
             }
         }
@@ -221,6 +242,12 @@ struct Tally {
     secrets_deleted: usize,
     /// Accounts listed before an open and missing after it.
     accounts_lost: usize,
+    /// Kills that left the items half rewritten (the mode was being turned on or off).
+    interrupted_rewrites: usize,
+    /// Times the child began turning the encrypted mode on or off.
+    rewrites_started: usize,
+    /// Rounds that found the vault encrypted and unlocked it with the password.
+    unlocks: usize,
     /// Rounds in which gnome-keyring-daemon itself died (it can abort on a GLib assertion
     /// when a client is killed mid-call) and scripts/with-keyring.sh brought it back.
     keyring_restarts: usize,
@@ -271,6 +298,7 @@ fn check(
     let half_done = |field: &str| before[field].as_array().is_some_and(|a| !a.is_empty());
     tally.interrupted_adds += usize::from(half_done("pending"));
     tally.interrupted_deletes += usize::from(half_done("tombstones"));
+    tally.interrupted_rewrites += usize::from(before["lock"]["rewrite"].is_string());
     let ids_of = |v: &serde_json::Value, field: &str| -> HashSet<String> {
         v[field]
             .as_array()
@@ -327,8 +355,36 @@ fn check(
             return;
         }
     };
+    if vault.is_locked() {
+        tally.unlocks += 1;
+        if let Err(e) = vault.unlock(PASSWORD) {
+            tally
+                .violations
+                .push(format!("round {round}: the password does not unlock: {e}"));
+            return;
+        }
+    }
+    let status = vault.lock_status();
+    if status.rewriting {
+        tally.violations.push(format!(
+            "round {round}: unlocking left the rewrite unfinished"
+        ));
+    }
     let accounts = vault.accounts();
     tally.accounts_max = tally.accounts_max.max(accounts.len());
+    for a in &accounts {
+        let user = format!("{}/{}", vault.vault_id(), a.id);
+        if let Ok(Some(bytes)) = store.get(&user) {
+            let sealed = bytes.starts_with(b"ninsho-enc-v1:");
+            if sealed != (status.mode == "password") {
+                tally.violations.push(format!(
+                    "round {round}: {user} is {} while the lock is {}",
+                    if sealed { "sealed" } else { "plain" },
+                    status.mode
+                ));
+            }
+        }
+    }
     let listed_now: HashSet<String> = accounts.iter().map(|a| a.id.to_string()).collect();
     for lost in listed_before.difference(&listed_now) {
         tally.accounts_lost += 1;
@@ -472,8 +528,11 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
                 break;
             }
         };
-        // Kill at a random moment: anywhere from start-up to well into the op loop.
-        std::thread::sleep(Duration::from_millis(2 + rng.below(120)));
+        // Kill at a random moment: anywhere from start-up to well into the op loop. Every
+        // fourth round runs longer, so that the child gets past unlocking (Argon2id takes a
+        // good part of a second) and kills land inside the encrypted mode's rewrites.
+        let window = if round % 4 == 1 { 1200 } else { 120 };
+        std::thread::sleep(Duration::from_millis(2 + rng.below(window)));
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         tally.kills += 1;
@@ -486,6 +545,7 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
                         tally.keys_announced += 1;
                     }
                     ["KEYCHAIN-FAILED"] => tally.slow_failures += 1,
+                    ["REWRITE"] => tally.rewrites_started += 1,
                     ["HOTP", id, counter, _code] => {
                         if let (Ok(id), Ok(counter)) = (Uuid::parse_str(id), counter.parse()) {
                             shown.entry(id).or_default().push(counter);
@@ -529,6 +589,9 @@ fn run(dir: &Path, kills: usize, seed: u64) -> bool {
         "max_accounts": tally.accounts_max,
         "kills_mid_add": tally.interrupted_adds,
         "kills_with_tombstones": tally.interrupted_deletes,
+        "rewrites_started": tally.rewrites_started,
+        "kills_mid_rewrite": tally.interrupted_rewrites,
+        "unlocks_after_kill": tally.unlocks,
         "slow_rounds": tally.slow_rounds,
         "slow_keychain_failures": tally.slow_failures,
         "locked_reopens": tally.locked_reopens,
@@ -588,7 +651,9 @@ fn test() -> bool {
         && violations == 0
         && summary["kills"].as_u64() == Some(kills as u64)
         && summary["keys_added"].as_u64().unwrap_or(0) > 0
-        && summary["hotp_codes_shown"].as_u64().unwrap_or(0) > 0;
+        && summary["hotp_codes_shown"].as_u64().unwrap_or(0) > 0
+        && summary["kills_mid_rewrite"].as_u64().unwrap_or(0) > 0
+        && summary["unlocks_after_kill"].as_u64().unwrap_or(0) > 0;
     let shown = summary.to_string();
     println!(
         "crash harness: {}",
