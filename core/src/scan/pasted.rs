@@ -239,11 +239,11 @@ pub fn paste(
 ) -> Result<Pasted, Held> {
     let targets = plan(offered);
     if targets.is_empty() {
-        let others: Vec<&str> = offered
+        let others: Vec<String> = offered
             .iter()
-            .map(String::as_str)
             .filter(|o| !is_meta(o))
             .take(4)
+            .map(|o| shown_target(o))
             .collect();
         return Err(if others.is_empty() {
             Held::Nothing
@@ -254,12 +254,14 @@ pub fn paste(
     let mut first: Option<Held> = None;
     for target in &targets {
         let held = match read(target) {
-            Ok(bytes) if bytes.len() > target.kind.limit() => Held::TooLarge(target.name.clone()),
+            Ok(bytes) if bytes.len() > target.kind.limit() => {
+                Held::TooLarge(shown_target(&target.name))
+            }
             Ok(bytes) => match take(target.kind, &bytes) {
                 Ok(pasted) => return Ok(pasted),
                 Err(held) => held,
             },
-            Err(Unread::TooLarge) => Held::TooLarge(target.name.clone()),
+            Err(Unread::TooLarge) => Held::TooLarge(shown_target(&target.name)),
             Err(Unread::Unavailable) => Held::Nothing,
         };
         if first.as_ref().is_none_or(|f| *f == Held::Nothing) {
@@ -267,6 +269,16 @@ pub fn paste(
         }
     }
     Err(first.unwrap_or(Held::Nothing))
+}
+
+/// A target's name as a message shows it: the clipboard's owner names its targets, at any
+/// length.
+fn shown_target(name: &str) -> String {
+    const MOST: usize = 60;
+    match name.char_indices().nth(MOST) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_owned(),
+    }
 }
 
 /// The selection protocol's own targets, which say nothing of the content.

@@ -172,6 +172,13 @@ fn nothing_and_unknown_types_are_named() {
     })
     .unwrap_err();
     assert_eq!(held, Held::Other("application/x-foo".into()));
+    // A type's name is the owner's to choose, at any length: the message shows its start.
+    let long = format!("application/{}", "x".repeat(100_000));
+    let held = paste(&[long], |_| Err(Unread::Unavailable)).unwrap_err();
+    assert!(
+        matches!(&held, Held::Other(shown) if shown.chars().count() == 61),
+        "{held:?}"
+    );
 }
 
 #[test]
