@@ -46,6 +46,8 @@ pub enum Consent {
     PairBrowser { browser: String, code: String },
     /// The first time an account's code goes to a site through the browser.
     BrowserFill { label: String, site: String },
+    /// Turning the encrypted mode off: the secrets go back into the keychain unencrypted.
+    LockOff,
 }
 
 /// The longest account label a dialog shows (a label comes from a QR code: anything).
@@ -209,6 +211,20 @@ pub fn texts(reveal: &Consent, lang: Lang) -> Texts {
                 .to_owned(),
             "書き出す",
         ),
+        (Consent::LockOff, Lang::En) => (
+            "Stop encrypting the secrets?".to_owned(),
+            "Every secret is written into your keychain unencrypted again: any program running \
+             as you can then read them, and Ninsho no longer asks for the password."
+                .to_owned(),
+            "Stop encrypting",
+        ),
+        (Consent::LockOff, Lang::Ja) => (
+            "秘密鍵の暗号化をやめますか？".to_owned(),
+            "すべての秘密鍵が暗号化されずにキーチェーンへ書き戻されます。あなたとして動く\
+             どのプログラムも読めるようになり、Ninsho はパスワードを求めなくなります。"
+                .to_owned(),
+            "暗号化をやめる",
+        ),
         (Consent::PairBrowser { browser, code }, Lang::En) => (
             format!("Pair Ninsho's extension in {}?", shown(browser)),
             format!(
@@ -302,6 +318,39 @@ pub fn ask<R: Runtime>(app: &AppHandle<R>, reveal: &Consent) -> Result<(), AppEr
     }
 }
 
+/// Shows the recovery key once, in a native dialog (it never reaches the webview). Blocks
+/// until the person closes it.
+pub fn show_recovery_key<R: Runtime>(app: &AppHandle<R>, key: &str) {
+    let lang = app.state::<AppState>().lang();
+    let (title, message) = match lang {
+        Lang::En => (
+            "Your recovery key",
+            format!(
+                "{key}\n\nWrite it down or print it, and keep it apart from this computer. It is \
+                 shown this once. If you forget the password, it sets a new one (Forgot the \
+                 password? on the lock screen). Without the password or this key, nobody can read \
+                 the secrets, Ninsho included."
+            ),
+        ),
+        Lang::Ja => (
+            "回復キー",
+            format!(
+                "{key}\n\n書き留めるか印刷して、このコンピューターとは別の場所に保管してください。\
+                 表示はこの一度だけです。パスワードを忘れたときは、このキーで新しいパスワードを\
+                 設定できます（ロック画面の「パスワードを忘れた場合」）。パスワードもこのキーも\
+                 なければ、Ninsho を含め誰も秘密鍵を読めません。"
+            ),
+        ),
+    };
+    let _ = app
+        .dialog()
+        .message(message)
+        .title(title)
+        .kind(MessageDialogKind::Info)
+        .buttons(MessageDialogButtons::Ok)
+        .blocking_show();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +385,7 @@ mod tests {
                 browser: "Chromium".into(),
                 code: "482915".into(),
             },
+            Consent::LockOff,
             Consent::BrowserFill {
                 label: "GitHub (mika)".into(),
                 site: "github.com".into(),
@@ -353,6 +403,7 @@ mod tests {
                 Consent::NewSyncPassphrase { folder } => folder.as_str(),
                 Consent::PairBrowser { browser, .. } => browser.as_str(),
                 Consent::BrowserFill { site, .. } => site.as_str(),
+                Consent::LockOff => "",
             };
             let en = texts(reveal, Lang::En);
             let ja = texts(reveal, Lang::Ja);

@@ -26,6 +26,7 @@ mod drop;
 pub mod error;
 pub mod events;
 mod following;
+mod locking;
 pub mod pick;
 mod preview;
 pub mod state;

@@ -60,6 +60,8 @@ pub struct AppStatus {
     pub pick_shortcut_error: Option<String>,
     /// Whether the desktop shows tray icons (where it does not, closing the window quits).
     pub tray_shown: bool,
+    /// The encrypted mode; `null` when the vault could not be opened.
+    pub lock: Option<ninsho_core::vault::LockStatus>,
 }
 
 /// Something the person should know about how the vault was opened.

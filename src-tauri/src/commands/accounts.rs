@@ -48,6 +48,7 @@ pub fn status<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> AppStatus {
             vault_error: None,
             pick_shortcut_error: crate::pick::shortcut_error(app),
             tray_shown: crate::tray::shown(),
+            lock: Some(v.lock_status()),
         },
         Err(e) => AppStatus {
             keychain: None,
@@ -62,6 +63,7 @@ pub fn status<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> AppStatus {
             vault_error: Some(e.clone()),
             pick_shortcut_error: crate::pick::shortcut_error(app),
             tray_shown: crate::tray::shown(),
+            lock: None,
         },
     }
 }

@@ -147,6 +147,9 @@ class AppModel {
     return this.codesError && this.codesError.code.startsWith("keychain_") ? this.codesError : null;
   });
 
+  /** The vault is encrypted and its key is not in memory: the window shows the unlock form. */
+  locked = $derived(this.status?.lock?.locked === true);
+
   t = (key: Key, vars: Record<string, string | number> = {}) => translate(this.lang, key, vars);
   errorText = (e: Pick<AppError, "code"> & Partial<Pick<AppError, "detail">>) => errorText(this.lang, e);
 
@@ -169,6 +172,24 @@ class AppModel {
       this.toast(this.errorText(asAppError(e)), "error");
     }
     await this.refreshAccounts();
+  }
+
+  /** Unlocks with the password; on a wrong one the error is thrown for the form to show. */
+  async unlock(password: string) {
+    await ipc.unlockVault(password);
+    this.codesError = null;
+    await this.refreshAll();
+  }
+
+  /** Locks now (Ctrl+L, the lock button): the codes leave the window. */
+  async lockNow() {
+    try {
+      await ipc.lockVault();
+    } catch (e) {
+      this.fail(e);
+    }
+    this.codes = {};
+    await this.refreshAll();
   }
 
   async refreshAccounts() {
@@ -223,7 +244,7 @@ class AppModel {
     } catch (e) {
       this.codes = {};
       this.codesError = asAppError(e);
-      if (this.codesError.code.startsWith("keychain_")) {
+      if (this.codesError.code.startsWith("keychain_") || this.codesError.code === "vault_locked") {
         try {
           this.status = await ipc.appStatus();
         } catch {

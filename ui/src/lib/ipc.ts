@@ -33,9 +33,11 @@ import type { SyncChoice } from "./bindings/SyncChoice";
 import type { DeviceInfo } from "./bindings/DeviceInfo";
 import type { KeychainView } from "./bindings/KeychainView";
 import type { PairedView } from "./bindings/PairedView";
+import type { LockStatus } from "./bindings/LockStatus";
 
 export type {
   AccountView,
+  LockStatus,
   AppError,
   ErrorCode,
   ExportFormat,
@@ -128,6 +130,13 @@ export type Commands = {
   sync_now: [Record<string, never>, SyncReport];
   sync_leave: [Record<string, never>, void];
   sync_change_passphrase: [{ passphrase: string }, SyncReport];
+  lock_status: [Record<string, never>, LockStatus];
+  unlock_vault: [{ password: string }, LockStatus];
+  lock_vault: [Record<string, never>, LockStatus];
+  enable_lock: [{ password: string }, LockStatus];
+  disable_lock: [Record<string, never>, LockStatus];
+  change_lock_password: [{ password: string }, LockStatus];
+  recover_vault: [{ recoveryKey: string; password: string }, LockStatus];
 };
 
 type Args<K extends keyof Commands> = Commands[K][0];
@@ -198,6 +207,13 @@ export const ipc = {
   syncNow: () => call("sync_now"),
   syncLeave: () => call("sync_leave"),
   syncChangePassphrase: (passphrase: string) => call("sync_change_passphrase", { passphrase }),
+  lockStatus: () => call("lock_status"),
+  unlockVault: (password: string) => call("unlock_vault", { password }),
+  lockVault: () => call("lock_vault"),
+  enableLock: (password: string) => call("enable_lock", { password }),
+  disableLock: () => call("disable_lock"),
+  changeLockPassword: (password: string) => call("change_lock_password", { password }),
+  recoverVault: (recoveryKey: string, password: string) => call("recover_vault", { recoveryKey, password }),
 };
 
 /** Listens to an event Rust sends; the names are generated from Rust's AppEvent. */

@@ -31,10 +31,13 @@ export const settings = (extra: Partial<SettingsView> = {}): SettingsView => ({
   lang: extra.language === "ja" ? "ja" : extra.language === "en" ? "en" : (extra.lang ?? "en"),
 });
 
+/** The lock as a vault without the encrypted mode reports it. */
+export const unlockedOff = { mode: "off", locked: false, rewriting: false, failures: 0, retry_in: null };
+
 /** `app_status` of a ready keychain and an empty vault, and what a test changes. */
 export const status = (extra: Partial<AppStatus> = {}): AppStatus => ({
   keychain: available, vault_path: "/tmp/vault.json", account_count: 0, notices: [], orphans: [], vault_error: null,
-  pick_shortcut_error: null, tray_shown: true, ...extra,
+  pick_shortcut_error: null, tray_shown: true, lock: unlockedOff, ...extra,
 });
 
 /** One account's codes as `get_codes` answers them: the code, and as Rust groups it. */
