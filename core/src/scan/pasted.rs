@@ -337,6 +337,11 @@ fn text(bytes: &[u8]) -> Result<Pasted, Held> {
     }
     let found = scan_text(&text);
     if found.iter().all(|c| matches!(c, Content::Other(_))) {
+        // A path copied as text (a terminal, a file manager's "copy location") is a file.
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        if lines.all(|l| local_path(l).is_some()) {
+            return files(&text);
+        }
         return Err(Held::Text);
     }
     Ok(Pasted::Text(found))
@@ -409,9 +414,12 @@ pub fn is_readable_image(head: &[u8]) -> bool {
     )
 }
 
-/// A `file:` URI's path on this computer (`file:///p`, `file://localhost/p`); `None` for any
-/// other URI.
+/// A `file:` URI's path on this computer (`file:///p`, `file://localhost/p`), or a path
+/// written out whole; `None` for any other URI.
 fn local_path(uri: &str) -> Option<PathBuf> {
+    if Path::new(uri).is_absolute() && !uri.contains('\0') {
+        return Some(PathBuf::from(uri));
+    }
     let rest = uri
         .get(..7)
         .filter(|s| s.eq_ignore_ascii_case("file://"))

@@ -230,6 +230,23 @@ fn copied_files_are_read_from_both_file_manager_lists() {
         "The clipboard holds a file that is not an image or a backup (notes.txt)."
     );
     assert_eq!(held.names().as_deref(), Some("notes.txt"));
+    // A path copied as text is the file it names.
+    let fake = Fake::new(vec![(
+        "UTF8_STRING",
+        shot.display().to_string().into_bytes(),
+    )]);
+    match fake.paste() {
+        Ok(Pasted::Files(paths)) => assert_eq!(paths, std::slice::from_ref(&shot)),
+        other => panic!("{other:?}"),
+    }
+    let fake = Fake::new(vec![(
+        "UTF8_STRING",
+        notes.display().to_string().into_bytes(),
+    )]);
+    assert_eq!(
+        fake.paste().unwrap_err(),
+        Held::Files(vec!["notes.txt".into()])
+    );
     // A folder is no file either.
     let fake = Fake::new(vec![("text/uri-list", uri(dir.path()).into_bytes())]);
     assert!(matches!(fake.paste(), Err(Held::Files(_))));
