@@ -1,8 +1,10 @@
 //! The tray icon (StatusNotifier / AppIndicator on Linux through libayatana, the notification
 //! area on Windows, the menu bar on macOS). Its menu lists the pinned accounts and the five
 //! used last — choosing one copies its current code, with the same auto-clear as the window —
-//! then "Scan screen", "Show Ninsho" and "Quit". The menu holds names only, never a code or a
-//! secret. A click on the icon shows or hides the window where the system reports clicks
+//! then "Scan screen", "Show Ninsho", "Lock Ninsho" (when the secrets are encrypted with a
+//! password) and "Quit". While the vault is locked the menu offers only "Unlock Ninsho…"
+//! (the window's unlock form) and "Quit": not even the names. The menu holds names only,
+//! never a code or a secret. A click on the icon shows or hides the window where the system reports clicks
 //! (Windows, macOS; Linux's StatusNotifier hosts open the menu instead).
 
 use ninsho_core::app::settings::Lang;
@@ -19,6 +21,8 @@ const COPY: &str = "copy:";
 const SCAN: &str = "scan";
 const SHOW: &str = "show";
 const QUIT: &str = "quit";
+const LOCK: &str = "lock";
+const UNLOCK: &str = "unlock";
 /// How many recently used accounts the menu lists besides the pinned ones.
 const RECENT: usize = 5;
 
@@ -91,6 +95,23 @@ fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let ja = state.lang() == Lang::Ja;
     let text = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let mut builder = MenuBuilder::new(app);
+    let (locked, lockable) = state
+        .with_vault(|v| Ok((v.is_locked(), v.lock_status().mode != "off")))
+        .unwrap_or((false, false));
+    let quit = MenuItem::with_id(app, QUIT, text("Quit", "終了"), true, None::<&str>)?;
+    if locked {
+        return builder
+            .item(&MenuItem::with_id(
+                app,
+                UNLOCK,
+                text("Unlock Ninsho…", "Ninsho のロックを解除…"),
+                true,
+                None::<&str>,
+            )?)
+            .item(&PredefinedMenuItem::separator(app)?)
+            .item(&quit)
+            .build();
+    }
     let accounts = chosen(&state);
     for (id, label) in &accounts {
         builder = builder.item(&MenuItem::with_id(
@@ -113,7 +134,7 @@ fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
             None::<&str>,
         )?);
     }
-    builder
+    builder = builder
         .item(&PredefinedMenuItem::separator(app)?)
         .item(&MenuItem::with_id(
             app,
@@ -128,15 +149,17 @@ fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
             text("Show Ninsho", "Ninsho を表示"),
             true,
             None::<&str>,
-        )?)
-        .item(&MenuItem::with_id(
+        )?);
+    if lockable {
+        builder = builder.item(&MenuItem::with_id(
             app,
-            QUIT,
-            text("Quit", "終了"),
+            LOCK,
+            text("Lock Ninsho", "Ninsho をロック"),
             true,
             None::<&str>,
-        )?)
-        .build()
+        )?);
+    }
+    builder.item(&quit).build()
 }
 
 fn show_main<R: Runtime>(app: &AppHandle<R>) {
@@ -164,7 +187,13 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
             show_main(app);
             events::emit(app, AppEvent::ScanRequested, ());
         }
-        SHOW => show_main(app),
+        SHOW | UNLOCK => show_main(app),
+        LOCK => {
+            let state = app.state::<AppState>();
+            if crate::locking::lock_now(&state).is_ok() {
+                events::emit(app, AppEvent::AccountsChanged, ());
+            }
+        }
         QUIT => app.exit(0),
         _ => {
             let Some(account) = id

@@ -5,7 +5,7 @@ import { fireEvent, screen } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
 import { account, codeView, defaults, until, type Calls, type Handlers } from "./test/harness";
 
-async function renderPalette() {
+async function renderPalette(extra: Handlers = {}) {
   vi.resetModules();
   clearMocks();
   const calls: Calls = [];
@@ -16,6 +16,7 @@ async function renderPalette() {
     get_codes: () => ({ now_ms: now, codes: ["a1", "a2", "a3"].map((id, i) => codeView(id, `${i + 1}`.repeat(6), `${i + 1}`.repeat(3) + " " + `${i + 1}`.repeat(3), { valid_from_ms: now, valid_until_ms: now + 30000 })) }),
     copy_code: (a) => ({ grouped: a.id === "a2" ? "222 222" : "x", clear_after_seconds: 30 }),
     hide_pick: () => undefined,
+    ...extra,
   };
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
@@ -52,5 +53,32 @@ describe("quick-pick palette", () => {
     await fireEvent.keyDown(window, { key: "Escape" });
     await until(() => expect(calls.some((c) => c.cmd === "hide_pick")).toBe(true));
     expect(calls.some((c) => c.cmd === "copy_code")).toBe(false);
+  });
+
+  it("while the vault is locked it shows no name and no code, only a password field; Enter unlocks, then the codes", async () => {
+    let locked = true;
+    const now = Date.now();
+    const calls = await renderPalette({
+      get_codes: () => {
+        if (locked) throw { code: "vault_locked", message: "Ninsho is locked", detail: null };
+        return { now_ms: now, codes: [codeView("a1", "111111", "111 111", { valid_from_ms: now, valid_until_ms: now + 30000 })] };
+      },
+      unlock_vault: (a) => {
+        if (a.password !== "correct horse battery") throw { code: "lock_wrong_password", message: "wrong password", detail: null };
+        locked = false;
+        return { mode: "password", locked: false, rewriting: false, failures: 0, retry_in: null };
+      },
+    });
+    const field = (await until(() => screen.getByPlaceholderText("Password"), 8000)) as HTMLInputElement;
+    expect(document.activeElement).toBe(field);
+    expect(screen.queryByText("GitHub (alice)")).toBeNull();
+    await fireEvent.input(field, { target: { value: "nope" } });
+    await fireEvent.submit(field.form!);
+    await until(() => expect(screen.getByRole("alert").textContent).toBe("Wrong password."));
+    await fireEvent.input(field, { target: { value: "correct horse battery" } });
+    await fireEvent.submit(field.form!);
+    await until(() => expect(screen.getByText("111 111")).toBeTruthy());
+    expect(document.activeElement).toBe(screen.getByPlaceholderText("Type part of an account's name"));
+    expect(calls.filter((c) => c.cmd === "unlock_vault")).toHaveLength(2);
   });
 });
