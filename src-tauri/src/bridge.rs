@@ -61,6 +61,14 @@ impl<R: Runtime> Person for Asked<'_, R> {
             },
         );
     }
+
+    fn unlock_requested(&self) {
+        if let Some(w) = self.0.get_webview_window(crate::window::MAIN) {
+            let _ = w.unminimize();
+            let _ = w.show();
+            let _ = w.set_focus();
+        }
+    }
 }
 
 /// Listens for the host, on a thread of its own, for as long as the app runs. Without a

@@ -21,6 +21,8 @@ pub trait Person {
     fn confirm_fill(&self, account: &str, site: &str) -> bool;
     /// Tells the person a code went to `site`.
     fn filled(&self, account: &str, site: &str);
+    /// A code was asked for while the vault is locked: bring the unlock form up.
+    fn unlock_requested(&self) {}
 }
 
 /// The bridge's memory between requests: the pairings and the rate.
@@ -121,9 +123,16 @@ impl Bridge {
         if self.pairings.check(origin, token, now_ms / 1000)?.is_none() {
             return Ok(Response::NotPaired);
         }
-        let Some(accounts) = vault.lend(|v| v.accounts()) else {
+        let Some((accounts, is_locked)) = vault.lend(|v| (v.accounts(), v.is_locked())) else {
             return Ok(locked("Ninsho's vault cannot be opened now"));
         };
+        // Locked: nothing is decided, counted or asked; the person is shown the unlock form.
+        if is_locked {
+            person.unlock_requested();
+            return Ok(locked(
+                "Ninsho is locked: unlock it in its window (or its palette), then fill again",
+            ));
+        }
         let candidates = match decide(&accounts, frame, top) {
             Ok(c) => c,
             Err(refusal) => return Ok(Response::refused(refusal)),

@@ -19,6 +19,7 @@ struct Scripted {
     fill: bool,
     asked_fill: Cell<u32>,
     told: RefCell<Vec<String>>,
+    unlock_asked: Cell<u32>,
 }
 
 impl Person for Scripted {
@@ -31,6 +32,9 @@ impl Person for Scripted {
     }
     fn filled(&self, account: &str, site: &str) {
         self.told.borrow_mut().push(format!("{account} on {site}"));
+    }
+    fn unlock_requested(&self) {
+        self.unlock_asked.set(self.unlock_asked.get() + 1);
     }
 }
 
@@ -267,4 +271,49 @@ fn a_burst_of_requests_is_slowed_to_what_a_person_does() {
         "{:?}",
         answers[24]
     );
+}
+
+#[test]
+fn a_locked_vault_answers_locked_asks_nothing_and_brings_the_unlock_form_up() {
+    let w = world(&[GITHUB]);
+    let token = w.paired();
+    w.vault
+        .borrow_mut()
+        .enable_encryption("correct horse battery")
+        .unwrap();
+    w.vault.borrow_mut().lock();
+    let person = Scripted {
+        fill: true,
+        ..Default::default()
+    };
+    let answer = w.ask(
+        fill(&token, "https://github.com/login", None),
+        &person,
+        NOW_MS,
+    );
+    let Response::Locked { message } = &answer else {
+        panic!("{answer:?}")
+    };
+    assert!(message.contains("locked"), "{message}");
+    assert!(!format!("{answer:?}").contains(&reference(GITHUB, NOW_MS)));
+    assert_eq!(
+        person.asked_fill.get(),
+        0,
+        "no first-fill dialog while locked"
+    );
+    assert_eq!(person.unlock_asked.get(), 1);
+    // Unlocked: the same request gets the code.
+    w.vault
+        .borrow_mut()
+        .unlock("correct horse battery")
+        .unwrap();
+    let answer = w.ask(
+        fill(&token, "https://github.com/login", None),
+        &person,
+        NOW_MS,
+    );
+    let Response::Code(c) = answer else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(c.code, reference(GITHUB, NOW_MS));
 }
