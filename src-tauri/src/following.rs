@@ -25,7 +25,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
 
 fn followed_paths(state: &AppState) -> Vec<PathBuf> {
     state
-        .with_vault(|v| Ok(Follows::open(v).and_then(|f| f.paths()).unwrap_or_default()))
+        .with_vault_quiet(|v| Ok(Follows::open(v).and_then(|f| f.paths()).unwrap_or_default()))
         .unwrap_or_default()
 }
 
@@ -69,7 +69,7 @@ fn rearm_if_moved<R: Runtime>(app: &AppHandle<R>) {
 /// Looks at every followed folder and tells the window what changed.
 fn look_all<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let reports = state.with_vault(|v| {
+    let reports = state.with_vault_quiet(|v| {
         Ok(Follows::open(v)
             .and_then(|f| f.check(v, None, false))
             .unwrap_or_default())

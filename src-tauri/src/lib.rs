@@ -87,6 +87,7 @@ pub fn run() {
             following::start(app.handle());
             syncing::start(app.handle());
             bridge::start(app.handle());
+            locking::start(app.handle());
             commands::settings::weekly(app.handle());
             Ok(())
         })
@@ -104,6 +105,10 @@ pub fn run() {
                 {
                     api.prevent_close();
                     let _ = window.hide();
+                    locking::on_trigger(
+                        window.app_handle(),
+                        ninsho_core::app::autolock::Trigger::WindowClosed,
+                    );
                 }
             }
             // The palette is hidden, not closed: when the main window closes, Ninsho quits.

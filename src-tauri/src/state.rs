@@ -65,6 +65,8 @@ pub struct AppState {
     pub watcher: Mutex<Option<Watcher>>,
     /// A folder chosen for sync, waiting for its passphrase. Never sent to the UI.
     pub sync_pending: TokenStore<PathBuf>,
+    /// When a person last asked something of Ninsho (see `locking`).
+    pub idle: ninsho_core::app::autolock::Idle,
 }
 
 fn open_vault(dir: &Path) -> Result<Vault, AppError> {
@@ -89,6 +91,7 @@ impl AppState {
                 "This folder is no longer waiting; choose it again.",
             ),
             watcher: Mutex::new(None),
+            idle: ninsho_core::app::autolock::Idle::from_env(),
             sync_pending: TokenStore::new(
                 TOKEN_TTL,
                 "This folder is no longer waiting; choose it again.",
@@ -97,8 +100,19 @@ impl AppState {
         }
     }
 
-    /// Runs `f` with the open vault (re-reading it first: the CLI may have changed it).
+    /// Runs `f` with the open vault (re-reading it first: the CLI may have changed it), for
+    /// something a person asked: it counts as use for the idle lock.
     pub fn with_vault<T>(
+        &self,
+        f: impl FnOnce(&mut Vault) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        self.idle.touch();
+        self.with_vault_quiet(f)
+    }
+
+    /// [`AppState::with_vault`] for what runs by itself (a sync merge, a followed folder, the
+    /// tray rebuilding its menu, the idle lock): not use.
+    pub fn with_vault_quiet<T>(
         &self,
         f: impl FnOnce(&mut Vault) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
@@ -152,7 +166,7 @@ impl AppState {
 /// How a sync merge borrows the app's vault: only for its middle, under the vault's lock.
 impl ninsho_core::sync::VaultAccess for AppState {
     fn lend<T>(&self, f: impl FnOnce(&mut Vault) -> T) -> Option<T> {
-        self.with_vault(|v| Ok(f(v))).ok()
+        self.with_vault_quiet(|v| Ok(f(v))).ok()
     }
 }
 

@@ -82,7 +82,7 @@ fn watched<R: Runtime>(app: &AppHandle<R>) -> Option<std::path::PathBuf> {
     // Opened under the vault's lock, read after it (`sync.json` is never waited for while
     // the vault is held: a merge holding it waits for the vault).
     let sync = state
-        .with_vault(|v| Ok(Sync::open(v).ok()))
+        .with_vault_quiet(|v| Ok(Sync::open(v).ok()))
         .ok()
         .flatten()?;
     sync.watched().ok().flatten()

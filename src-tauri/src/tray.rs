@@ -75,7 +75,9 @@ pub fn shown() -> bool {
 
 /// The accounts the menu lists: pinned first (in the list's order), then the ones used last.
 fn chosen(state: &AppState) -> Vec<(uuid::Uuid, String)> {
-    let accounts = state.with_vault(|v| Ok(v.accounts())).unwrap_or_default();
+    let accounts = state
+        .with_vault_quiet(|v| Ok(v.accounts()))
+        .unwrap_or_default();
     let mut out: Vec<(uuid::Uuid, String)> = accounts
         .iter()
         .filter(|a| a.pinned)
@@ -96,7 +98,7 @@ fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let text = |en: &'static str, jp: &'static str| if ja { jp } else { en };
     let mut builder = MenuBuilder::new(app);
     let (locked, lockable) = state
-        .with_vault(|v| Ok((v.is_locked(), v.lock_status().mode != "off")))
+        .with_vault_quiet(|v| Ok((v.is_locked(), v.lock_status().mode != "off")))
         .unwrap_or((false, false));
     let quit = MenuItem::with_id(app, QUIT, text("Quit", "終了"), true, None::<&str>)?;
     if locked {

@@ -16,6 +16,7 @@
 //! Nothing here knows a window or a terminal exists; everything is a call a test can make.
 
 pub mod add;
+pub mod autolock;
 pub mod codes;
 pub mod export;
 pub mod fill;

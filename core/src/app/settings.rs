@@ -98,6 +98,19 @@ pub struct Settings {
     /// Start Ninsho at login, hidden in the tray.
     #[serde(default)]
     pub start_at_login: bool,
+    /// With the secrets encrypted by a password: lock after this many minutes without use
+    /// (0: never). Use is anything asked of the window, the palette, the tray or the browser.
+    #[serde(default = "default_lock_idle_minutes")]
+    pub lock_idle_minutes: u32,
+    /// Lock when the screen locks (logind, the ScreenSaver services).
+    #[serde(default = "yes")]
+    pub lock_on_screen_lock: bool,
+    /// Lock when the computer goes to sleep.
+    #[serde(default = "yes")]
+    pub lock_on_sleep: bool,
+    /// Lock when the window is closed to the tray.
+    #[serde(default)]
+    pub lock_on_close: bool,
     /// When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
@@ -113,6 +126,15 @@ fn default_pick_shortcut() -> String {
 
 fn yes() -> bool {
     true
+}
+
+/// The idle lock's default: five minutes, as most anchors that lock do.
+pub const DEFAULT_LOCK_IDLE_MINUTES: u32 = 5;
+/// The longest idle delay offered: a day.
+pub const MAX_LOCK_IDLE_MINUTES: u32 = 24 * 60;
+
+fn default_lock_idle_minutes() -> u32 {
+    DEFAULT_LOCK_IDLE_MINUTES
 }
 
 fn default_clock_server() -> String {
@@ -132,6 +154,10 @@ impl Default for Settings {
             pick_shortcut: default_pick_shortcut(),
             close_to_tray: true,
             start_at_login: false,
+            lock_idle_minutes: DEFAULT_LOCK_IDLE_MINUTES,
+            lock_on_screen_lock: true,
+            lock_on_sleep: true,
+            lock_on_close: false,
             clock_checked_at: None,
         }
     }
@@ -155,6 +181,7 @@ impl Settings {
             .clipboard_clear_seconds
             .min(MAX_CLIPBOARD_CLEAR_SECONDS);
         self.pick_shortcut = self.pick_shortcut.trim().chars().take(64).collect();
+        self.lock_idle_minutes = self.lock_idle_minutes.min(MAX_LOCK_IDLE_MINUTES);
         self.clock_server = crate::clock::valid_server(&self.clock_server)
             .map(str::to_owned)
             .unwrap_or_else(|_| default_clock_server());
@@ -221,6 +248,10 @@ mod tests {
             pick_shortcut: " Super+Space ".into(),
             close_to_tray: false,
             start_at_login: true,
+            lock_idle_minutes: 1_000_000,
+            lock_on_screen_lock: false,
+            lock_on_sleep: true,
+            lock_on_close: true,
             clock_checked_at: Some(5),
         }
         .save(dir.path())
@@ -228,6 +259,7 @@ mod tests {
         assert_eq!(saved.clipboard_clear_seconds, MAX_CLIPBOARD_CLEAR_SECONDS);
         assert_eq!(saved.clock_server, crate::clock::DEFAULT_SERVER);
         assert_eq!(saved.pick_shortcut, "Super+Space");
+        assert_eq!(saved.lock_idle_minutes, MAX_LOCK_IDLE_MINUTES);
         assert!(saved.clock_check_due(5 + CLOCK_CHECK_EVERY_SECS));
         assert!(!saved.clock_check_due(5 + CLOCK_CHECK_EVERY_SECS - 1));
         assert_eq!(Settings::load(dir.path()), saved);
@@ -244,6 +276,9 @@ mod tests {
         assert!(!s.clock_weekly && !s.clock_check_due(u64::MAX));
         assert_eq!(s.pick_shortcut, DEFAULT_PICK_SHORTCUT);
         assert!(s.close_to_tray && !s.start_at_login);
+        // The lock's triggers: five minutes idle, the screen and sleep on, closing off.
+        assert_eq!(s.lock_idle_minutes, DEFAULT_LOCK_IDLE_MINUTES);
+        assert!(s.lock_on_screen_lock && s.lock_on_sleep && !s.lock_on_close);
     }
 
     #[test]

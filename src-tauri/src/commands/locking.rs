@@ -27,6 +27,7 @@ pub async fn unlock_vault<R: Runtime>(
         v.unlock(&password)?;
         Ok(v.lock_status())
     })?;
+    crate::locking::after_unlock(&app);
     events::emit(&app, AppEvent::AccountsChanged, ());
     Ok(status)
 }
@@ -98,6 +99,7 @@ pub async fn recover_vault<R: Runtime>(
         v.recover(&recovery_key, &password)?;
         Ok(v.lock_status())
     })?;
+    crate::locking::after_unlock(&app);
     events::emit(&app, AppEvent::AccountsChanged, ());
     Ok(status)
 }

@@ -66,6 +66,10 @@ const defaultSettings: SettingsView = {
   close_to_tray: true,
   start_at_login: false,
   clock_checked_at: null,
+  lock_idle_minutes: 5,
+  lock_on_screen_lock: true,
+  lock_on_sleep: true,
+  lock_on_close: false,
 };
 
 class AppModel {

@@ -36,6 +36,23 @@ close_to_tray: boolean,
  */
 start_at_login: boolean, 
 /**
+ * With the secrets encrypted by a password: lock after this many minutes without use
+ * (0: never). Use is anything asked of the window, the palette, the tray or the browser.
+ */
+lock_idle_minutes: number, 
+/**
+ * Lock when the screen locks (logind, the ScreenSaver services).
+ */
+lock_on_screen_lock: boolean, 
+/**
+ * Lock when the computer goes to sleep.
+ */
+lock_on_sleep: boolean, 
+/**
+ * Lock when the window is closed to the tray.
+ */
+lock_on_close: boolean, 
+/**
  * When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
  */
 clock_checked_at: number | null, };
