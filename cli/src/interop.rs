@@ -99,6 +99,10 @@ struct ImportReport<'a> {
     added: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<Vec<String>>,
+    /// Of `skipped`, those that repeat an earlier entry of the same backup (the rest were
+    /// already in the vault).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repeated: Option<Vec<String>>,
 }
 
 pub struct ImportArgs<'a> {
@@ -142,6 +146,7 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
     let imported = result.map_err(|e| Failure::input(e.to_string()))?;
     let mut added = None;
     let mut skipped = None;
+    let mut repeated = None;
     if !args.dry_run && !imported.accounts.is_empty() {
         if !args.json {
             say!(
@@ -166,17 +171,18 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
             &imported.all_domains(),
             args.force,
         )?;
+        // Each skipped account with whether it repeats an earlier entry of this backup.
+        let why: Vec<(String, bool)> = report
+            .duplicates
+            .iter()
+            .map(|(i, d)| (imported.accounts[*i].label(), report.repeats_earlier(d)))
+            .collect();
         if let Some((_, e)) = report.failed.into_iter().next() {
             return Err(e.into());
         }
         added = Some(report.added.len());
-        skipped = Some(
-            report
-                .duplicates
-                .iter()
-                .map(|(i, _)| imported.accounts[*i].label())
-                .collect::<Vec<_>>(),
-        );
+        skipped = Some(why.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>());
+        repeated = Some(why);
     }
     if args.json {
         json::print(&ImportReport {
@@ -189,6 +195,12 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
             errors: imported.errors.clone(),
             added,
             skipped: skipped.clone(),
+            repeated: repeated.as_ref().map(|why| {
+                why.iter()
+                    .filter(|(_, r)| *r)
+                    .map(|(l, _)| l.clone())
+                    .collect()
+            }),
         });
     } else {
         if args.dry_run {
@@ -204,8 +216,12 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
         if let Some(n) = added {
             say!("added {n} account(s)");
         }
-        for s in skipped.iter().flatten() {
-            say!("skipped  {s}: already in the vault (use --force to add it anyway)");
+        for (s, repeats) in repeated.iter().flatten() {
+            if *repeats {
+                say!("skipped  {s}: repeats an earlier entry of this backup");
+            } else {
+                say!("skipped  {s}: already in the vault (use --force to add it anyway)");
+            }
         }
         for e in &imported.errors {
             say_err!("ninsho-cli: not imported: {}: {}", e.entry, e.message);

@@ -112,6 +112,8 @@ echo "== plain"; $CLI export --format uris -o $NINSHO_DATA_DIR/plain.txt --yes
 echo "== import"; NINSHO_DATA_DIR=$NINSHO_DATA_DIR/second $CLI import --yes --password-file $NINSHO_DATA_DIR/pw $NINSHO_DATA_DIR/backup.json
 echo "== again"; NINSHO_DATA_DIR=$NINSHO_DATA_DIR/second $CLI import --yes --json --password-file $NINSHO_DATA_DIR/pw $NINSHO_DATA_DIR/backup.json
 echo "== list"; NINSHO_DATA_DIR=$NINSHO_DATA_DIR/second $CLI list --json
+cat $NINSHO_DATA_DIR/plain.txt $NINSHO_DATA_DIR/plain.txt > $NINSHO_DATA_DIR/twice.txt
+echo "== twice"; NINSHO_DATA_DIR=$NINSHO_DATA_DIR/third $CLI import --yes $NINSHO_DATA_DIR/twice.txt
 echo "== end"
 "#
     );
@@ -173,6 +175,19 @@ echo "== end"
     let again: Value = serde_json::from_str(&section(&stdout, "again")).unwrap();
     assert_eq!(again["added"], 0);
     assert_eq!(again["skipped"].as_array().unwrap().len(), 3);
+    assert_eq!(again["repeated"].as_array().unwrap().len(), 0);
+    // A list that holds each account twice: the second of each repeats the first, which is
+    // not the same as being already in the vault.
+    let twice = section(&stdout, "twice");
+    assert!(twice.contains("added 3 account(s)"), "{twice}");
+    assert_eq!(
+        twice
+            .matches(": repeats an earlier entry of this backup")
+            .count(),
+        3,
+        "{twice}"
+    );
+    assert!(!twice.contains("already in the vault"), "{twice}");
     let list: Value = serde_json::from_str(&section(&stdout, "list")).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 3);
 

@@ -172,17 +172,22 @@ pub fn finish(
 }
 
 fn items_with_duplicates(state: &AppState, accounts: &[Account]) -> Vec<PreviewItem> {
+    let repeats = ninsho_core::vault::repeats(accounts);
     accounts
         .iter()
+        .zip(repeats)
         .enumerate()
-        .map(|(i, a)| {
+        .map(|(i, (a, repeats))| {
             // Without a usable keychain duplicates cannot be checked; confirming will say why.
             let duplicate_of = state
                 .with_vault(|v| Ok(v.find_duplicate(a).ok().flatten()))
                 .ok()
                 .flatten()
                 .map(|d| d.existing_label);
-            PreviewItem::new(i, a, duplicate_of)
+            PreviewItem {
+                repeats: repeats.map(|r| r as u32),
+                ..PreviewItem::new(i, a, duplicate_of)
+            }
         })
         .collect()
 }

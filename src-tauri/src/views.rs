@@ -236,6 +236,9 @@ pub struct PreviewItem {
     pub period: Option<u32>,
     /// The existing account this one duplicates, if any.
     pub duplicate_of: Option<String>,
+    /// The `index` of the earlier item of the same preview this one repeats (same secret, or
+    /// same issuer and name): adding both adds only the first.
+    pub repeats: Option<u32>,
 }
 
 impl PreviewItem {
@@ -250,6 +253,7 @@ impl PreviewItem {
             digits: account.params.digits,
             period: account.params.period_opt(),
             duplicate_of,
+            repeats: None,
         }
     }
 }

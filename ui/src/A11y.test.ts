@@ -47,8 +47,8 @@ const accounts = [
 const preview: ScanPreview = {
   token: "tok-1", source: "file", file_name: "shot.png", codes_found: 1, format: null,
   items: [
-    { index: 0, issuer: "GitHub", name: "alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null },
-    { index: 1, issuer: "GitLab", name: "bob", shown_name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)" },
+    { index: 0, issuer: "GitHub", name: "alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: null },
+    { index: 1, issuer: "GitLab", name: "bob", shown_name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)", repeats: null },
   ],
   notes: [{ code: "rejected_entry", message: "Yandex (3): Yandex codes are not supported", what: null, detail: null, error: null }],
   batches: [{ scanned: 2, total: 3, missing: [3] }],

@@ -305,8 +305,8 @@ describe("adding", () => {
       open_image: () => ({
         token: "tok-1", source: "file", file_name: "shot.png", codes_found: 1, format: null,
         items: [
-          { index: 0, issuer: "GitHub", name: "alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null },
-          { index: 1, issuer: "GitLab", name: "bob", shown_name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)" },
+          { index: 0, issuer: "GitHub", name: "alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: null },
+          { index: 1, issuer: "GitLab", name: "bob", shown_name: "bob", kind: "totp", digits: 6, period: 30, duplicate_of: "GitLab (bob)", repeats: null },
         ],
         notes: [], batches: [{ scanned: 2, total: 3, missing: [3] }],
       }),
@@ -333,7 +333,7 @@ describe("adding", () => {
     await renderApp({
       paste: () => ({
         token: "tok-2", source: "clipboard", file_name: null, codes_found: 3, format: null, notes: [], batches: [],
-        items: [0, 1, 2].map((index) => ({ index, issuer: "Bank", name: `n${index}`, shown_name: `n${index}`, kind: "totp", digits: 6, period: 30, duplicate_of: null })),
+        items: [0, 1, 2].map((index) => ({ index, issuer: "Bank", name: `n${index}`, shown_name: `n${index}`, kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: null })),
       }),
       confirm_import: () => ({ added: 1, skipped: ["GitHub (alice)"], repeated: ["Bank (n2)"], errors: [] }),
     });
@@ -345,12 +345,36 @@ describe("adding", () => {
     );
   });
 
+  it("preview: an entry that repeats an earlier one of the same import is marked, unchecked and not counted", async () => {
+    const { calls } = await renderApp({
+      paste: () => ({
+        token: "tok-3", source: "clipboard", file_name: null, codes_found: 1, format: null, notes: [], batches: [],
+        items: [
+          { index: 0, issuer: "Bank", name: "n0", shown_name: "n0", kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: null },
+          { index: 1, issuer: "Mail", name: "n1", shown_name: "n1", kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: null },
+          { index: 2, issuer: "Bank", name: "n0", shown_name: "n0", kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: 0 },
+          { index: 3, issuer: "Shop", name: "n3", shown_name: "n3", kind: "totp", digits: 6, period: 30, duplicate_of: "Shop (n3)", repeats: null },
+        ],
+      }),
+      confirm_import: () => ({ added: 2, skipped: [], repeated: [], errors: [] }),
+    });
+    await fireEvent.keyDown(window, { key: "v", ctrlKey: true });
+    await until(() => expect(screen.getByText("Found 4 accounts")).toBeTruthy());
+    expect(screen.getByText("Repeats entry 1 of this import")).toBeTruthy();
+    expect(screen.getByText("Already in Ninsho as Shop (n3)")).toBeTruthy();
+    const boxes = screen.getAllByRole("checkbox") as HTMLInputElement[];
+    expect(boxes.map((b) => b.checked)).toEqual([true, true, false, false]);
+    await fireEvent.click(screen.getByText("Add 2"));
+    await until(() => expect(calls.some((c) => c.cmd === "confirm_import")).toBe(true));
+    expect(calls.find((c) => c.cmd === "confirm_import")!.args).toEqual({ token: "tok-3", selected: [0, 1], force: false });
+  });
+
   it("files dropped on the window arrive as a preview", async () => {
     await renderApp({});
     await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy());
     await emit("drop-preview", {
       token: "t", source: "drop", file_name: "qr.png", codes_found: 1, notes: [], batches: [],
-      items: [{ index: 0, issuer: "Proton", name: "me", shown_name: "me", kind: "totp", digits: 6, period: 30, duplicate_of: null }],
+      items: [{ index: 0, issuer: "Proton", name: "me", shown_name: "me", kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: null }],
     });
     await until(() => expect(screen.getByText("Proton")).toBeTruthy());
   });

@@ -7,7 +7,7 @@ import type { PreviewItem } from "./lib/bindings/PreviewItem";
 import { renderApp, until } from "./test/harness";
 
 const item = (index: number, issuer: string, name: string, duplicate_of: string | null = null): PreviewItem => ({
-  index, issuer, name, shown_name: name, kind: "totp", digits: 6, period: 30, duplicate_of,
+  index, issuer, name, shown_name: name, kind: "totp", digits: 6, period: 30, duplicate_of, repeats: null,
 });
 
 const backupPreview: ScanPreview = {

@@ -6,7 +6,7 @@ import { account, renderApp, until } from "./test/harness";
 
 const found: ScanPreview = {
   token: "tok-1", source: "clipboard", file_name: null, codes_found: 1, notes: [], batches: [], format: null,
-  items: [{ index: 0, issuer: "Forgejo", name: "Forgejo:alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null }],
+  items: [{ index: 0, issuer: "Forgejo", name: "Forgejo:alice", shown_name: "alice", kind: "totp", digits: 6, period: 30, duplicate_of: null, repeats: null }],
 };
 
 describe("keyboard first", () => {

@@ -81,6 +81,40 @@ pub(super) fn find<'a>(
         .map(|meta| duplicate(meta, false))
 }
 
+/// For each of `accounts`, the position of the earlier entry of the same list it repeats, by
+/// the rule [`Vault::add_many`] applies within a batch: same secret first, then same label,
+/// compared only with the earlier entries that are not repeats themselves (those are skipped
+/// when the list is added). What a preview shows before anything is added.
+pub fn repeats(accounts: &[Account]) -> Vec<Option<usize>> {
+    let mut kept: Vec<&Account> = Vec::new();
+    let mut at: Vec<usize> = Vec::new();
+    accounts
+        .iter()
+        .enumerate()
+        .map(|(i, account)| {
+            let hit = kept
+                .iter()
+                .position(|k| k.secret == account.secret)
+                .or_else(|| {
+                    kept.iter().position(|k| {
+                        same_label(
+                            account.issuer.as_deref(),
+                            &account.name,
+                            k.issuer.as_deref(),
+                            &k.name,
+                        )
+                    })
+                })
+                .map(|p| at[p]);
+            if hit.is_none() {
+                kept.push(account);
+                at.push(i);
+            }
+            hit
+        })
+        .collect()
+}
+
 impl Vault {
     /// An existing account that `account` would duplicate: same secret, or same issuer and name
     /// (see [`same_label`]).
@@ -147,5 +181,35 @@ mod tests {
             assert_eq!(same_label(opt(i2), n2, opt(i1), n1), same, "symmetric");
         }
         assert!(same_label(None, "alice", Some(""), "alice"));
+    }
+
+    #[test]
+    fn repeats_name_the_earlier_entry_by_the_batch_rule() {
+        use crate::otp::OtpParams;
+        let account = |issuer: &str, name: &str, key: &[u8]| {
+            Account::new(
+                Some(issuer),
+                name,
+                OtpParams::steam(),
+                Secret::from_bytes(key).unwrap(),
+            )
+        };
+        let list = [
+            account("GitHub", "alice", b"k1"),
+            account("GitLab", "bob", b"k2"),
+            // Same secret as 0, another label.
+            account("Google", "carol", b"k1"),
+            // Same label as 1 (folded), another secret.
+            account("gitlab", "BOB", b"k3"),
+            // Same secret as 3, which is a repeat and so not added: compared with 0 and 1 only.
+            account("Dropbox", "dan", b"k3"),
+            // Same label as 0 but the secret of 1: the secret decides first.
+            account("GitHub", "alice", b"k2"),
+        ];
+        assert_eq!(
+            repeats(&list),
+            [None, None, Some(0), Some(1), None, Some(1)]
+        );
+        assert!(repeats(&[]).is_empty());
     }
 }

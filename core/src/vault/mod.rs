@@ -42,7 +42,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 pub use codes::AccountCodes;
-pub use duplicates::Duplicate;
+pub use duplicates::{Duplicate, repeats};
 pub use file::{BACKUP, FILE, Notice, NoticeKind};
 pub use item::ItemAccount;
 pub use item::{Item, ItemError};

@@ -12,4 +12,9 @@ shown_name: string, kind: OtpType, digits: number, period: number | null,
 /**
  * The existing account this one duplicates, if any.
  */
-duplicate_of: string | null, };
+duplicate_of: string | null, 
+/**
+ * The `index` of the earlier item of the same preview this one repeats (same secret, or
+ * same issuer and name): adding both adds only the first.
+ */
+repeats: number | null, };

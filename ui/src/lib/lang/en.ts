@@ -91,6 +91,7 @@ export const en = {
   "preview.title": "Add accounts",
   "preview.found": "Found {n} accounts",
   "preview.duplicate": "Already in Ninsho as {label}",
+  "preview.repeats": "Repeats entry {n} of this import",
   "preview.add": "Add {n}",
   "preview.add_duplicates": "Add duplicates too",
   "preview.nothing": "Nothing to add",

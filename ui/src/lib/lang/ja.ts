@@ -92,6 +92,7 @@ export const ja: Record<Key, string> = {
   "preview.title": "アカウントを追加",
   "preview.found": "{n} 件のアカウントが見つかりました",
   "preview.duplicate": "{label} として登録済み",
+  "preview.repeats": "この取り込みの {n} 番目と重複しています",
   "preview.add": "{n} 件を追加",
   "preview.add_duplicates": "重複も追加する",
   "preview.nothing": "追加できるものはありません",
