@@ -112,7 +112,8 @@ pub async fn retry_keychain<R: Runtime>(
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountView>> {
-    state.with_vault(|v| {
+    // Asked by the window on its own (after every change): not use for the idle lock.
+    state.with_vault_quiet(|v| {
         // A followed folders' file that cannot be read leaves the list without sources; the
         // settings page says what is wrong with it.
         let mut sources = ninsho_core::follow::Follows::open(v)
@@ -134,7 +135,8 @@ pub async fn get_codes(state: State<'_, AppState>) -> Result<CodesSnapshot> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
-    let codes = state.with_vault(|v| Ok(v.codes(now_ms / 1000)?))?;
+    // Asked by the window on its own, once a period: not use for the idle lock.
+    let codes = state.with_vault_quiet(|v| Ok(v.codes(now_ms / 1000)?))?;
     let show_next = state.settings().show_next_code;
     Ok(CodesSnapshot {
         now_ms,

@@ -50,6 +50,7 @@ macro_rules! app_commands {
             commands::syncing::sync_leave,
             commands::syncing::sync_change_passphrase,
             commands::locking::lock_status,
+            commands::locking::note_use,
             commands::locking::unlock_vault,
             commands::locking::lock_vault,
             commands::locking::enable_lock,

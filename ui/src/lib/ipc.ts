@@ -131,6 +131,7 @@ export type Commands = {
   sync_leave: [Record<string, never>, void];
   sync_change_passphrase: [{ passphrase: string }, SyncReport];
   lock_status: [Record<string, never>, LockStatus];
+  note_use: [Record<string, never>, void];
   unlock_vault: [{ password: string }, LockStatus];
   lock_vault: [Record<string, never>, LockStatus];
   enable_lock: [{ password: string }, LockStatus];
@@ -208,6 +209,7 @@ export const ipc = {
   syncLeave: () => call("sync_leave"),
   syncChangePassphrase: (passphrase: string) => call("sync_change_passphrase", { passphrase }),
   lockStatus: () => call("lock_status"),
+  noteUse: () => call("note_use"),
   unlockVault: (password: string) => call("unlock_vault", { password }),
   lockVault: () => call("lock_vault"),
   enableLock: (password: string) => call("enable_lock", { password }),

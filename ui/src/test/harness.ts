@@ -57,6 +57,7 @@ export function defaults(): Handlers {
     followed_folders: () => [],
     sync_status: () => null,
     paired_browsers: () => [],
+    note_use: () => undefined,
   };
 }
 
