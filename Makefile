@@ -26,7 +26,7 @@ KEYRING_DEBS := dbus gnome-keyring libsecret-tools oathtool
 SYNC_DEBS := syncthing
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,
 # gdbus (the tray menu is driven over D-Bus as a tray host drives it).
-E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin \
+E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin python3-dbusmock \
   openssl firefox-esr
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk

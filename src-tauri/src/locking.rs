@@ -148,7 +148,7 @@ mod linux {
                 }
             }
         }
-        listen(app, signals(bus, rules), |msg| {
+        listen(app, bus, signals(bus, rules), |msg| {
             let header = msg.header();
             match header.member().map(|m| m.as_str()) {
                 Some("PrepareForSleep") => msg
@@ -185,7 +185,7 @@ mod linux {
                     .map(|b| b.build())
             })
             .collect();
-        listen(app, signals(bus, rules), |msg| {
+        listen(app, bus, signals(bus, rules), |msg| {
             msg.body()
                 .deserialize::<bool>()
                 .ok()
@@ -194,15 +194,19 @@ mod linux {
         });
     }
 
-    /// Reads every iterator (one thread each) and hands what `read` makes of a signal on.
+    /// Reads every iterator (one thread each) and hands what `read` makes of a signal on. Each
+    /// thread keeps the connection: an iterator alone does not keep it open.
     fn listen<R: Runtime>(
         app: &AppHandle<R>,
+        bus: &Connection,
         iterators: Vec<MessageIterator>,
         read: fn(&zbus::Message) -> Option<Trigger>,
     ) {
         for iterator in iterators {
             let app = app.clone();
+            let bus = bus.clone();
             std::thread::spawn(move || {
+                let _bus = bus;
                 for msg in iterator.flatten() {
                     if let Some(trigger) = read(&msg) {
                         super::on_trigger(&app, trigger);

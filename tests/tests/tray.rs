@@ -180,3 +180,256 @@ async fn the_tray_menu_lists_pinned_and_recent_accounts_and_copies_their_codes()
     s.assert_no_secret_in_ipc().await?;
     s.stop().await
 }
+
+/// A bus of its own standing in for the system bus, with python3-dbusmock's logind on it and
+/// one session, `c1` (the app is told it runs in it: `XDG_SESSION_ID`). Stopped on drop.
+struct PrivateBus {
+    child: std::process::Child,
+    logind: Option<std::process::Child>,
+    address: String,
+}
+
+impl PrivateBus {
+    fn start() -> Result<PrivateBus> {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("dbus-daemon: {e}"))?;
+        let stdout = child.stdout.take().ok_or("dbus-daemon printed nothing")?;
+        let mut address = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut address)?;
+        let mut bus = PrivateBus {
+            child,
+            logind: None,
+            address: address.trim().to_owned(),
+        };
+        bus.logind = Some(
+            std::process::Command::new("/usr/bin/python3")
+                .args(["-m", "dbusmock", "--system", "--template", "logind"])
+                .env("DBUS_SYSTEM_BUS_ADDRESS", &bus.address)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .map_err(|e| format!("python3-dbusmock: {e}"))?,
+        );
+        // The mock answers once it owns its name: then the session is made.
+        for _ in 0..100 {
+            if bus
+                .call(
+                    "/org/freedesktop/login1",
+                    "org.freedesktop.DBus.Mock.AddSession",
+                    &["c1", "seat0", "0", "root", "true"],
+                )
+                .is_ok()
+            {
+                return Ok(bus);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err("python3-dbusmock's logind did not start (apt install python3-dbusmock)".into())
+    }
+
+    fn call(&self, path: &str, method: &str, args: &[&str]) -> Result {
+        let out = std::process::Command::new("gdbus")
+            .args(["call", "--address", &self.address])
+            .args(["--dest", "org.freedesktop.login1", "--object-path", path])
+            .args(["--method", method])
+            .args(args)
+            .output()?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+        }
+        Ok(())
+    }
+
+    fn signal(&self, path: &str, member: &str, arg: &str) -> Result {
+        let out = std::process::Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args(["--type=signal", path, member])
+            .args((!arg.is_empty()).then_some(arg))
+            .output()?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PrivateBus {
+    fn drop(&mut self) {
+        if let Some(mut logind) = self.logind.take() {
+            let _ = logind.kill();
+            let _ = logind.wait();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Milliseconds from now until the window shows the unlock form.
+async fn until_locked(s: &Session, after: &str) -> Result<u64> {
+    let started = std::time::Instant::now();
+    s.wait_page(&format!("the window to lock after {after}"), |t| {
+        t.contains("Ninsho is locked")
+    })
+    .await?;
+    Ok(started.elapsed().as_millis() as u64)
+}
+
+/// Types the password and Enter in the window, as a person does.
+async fn unlock_by_keys(s: &Session) -> Result {
+    let window = wait_for_window("^Ninsho$").await?;
+    xdotool(&["windowactivate", "--sync", &window])
+        .or_else(|_| xdotool(&["windowfocus", "--sync", &window]))?;
+    s.wait_for("#lock-password").await?;
+    xdotool(&["type", "--delay", "20", PASSWORD])?;
+    xdotool(&["key", "Return"])?;
+    s.wait_page("the codes after unlocking", |t| t.contains("Forgejo"))
+        .await?;
+    Ok(())
+}
+
+const PASSWORD: &str = "correct horse battery";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn locked_the_window_the_tray_and_ipc_hold_no_code_and_every_trigger_locks() -> Result {
+    let data = new_data_dir();
+    ok(cli(data.path(), &["add", "--yes", FORGEJO, BANK]));
+    ok(cli(data.path(), &["pin", "forgejo"]));
+    let pw = data.path().join("pw");
+    std::fs::write(&pw, format!("{PASSWORD}\n"))?;
+    let pw_arg = pw.display().to_string();
+    ok(cli(
+        data.path(),
+        &["lock", "encrypt", "--password-file", &pw_arg],
+    ));
+    let system = PrivateBus::start()?;
+    let mut s = Session::start(Options {
+        data_dir: Some(data),
+        env: vec![
+            ("DBUS_SYSTEM_BUS_ADDRESS".to_owned(), system.address.clone()),
+            ("XDG_SESSION_ID".to_owned(), "c1".to_owned()),
+        ],
+        ..Options::default()
+    })
+    .await?;
+    s.secrets = vec![secret_of(FORGEJO), secret_of(BANK)];
+
+    // Locked at start: the unlock form, no name and no code; the tray offers only Unlock.
+    s.wait_for_text("Ninsho is locked").await?;
+    let text = s.page_text().await?;
+    for code in reference_codes(FORGEJO)
+        .iter()
+        .chain(&reference_codes(BANK))
+    {
+        assert!(!text.contains(code.as_str()), "{text}");
+    }
+    assert!(
+        !text.contains("Forgejo") && !text.contains("Bank"),
+        "{text}"
+    );
+    let (dest, path) = tray_menu()?;
+    let menu = until_menu(&dest, &path, "Unlock Ninsho…").await?;
+    let labels: Vec<&str> = menu.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["Unlock Ninsho…", "Quit"], "no names while locked");
+    s.screenshot("locked-window").await?;
+
+    // The password typed and Enter: the codes, and the tray can lock.
+    unlock_by_keys(&s).await?;
+    let shown = s.code_of("Forgejo").await?;
+    assert!(reference_codes(FORGEJO).contains(&shown), "{shown}");
+    let menu = until_menu(&dest, &path, "Lock Ninsho").await?;
+    let labels: Vec<&str> = menu.iter().map(|(_, l)| l.as_str()).collect();
+    assert!(
+        labels.contains(&"Forgejo (alice@example.com)"),
+        "{labels:?}"
+    );
+
+    let mut latency = serde_json::Map::new();
+    // Ctrl+L in the window.
+    xdotool(&["key", "ctrl+l"])?;
+    latency.insert("ctrl_l_ms".into(), until_locked(&s, "Ctrl+L").await?.into());
+    // The tray's item.
+    unlock_by_keys(&s).await?;
+    let menu = until_menu(&dest, &path, "Lock Ninsho").await?;
+    let lock_item = menu
+        .iter()
+        .find(|(_, l)| l == "Lock Ninsho")
+        .map(|(id, _)| id.clone())
+        .ok_or("no Lock Ninsho")?;
+    click(&dest, &path, &lock_item)?;
+    latency.insert("tray_ms".into(), until_locked(&s, "the tray").await?.into());
+    until_menu(&dest, &path, "Unlock Ninsho…").await?;
+    // The screen saver says the screen locked (the session bus).
+    unlock_by_keys(&s).await?;
+    let out = std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--type=signal",
+            "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver.ActiveChanged",
+            "boolean:true",
+        ])
+        .output()?;
+    assert!(out.status.success(), "{out:?}");
+    latency.insert(
+        "screen_saver_ms".into(),
+        until_locked(&s, "ActiveChanged").await?.into(),
+    );
+    // logind locks this session: its `Lock` signal, then its `LockedHint` turning true.
+    unlock_by_keys(&s).await?;
+    system.signal(
+        "/org/freedesktop/login1/session/c1",
+        "org.freedesktop.login1.Session.Lock",
+        "",
+    )?;
+    latency.insert(
+        "logind_lock_ms".into(),
+        until_locked(&s, "logind's Lock").await?.into(),
+    );
+    unlock_by_keys(&s).await?;
+    system.call(
+        "/org/freedesktop/login1/session/c1",
+        "org.freedesktop.login1.Session.SetLockedHint",
+        &["true"],
+    )?;
+    latency.insert(
+        "logind_locked_hint_ms".into(),
+        until_locked(&s, "LockedHint").await?.into(),
+    );
+    // logind says the computer is going to sleep.
+    unlock_by_keys(&s).await?;
+    system.signal(
+        "/org/freedesktop/login1",
+        "org.freedesktop.login1.Manager.PrepareForSleep",
+        "boolean:true",
+    )?;
+    latency.insert(
+        "sleep_ms".into(),
+        until_locked(&s, "PrepareForSleep").await?.into(),
+    );
+    // Waking up (`false`) does not unlock, and nothing secret crossed IPC all along.
+    system.signal(
+        "/org/freedesktop/login1",
+        "org.freedesktop.login1.Manager.PrepareForSleep",
+        "boolean:false",
+    )?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(s.page_text().await?.contains("Ninsho is locked"));
+    s.assert_no_secret_in_ipc().await?;
+    let report = serde_json::Value::Object(latency);
+    println!("lock latency: {report}");
+    std::fs::write(
+        root().join("target/e2e-screens/lock-latency.json"),
+        report.to_string(),
+    )?;
+    for (trigger, ms) in report.as_object().into_iter().flatten() {
+        assert!(
+            ms.as_u64().unwrap_or(u64::MAX) < 1000,
+            "{trigger} took {ms} ms to lock (at most a second)"
+        );
+    }
+    s.stop().await
+}
