@@ -140,7 +140,7 @@ pub fn encrypt(password_file: Option<&Path>) -> Result<ExitCode, Failure> {
         return Err(Failure::input(LockError::AlreadyOn.to_string()));
     }
     let password = new_password(password_file)?;
-    let enabled = vault.enable_encryption(&password)?;
+    let enabled = ninsho_core::app::lock::enable(&mut vault, &password)?;
     for id in &enabled.skipped {
         let label = vault.get(*id).map(|a| a.label()).unwrap_or_default();
         say_err!(
@@ -164,7 +164,7 @@ pub fn encrypt(password_file: Option<&Path>) -> Result<ExitCode, Failure> {
 
 pub fn off() -> Result<ExitCode, Failure> {
     let mut vault = crate::vault::open()?;
-    vault.disable_encryption()?;
+    ninsho_core::app::lock::disable(&mut vault)?;
     say!("The secrets are no longer encrypted with a password; the keychain alone protects them.");
     Ok(ExitCode::SUCCESS)
 }

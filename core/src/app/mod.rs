@@ -21,6 +21,7 @@ pub mod codes;
 pub mod export;
 pub mod fill;
 pub mod keychain;
+pub mod lock;
 pub mod manual;
 pub mod read;
 pub mod settings;

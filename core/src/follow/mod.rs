@@ -226,6 +226,18 @@ impl Follows {
         Ok(state.folders.iter().map(|f| info(f, vault)).collect())
     }
 
+    /// The keychain users of the folders' items (their keys and passwords).
+    pub fn key_users(&self) -> Result<Vec<String>, FollowError> {
+        let guard = self.file.lock()?;
+        Ok(self
+            .file
+            .load(&guard)?
+            .folders
+            .iter()
+            .map(|f| keys::user(f.id))
+            .collect())
+    }
+
     /// The folders' paths, for watching them.
     pub fn paths(&self) -> Result<Vec<PathBuf>, FollowError> {
         let guard = self.file.lock()?;

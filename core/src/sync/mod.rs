@@ -433,6 +433,17 @@ impl Sync {
         self.now_lent(access)
     }
 
+    /// The keychain user of this computer's sync key, when it syncs.
+    pub fn key_users(&self) -> Result<Vec<String>, SyncError> {
+        let guard = self.file.lock()?;
+        Ok(self
+            .file
+            .load(&guard)?
+            .map(|s| key_user(&self.vault, s.folder_id))
+            .into_iter()
+            .collect())
+    }
+
     /// The key, checked against the folder as it is now.
     fn key(&self, state: &State) -> Result<SyncKey, SyncError> {
         if !state.folder.is_dir() {

@@ -761,3 +761,42 @@ fn a_device_whose_clock_went_back_is_still_heard() {
     let report = b.sync.now(&mut b.vault).unwrap();
     assert_eq!(report.added, ["Later (me@example.com)"], "{report:?}");
 }
+
+#[test]
+fn with_the_encrypted_mode_on_the_sync_key_is_sealed_and_sync_runs_only_unlocked() {
+    let shared = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(KeyringStore::mock());
+    let mut vault = Vault::open(dir.path(), store.clone()).unwrap();
+    vault.add(&totp("GitHub", 1), false).unwrap();
+    Sync::open(&vault)
+        .unwrap()
+        .setup(&mut vault, shared.path(), PASS, None)
+        .unwrap();
+    let user = Sync::open(&vault).unwrap().key_users().unwrap().remove(0);
+    let raw = |store: &KeyringStore| {
+        String::from_utf8(store.get(&user).unwrap().unwrap().to_vec()).unwrap()
+    };
+    assert!(raw(&store).contains("ninsho-sync"), "plain before");
+
+    crate::app::lock::enable(&mut vault, "correct horse battery").unwrap();
+    let sealed = raw(&store);
+    assert!(
+        sealed.starts_with("ninsho-enc-v1:") && !sealed.contains("ninsho-sync"),
+        "{sealed}"
+    );
+    vault.add(&totp("GitLab", 2), false).unwrap();
+    // Unlocked, sync runs with the sealed key.
+    Sync::open(&vault).unwrap().now(&mut vault).unwrap();
+
+    // Locked: the key cannot be read, so nothing is merged and nothing is lost.
+    vault.lock();
+    assert!(Sync::open(&vault).unwrap().now(&mut vault).is_err());
+    assert_eq!(vault.accounts().len(), 2);
+
+    vault.unlock("correct horse battery").unwrap();
+    Sync::open(&vault).unwrap().now(&mut vault).unwrap();
+    crate::app::lock::disable(&mut vault).unwrap();
+    assert!(raw(&store).contains("ninsho-sync"), "plain again");
+    Sync::open(&vault).unwrap().now(&mut vault).unwrap();
+}

@@ -261,9 +261,10 @@ impl Vault {
         self.files.dir()
     }
 
-    /// The keychain this vault keeps its secrets in (followed folders keep theirs there too).
+    /// The keychain this vault's neighbours keep their secrets in (the sync key, followed
+    /// folders' passwords): sealed under the vault key while the encrypted mode is on.
     pub(crate) fn store(&self) -> Arc<dyn SecretStore> {
-        self.store.clone()
+        self.neighbour_store()
     }
 
     /// This vault's folder as keychain records name it (a hash of its path): stable from the

@@ -59,7 +59,7 @@ pub async fn enable_lock<R: Runtime>(
 ) -> Result<LockStatus> {
     let password = Zeroizing::new(password);
     let (enabled, status) = state.with_vault(|v| {
-        let enabled = v.enable_encryption(&password)?;
+        let enabled = ninsho_core::app::lock::enable(v, &password)?;
         Ok((enabled, v.lock_status()))
     })?;
     crate::confirm::show_recovery_key(&app, &enabled.recovery_key.display());
@@ -75,7 +75,7 @@ pub async fn disable_lock<R: Runtime>(
 ) -> Result<LockStatus> {
     crate::confirm::ask(&app, &crate::confirm::Consent::LockOff)?;
     let status = state.with_vault(|v| {
-        v.disable_encryption()?;
+        ninsho_core::app::lock::disable(v)?;
         Ok(v.lock_status())
     })?;
     events::emit(&app, AppEvent::AccountsChanged, ());

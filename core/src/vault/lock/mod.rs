@@ -19,6 +19,7 @@
 
 pub mod backoff;
 pub mod key;
+mod sealed;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -162,7 +163,7 @@ impl Vault {
     }
 
     /// Fails with [`LockError::Locked`] while locked.
-    pub(super) fn require_unlocked(&self) -> Result<(), VaultError> {
+    pub fn require_unlocked(&self) -> Result<(), VaultError> {
         if self.is_locked() {
             return Err(LockError::Locked.into());
         }
@@ -369,6 +370,36 @@ impl Vault {
             self.key = None;
         }
         Ok(skipped)
+    }
+
+    /// The keychain for the vault's neighbours (sync, followed folders): sealed under the
+    /// vault key while the mode is on (see `sealed`), the keychain itself when it is off.
+    pub(crate) fn neighbour_store(&self) -> std::sync::Arc<dyn super::SecretStore> {
+        if self.meta.lock.is_none() {
+            return self.store.clone();
+        }
+        std::sync::Arc::new(sealed::SealedStore {
+            inner: self.store.clone(),
+            key: self.key.clone(),
+            seal: self.seals(),
+        })
+    }
+
+    /// Rewrites the neighbours' items named `users` sealed (`seal`) or plain, for turning the
+    /// mode on or off. An item that does not exist is skipped.
+    pub fn reseal(&self, users: &[String], seal: bool) -> Result<(), VaultError> {
+        use super::SecretStore as _;
+        let store = sealed::SealedStore {
+            inner: self.store.clone(),
+            key: self.key.clone(),
+            seal,
+        };
+        for user in users {
+            if let Some(bytes) = store.get(user)? {
+                store.set(user, &bytes)?;
+            }
+        }
+        Ok(())
     }
 
     /// Whether items are written sealed now.
