@@ -42,6 +42,11 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<WebviewWindow<R>> {
         .always_on_top(true)
         .skip_taskbar(true)
         .visible(false)
+        .content_protected(
+            app.state::<crate::state::AppState>()
+                .settings()
+                .protect_windows,
+        )
         .on_navigation(move |url| window::allowed(url, dev_url.as_ref()))
         .on_new_window(|_, _| NewWindowResponse::Deny)
         .build()

@@ -4,7 +4,7 @@
 //! window.
 
 use tauri::webview::NewWindowResponse;
-use tauri::{AppHandle, Runtime, Url, WebviewWindowBuilder};
+use tauri::{AppHandle, Manager, Runtime, Url, WebviewWindowBuilder};
 
 /// The label of the main window (capabilities/main.json grants it Ninsho's commands).
 pub const MAIN: &str = "main";
@@ -38,8 +38,13 @@ pub fn create<R: Runtime>(app: &AppHandle<R>, visible: bool) -> tauri::Result<()
     } else {
         None
     };
+    let protect = app
+        .state::<crate::state::AppState>()
+        .settings()
+        .protect_windows;
     WebviewWindowBuilder::from_config(app, &config)?
         .visible(visible)
+        .content_protected(protect)
         .on_navigation(move |url| allowed(url, dev_url.as_ref()))
         .on_new_window(|_, _| NewWindowResponse::Deny)
         .build()?;

@@ -111,6 +111,10 @@ pub struct Settings {
     /// Lock when the window is closed to the tray.
     #[serde(default)]
     pub lock_on_close: bool,
+    /// Keep the windows out of screenshots, screen sharing and recordings where the system
+    /// allows it (Windows, macOS; X11 and Wayland have no such request).
+    #[serde(default = "yes")]
+    pub protect_windows: bool,
     /// When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
@@ -158,6 +162,7 @@ impl Default for Settings {
             lock_on_screen_lock: true,
             lock_on_sleep: true,
             lock_on_close: false,
+            protect_windows: true,
             clock_checked_at: None,
         }
     }
@@ -252,6 +257,7 @@ mod tests {
             lock_on_screen_lock: false,
             lock_on_sleep: true,
             lock_on_close: true,
+            protect_windows: false,
             clock_checked_at: Some(5),
         }
         .save(dir.path())
@@ -279,6 +285,10 @@ mod tests {
         // The lock's triggers: five minutes idle, the screen and sleep on, closing off.
         assert_eq!(s.lock_idle_minutes, DEFAULT_LOCK_IDLE_MINUTES);
         assert!(s.lock_on_screen_lock && s.lock_on_sleep && !s.lock_on_close);
+        assert!(
+            s.protect_windows,
+            "kept out of screen captures unless turned off"
+        );
     }
 
     #[test]

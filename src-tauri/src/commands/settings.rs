@@ -66,6 +66,11 @@ pub async fn set_settings<R: Runtime>(
     if saved.language != before.language {
         crate::tray::refresh(&app);
     }
+    if saved.protect_windows != before.protect_windows {
+        for w in app.webview_windows().values() {
+            let _ = w.set_content_protected(saved.protect_windows);
+        }
+    }
     Ok(state.settings_view())
 }
 

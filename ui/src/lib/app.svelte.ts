@@ -70,6 +70,7 @@ const defaultSettings: SettingsView = {
   lock_on_screen_lock: true,
   lock_on_sleep: true,
   lock_on_close: false,
+  protect_windows: true,
 };
 
 class AppModel {

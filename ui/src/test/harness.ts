@@ -27,7 +27,7 @@ export const available: KeychainView = { state: "available", advice: "The keycha
 export const settings = (extra: Partial<SettingsView> = {}): SettingsView => ({
   theme: "system", language: "en", clipboard_clear_seconds: 30, show_next_code: true, hide_codes: false, clock_server: "pool.ntp.org",
   clock_weekly: false, pick_shortcut: "Ctrl+Alt+K", close_to_tray: true, start_at_login: false, clock_checked_at: null,
-  lock_idle_minutes: 5, lock_on_screen_lock: true, lock_on_sleep: true, lock_on_close: false, ...extra,
+  lock_idle_minutes: 5, lock_on_screen_lock: true, lock_on_sleep: true, lock_on_close: false, protect_windows: true, ...extra,
   // Rust resolves the language a setting names ("system" is English here, unless a test says).
   lang: extra.language === "ja" ? "ja" : extra.language === "en" ? "en" : (extra.lang ?? "en"),
 });

@@ -53,6 +53,11 @@ lock_on_sleep: boolean,
  */
 lock_on_close: boolean, 
 /**
+ * Keep the windows out of screenshots, screen sharing and recordings where the system
+ * allows it (Windows, macOS; X11 and Wayland have no such request).
+ */
+protect_windows: boolean, 
+/**
  * When the clock was last checked (Unix seconds); kept by Rust, whatever the UI sends.
  */
 clock_checked_at: number | null, };

@@ -189,6 +189,8 @@ export const en = {
   "settings.hide": "Hide codes until the pointer is over them",
   "settings.vault": "Vault file",
   "settings.backup": "Backup",
+  "settings.protect": "Keep Ninsho's windows out of screenshots and screen sharing",
+  "settings.protect.hint": "Windows and macOS honour this. On Linux, X11 and Wayland offer no such request: any program that can capture the screen sees the codes.",
   "lock.title": "Ninsho is locked",
   "lock.body": "Your secrets are encrypted. Type your password to see your codes.",
   "lock.password": "Password",

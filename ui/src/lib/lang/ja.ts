@@ -190,6 +190,8 @@ export const ja: Record<Key, string> = {
   "settings.hide": "ポインターを合わせるまでコードを隠す",
   "settings.vault": "保管庫ファイル",
   "settings.backup": "バックアップ",
+  "settings.protect": "Ninsho のウィンドウをスクリーンショットや画面共有に写さない",
+  "settings.protect.hint": "Windows と macOS で有効です。Linux の X11 と Wayland にはこの仕組みがなく、画面を取り込めるプログラムからはコードが見えます。",
   "lock.title": "Ninsho はロックされています",
   "lock.body": "秘密鍵は暗号化されています。コードを見るにはパスワードを入力してください。",
   "lock.password": "パスワード",
