@@ -72,7 +72,8 @@ pub enum Command {
         #[arg(long, requires = "json")]
         show_secret: bool,
     },
-    /// Add accounts from otpauth:// URIs, Google Authenticator export URIs, or QR images.
+    /// Add accounts from otpauth:// (and motp://) URIs, Google Authenticator export URIs, or
+    /// QR images.
     Add {
         /// URIs and image files; every account found is added.
         #[arg(required = true, value_name = "URI|IMAGE")]
@@ -86,6 +87,10 @@ pub enum Command {
         /// Print a JSON report.
         #[arg(long)]
         json: bool,
+        /// The PIN of mOTP and Yandex accounts whose URI holds none, from the first line of
+        /// this file (without it, asked for on a terminal).
+        #[arg(long, value_name = "FILE")]
+        pin_file: Option<PathBuf>,
     },
     /// List the accounts of the vault.
     List {

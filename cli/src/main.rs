@@ -131,7 +131,8 @@ fn main() -> ExitCode {
             yes,
             force,
             json,
-        } => vault::add(&sources, yes, force, json),
+            pin_file,
+        } => vault::add(&sources, yes, force, json, pin_file.as_deref()),
         Command::List { json } => vault::list(json),
         Command::Show {
             query,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ninsho_core::app::{add, codes};
-use ninsho_core::otp::{self, Account, OtpType};
+use ninsho_core::otp::{self, Account, OtpType, Pin};
 use ninsho_core::scan::{self, Content};
 use ninsho_core::uri::{self, migration};
 use ninsho_core::vault::{AccountEdit, AccountMeta, KeychainState, Orphan, Vault};
@@ -185,8 +185,44 @@ struct SkippedJson {
     reason: String,
 }
 
-pub fn add(sources: &[String], yes: bool, force: bool, as_json: bool) -> Result<ExitCode, Failure> {
-    let found = collect(sources);
+/// Gives each mOTP or Yandex account whose source held no PIN the one in `pin_file`, or the
+/// one typed at a terminal. Without either, the account is left without, and adding it says
+/// it needs its PIN.
+fn give_pins(accounts: &mut [Account], pin_file: Option<&Path>) -> Result<(), Failure> {
+    let from_file = match pin_file {
+        Some(path) => Some(
+            crate::interop::password(Some(path), "", false)?
+                .unwrap_or_else(|| Zeroizing::new(String::new())),
+        ),
+        None => None,
+    };
+    for account in accounts
+        .iter_mut()
+        .filter(|a| a.params.otp_type.needs_pin() && a.pin.is_none())
+    {
+        let typed = match &from_file {
+            Some(pin) => Some(pin.clone()),
+            None => {
+                crate::interop::password(None, &format!("PIN of {}: ", account.label()), false)?
+            }
+        };
+        if let Some(text) = typed {
+            let pin = Pin::new(&text).map_err(|e| Failure::input(e.to_string()))?;
+            account.pin = Some(pin);
+        }
+    }
+    Ok(())
+}
+
+pub fn add(
+    sources: &[String],
+    yes: bool,
+    force: bool,
+    as_json: bool,
+    pin_file: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    let mut found = collect(sources);
+    give_pins(&mut found.accounts, pin_file)?;
     if found.accounts.is_empty() {
         let detail = if found.problems.is_empty() {
             String::new()
@@ -317,6 +353,8 @@ pub fn list(as_json: bool) -> Result<ExitCode, Failure> {
             OtpType::Totp => format!("TOTP {}s", a.params().period),
             OtpType::Hotp => format!("HOTP #{}", a.counter.unwrap_or(0)),
             OtpType::Steam => "Steam".to_owned(),
+            OtpType::Motp => "mOTP 10s".to_owned(),
+            OtpType::Yandex => "Yandex 30s".to_owned(),
         };
         let problem = vault
             .problem(a.id)

@@ -55,6 +55,11 @@ pub enum ErrorCode {
     SecretLength,
     SecretTooLong,
     NameRequired,
+    /// A Yandex key of 26 bytes whose checksum does not match (or of another length).
+    SecretChecksum,
+    /// An mOTP or Yandex account without its PIN.
+    PinRequired,
+    PinInvalid,
     // Backups of other apps.
     FormatUnrecognized,
     FormatMismatch,

@@ -420,6 +420,38 @@ describe("adding", () => {
     await until(() => expect(screen.getByText(/A counter-based code is shown once/)).toBeTruthy(), 3000);
     expect(screen.queryByText(/Code now/)).toBeNull();
   });
+
+  it("manual entry of an mOTP account asks for the PIN, hides what the kind fixes, and sends the PIN once", async () => {
+    const { calls } = await renderApp({
+      preview_manual: (a) => {
+        const entry = a.entry as { kind: string; pin: string };
+        return entry.pin
+          ? { error: null, field: null, code: "e7d8b6", duplicate_of: null }
+          : { error: { code: "pin_required", message: "no pin", detail: null }, field: "pin", code: null, duplicate_of: null };
+      },
+      add_manual: () => ({ added: 1, skipped: [], repeated: [], errors: [] }),
+    });
+    await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
+    await until(() => expect(screen.getByText("Enter manually")).toBeTruthy());
+    await fireEvent.click(screen.getByText("Enter manually"));
+    await until(() => screen.getByLabelText("Secret key"));
+    expect(screen.queryByLabelText("PIN")).toBeNull();
+    await fireEvent.change(screen.getByLabelText("Type"), { target: { value: "motp" } });
+    const pin = (await until(() => screen.getByLabelText("PIN"))) as HTMLInputElement;
+    expect(pin.type).toBe("password");
+    expect(screen.queryByLabelText("Algorithm")).toBeNull();
+    expect(screen.queryByLabelText("Digits")).toBeNull();
+    expect(screen.getByText(/Hexadecimal: digits 0–9/)).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText("Issuer (site or service)"), { target: { value: "Campus VPN" } });
+    await fireEvent.input(screen.getByLabelText("Secret key"), { target: { value: "e3152afee62599c8" } });
+    await until(() => expect(screen.getByText("Enter the account's PIN.")).toBeTruthy(), 3000);
+    await fireEvent.input(pin, { target: { value: "1234" } });
+    await until(() => expect(screen.getByText("Code now: e7d8b6")).toBeTruthy(), 3000);
+    await fireEvent.click(within(screen.getByRole("dialog")).getByText("Add account", { selector: "button" }));
+    await until(() => expect(calls.some((c) => c.cmd === "add_manual")).toBe(true));
+    const sent = calls.find((c) => c.cmd === "add_manual")!.args.entry as { kind: string; pin: string; secret: string };
+    expect([sent.kind, sent.pin, sent.secret]).toEqual(["motp", "1234", "e3152afee62599c8"]);
+  });
 });
 
 describe("account actions", () => {

@@ -20,7 +20,7 @@ pub fn code_to_use(vault: &mut Vault, id: Uuid, next: bool, time: u64) -> Result
 /// The code of an account that is not in the vault (an otpauth:// URI given on its own):
 /// the current one, or with `next` the following one (a HOTP account's counter + 1).
 pub fn code_of(account: &Account, next: bool, time: u64) -> Result<Code, ParamError> {
-    let generator = Generator::new(&account.params, &account.secret)?;
+    let generator = Generator::of(account)?;
     Ok(if next {
         generator.next_code_at(time)
     } else {

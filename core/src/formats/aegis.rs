@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
 use super::{FormatError, FormatId, Imported, Importer, Input, Registered, Sites, crypto};
-use crate::otp::Account;
+use crate::otp::{Account, OtpParams, Pin};
 
 pub struct Aegis;
 
@@ -213,10 +213,20 @@ fn ninsho_sites(e: &Value) -> Sites {
 
 fn entry(e: &Value, issuer: &str, name: &str) -> Result<Account, String> {
     let kind = str_of(e, "type");
-    if matches!(kind, "motp" | "yandex") {
-        return Err(format!("{kind} codes are not supported yet"));
-    }
     let info = &e["info"];
+    if matches!(kind, "motp" | "yandex") {
+        // Fixed parameters (MD5 or HMAC-SHA256, 6 hex digits or 8 letters); the PIN is part
+        // of the entry.
+        let pin = Pin::new(str_of(info, "pin"))
+            .map_err(|e| format!("the entry's PIN cannot be used: {e}"))?;
+        let secret = secret_b32(str_of(info, "secret"))?;
+        let (params, secret) = if kind == "motp" {
+            (OtpParams::motp(), secret)
+        } else {
+            (OtpParams::yandex(), crate::otp::yandex_secret(&secret)?)
+        };
+        return Ok(super::common::account(issuer, name, params, secret).with_pin(Some(pin)));
+    }
     let p = params(
         kind,
         str_of(info, "algo"),

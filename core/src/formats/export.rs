@@ -57,12 +57,16 @@ fn aegis_content<'a>(
             let p = &a.params;
             let mut info = json!({
                 "secret": a.secret.to_base32().as_str(),
-                "algo": p.algorithm.as_str(),
+                // Aegis names mOTP's hash MD5; the field is not used for it here.
+                "algo": if p.otp_type == OtpType::Motp { "MD5" } else { p.algorithm.as_str() },
                 "digits": p.digits,
             });
             match p.otp_type {
                 OtpType::Hotp => info["counter"] = p.counter.into(),
                 _ => info["period"] = p.period.into(),
+            }
+            if p.otp_type.needs_pin() {
+                info["pin"] = a.pin.as_ref().map(|pin| pin.as_str()).into();
             }
             let mut entry = json!({
                 "type": p.otp_type.as_str(),

@@ -47,6 +47,7 @@ use crate::otp::Account;
 use crate::site::Binding;
 
 pub use common::EntryError;
+pub(crate) use common::hex as hex_bytes;
 
 /// Largest backup file Ninsho reads (a few thousand accounts take well under a megabyte).
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;

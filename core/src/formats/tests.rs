@@ -790,3 +790,83 @@ fn bitwarden_logins_keep_their_item_name_and_username() {
     assert_eq!(back.format, FormatId::Bitwarden);
     assert_eq!(back.accounts, bitwarden_organization_accounts());
 }
+
+/// mOTP and Yandex accounts, each with its PIN.
+fn pin_accounts() -> Vec<Account> {
+    use crate::otp::Pin;
+    vec![
+        Account::new(
+            Some("Campus VPN"),
+            "mika",
+            OtpParams::motp(),
+            key("0123456789abcdef"),
+        )
+        .with_pin(Some(Pin::new("1234").unwrap())),
+        Account::new(
+            Some("Yandex"),
+            "mika@yandex.example",
+            OtpParams::yandex(),
+            Secret::from_base32("LA2V6KMCGYMWWVEW64RNP3JA3I").unwrap(),
+        )
+        .with_pin(Some(Pin::new("7586").unwrap())),
+    ]
+}
+
+#[test]
+fn an_aegis_vault_with_motp_and_yandex_entries_imports_them_with_their_pins() {
+    // Written for these tests in Aegis's format: the Yandex key in its 26-byte form (with the
+    // checksum), and a Yandex entry without a PIN.
+    let import = import(&fixture("aegis-motp-yandex.json"), None, None).unwrap();
+    assert_eq!(import.format, FormatId::Aegis);
+    assert_eq!(import.accounts, pin_accounts());
+    assert_eq!(import.errors.len(), 1, "{:?}", import.errors);
+    assert_eq!(import.errors[0].entry, "Yandex (no pin)");
+    assert!(
+        import.errors[0].message.contains("PIN"),
+        "{:?}",
+        import.errors
+    );
+    // Codes as the independent implementation gives them (tests/otp_vectors.rs).
+    let code = |a: &Account, t| crate::otp::Generator::of(a).unwrap().code_at(t).value;
+    assert_eq!(code(&import.accounts[0], 1_000_000_000), "5ed2dc");
+    // Aegis's YAOTPTest: PIN 7586 at 1581064020 gives "oactmacq".
+    assert_eq!(code(&import.accounts[1], 1_581_064_020), "oactmacq");
+}
+
+#[test]
+fn motp_and_yandex_round_trip_through_aegis_plain_encrypted_and_uri_lists() {
+    let plain = export::aegis_plain(&pin_accounts(), &[]);
+    let json: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    let entries = &json["db"]["entries"];
+    assert_eq!(entries[0]["type"], "motp");
+    assert_eq!(entries[0]["info"]["algo"], "MD5");
+    assert_eq!(entries[0]["info"]["period"], 10);
+    assert_eq!(entries[0]["info"]["pin"], "1234");
+    assert_eq!(entries[1]["type"], "yandex");
+    assert_eq!(entries[1]["info"]["algo"], "SHA256");
+    assert_eq!(entries[1]["info"]["digits"], 8);
+    assert_eq!(entries[1]["info"]["pin"], "7586");
+    assert_eq!(
+        import(plain.as_bytes(), None, None).unwrap().accounts,
+        pin_accounts()
+    );
+
+    let enc = export::aegis_encrypted(&pin_accounts(), &[], "pw").unwrap();
+    assert!(!enc.contains("7586") && !enc.contains("\"pin\""));
+    assert_eq!(
+        import(enc.as_bytes(), None, Some("pw")).unwrap().accounts,
+        pin_accounts()
+    );
+
+    let list = export::uri_list(&pin_accounts());
+    assert!(
+        list.contains("motp://Campus%20VPN:mika?secret=0123456789abcdef"),
+        "{}",
+        *list
+    );
+    assert!(list.contains("otpauth://yaotp/"), "{}", *list);
+    assert_eq!(
+        import(list.as_bytes(), None, None).unwrap().accounts,
+        pin_accounts()
+    );
+}

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::Secret;
+use super::{Pin, Secret};
 
 /// How the moving factor advances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -18,6 +18,11 @@ pub enum OtpType {
     Hotp,
     /// Steam Guard: TOTP with HMAC-SHA1, 30 s, rendered as 5 characters.
     Steam,
+    /// Mobile-OTP: the first 6 hex digits of MD5(10-second count, key in hex, PIN); needs a PIN.
+    Motp,
+    /// Yandex.Key: HMAC-SHA256 under SHA-256(PIN, key) every 30 s, rendered as 8 letters;
+    /// needs a PIN.
+    Yandex,
 }
 
 impl OtpType {
@@ -26,6 +31,24 @@ impl OtpType {
             OtpType::Totp => "totp",
             OtpType::Hotp => "hotp",
             OtpType::Steam => "steam",
+            OtpType::Motp => "motp",
+            OtpType::Yandex => "yandex",
+        }
+    }
+
+    /// Whether codes of this kind need the account's PIN as well as its key.
+    pub fn needs_pin(self) -> bool {
+        matches!(self, OtpType::Motp | OtpType::Yandex)
+    }
+
+    /// The name a person knows the kind by, for messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            OtpType::Totp => "TOTP",
+            OtpType::Hotp => "HOTP",
+            OtpType::Steam => "Steam",
+            OtpType::Motp => "mOTP",
+            OtpType::Yandex => "Yandex",
         }
     }
 }
@@ -82,6 +105,11 @@ pub const STEAM_DIGITS: u8 = 5;
 pub const STEAM_PERIOD: u32 = 30;
 pub const DEFAULT_PERIOD: u32 = 30;
 pub const DEFAULT_DIGITS: u8 = 6;
+pub const MOTP_DIGITS: u8 = 6;
+pub const MOTP_PERIOD: u32 = 10;
+pub const YANDEX_DIGITS: u8 = 8;
+/// The key Yandex codes are made from; a 26-byte form carries a checksum after it.
+pub const YANDEX_SECRET_BYTES: usize = 16;
 
 /// Everything needed to compute a code except the key. This is what may be stored and shown
 /// anywhere; the key never travels with it.
@@ -90,7 +118,8 @@ pub struct OtpParams {
     #[serde(rename = "type")]
     pub otp_type: OtpType,
     pub algorithm: Algorithm,
-    /// 6–8 for TOTP/HOTP, 5 characters for Steam.
+    /// 6–8 for TOTP/HOTP, 5 characters for Steam, 6 hex digits for mOTP, 8 letters for
+    /// Yandex.
     pub digits: u8,
     /// Seconds per code; meaningful for TOTP and Steam (always 30) only.
     pub period: u32,
@@ -108,6 +137,13 @@ pub enum ParamError {
         "a Steam code is always {STEAM_DIGITS} characters from HMAC-SHA1 every {STEAM_PERIOD} seconds"
     )]
     Steam,
+    #[error("an mOTP code is always {MOTP_DIGITS} hex digits every {MOTP_PERIOD} seconds")]
+    Motp,
+    #[error("a Yandex code is always {YANDEX_DIGITS} letters from HMAC-SHA256 every 30 seconds")]
+    Yandex,
+    /// An mOTP or Yandex account without its PIN.
+    #[error("this {} account needs its PIN", .0.title())]
+    PinRequired(OtpType),
 }
 
 impl OtpParams {
@@ -141,6 +177,38 @@ impl OtpParams {
         }
     }
 
+    /// mOTP: MD5 always (`algorithm` is not used and kept SHA1), 6 hex digits, 10 s.
+    pub fn motp() -> Self {
+        OtpParams {
+            otp_type: OtpType::Motp,
+            algorithm: Algorithm::Sha1,
+            digits: MOTP_DIGITS,
+            period: MOTP_PERIOD,
+            counter: 0,
+        }
+    }
+
+    /// Yandex.Key: HMAC-SHA256, 8 letters, 30 s.
+    pub fn yandex() -> Self {
+        OtpParams {
+            otp_type: OtpType::Yandex,
+            algorithm: Algorithm::Sha256,
+            digits: YANDEX_DIGITS,
+            period: DEFAULT_PERIOD,
+            counter: 0,
+        }
+    }
+
+    /// The fixed parameters of a kind that has them (Steam, mOTP, Yandex).
+    pub fn fixed(kind: OtpType) -> Option<Self> {
+        match kind {
+            OtpType::Steam => Some(Self::steam()),
+            OtpType::Motp => Some(Self::motp()),
+            OtpType::Yandex => Some(Self::yandex()),
+            OtpType::Totp | OtpType::Hotp => None,
+        }
+    }
+
     /// The checks the generator relies on: totp-rs' unchecked builder panics on ≥ 10 digits and
     /// divides by a zero period, so nothing reaches it without passing here first.
     pub fn validate(&self) -> Result<(), ParamError> {
@@ -151,6 +219,16 @@ impl OtpParams {
                     || self.period != STEAM_PERIOD
                 {
                     return Err(ParamError::Steam);
+                }
+            }
+            OtpType::Motp => {
+                if *self != Self::motp() {
+                    return Err(ParamError::Motp);
+                }
+            }
+            OtpType::Yandex => {
+                if *self != Self::yandex() {
+                    return Err(ParamError::Yandex);
                 }
             }
             OtpType::Totp | OtpType::Hotp => {
@@ -187,6 +265,8 @@ pub struct Account {
     pub name: String,
     pub params: OtpParams,
     pub secret: Secret,
+    /// The PIN an mOTP or Yandex account's codes need; `None` for every other kind.
+    pub pin: Option<Pin>,
 }
 
 impl Account {
@@ -198,13 +278,57 @@ impl Account {
             name: name.trim().to_owned(),
             params,
             secret,
+            pin: None,
         }
+    }
+
+    /// The account with `pin` (for the kinds that need one; see [`OtpType::needs_pin`]).
+    pub fn with_pin(mut self, pin: Option<Pin>) -> Self {
+        self.pin = pin;
+        self
     }
 
     /// How a person recognises the account: see [`label`].
     pub fn label(&self) -> String {
         label(self.issuer.as_deref(), &self.name)
     }
+}
+
+/// A Yandex key as apps store it: its 16 bytes, or 26 whose last 12 bits are a checksum of the
+/// rest (what the Yandex.Key app shows), checked and cut to the 16 the codes use.
+pub fn yandex_secret(secret: &Secret) -> Result<Secret, String> {
+    const FULL: usize = 26;
+    let bytes = secret.as_bytes();
+    match bytes.len() {
+        YANDEX_SECRET_BYTES => Ok(secret.clone()),
+        FULL if yandex_checksum(bytes) => Secret::from_bytes(&bytes[..YANDEX_SECRET_BYTES])
+            .map_err(|e| format!("the secret is unusable: {e}")),
+        FULL => Err("the Yandex secret's checksum does not match: part of it is mistyped".into()),
+        n => Err(format!(
+            "a Yandex secret has {YANDEX_SECRET_BYTES} or {FULL} bytes, not {n}"
+        )),
+    }
+}
+
+/// Whether the last 12 bits of `bytes` are the remainder of the bits before them divided by
+/// the polynomial 0x18F3 (bit by bit, most significant first).
+fn yandex_checksum(bytes: &[u8]) -> bool {
+    const POLY: u16 = 0x18F3;
+    let n = bytes.len();
+    if n < 2 {
+        return false;
+    }
+    let want = (u16::from(bytes[n - 2] & 0x0F) << 8) | u16::from(bytes[n - 1]);
+    let bits = n * 8 - 12;
+    let mut rem: u16 = 0;
+    for i in 0..bits {
+        let bit = (bytes[i / 8] >> (7 - i % 8)) & 1;
+        rem = (rem << 1) | u16::from(bit);
+        if rem & 0x1000 != 0 {
+            rem ^= POLY;
+        }
+    }
+    rem == want
 }
 
 pub(crate) fn normalize_issuer(issuer: Option<&str>) -> Option<String> {
@@ -323,6 +447,36 @@ mod tests {
         ] {
             assert_eq!(ok.validate(), Ok(()), "{ok:?}");
         }
+    }
+
+    #[test]
+    fn the_fixed_kinds_take_only_their_parameters() {
+        assert_eq!(OtpParams::motp().validate(), Ok(()));
+        assert_eq!(OtpParams::yandex().validate(), Ok(()));
+        let mut m = OtpParams::motp();
+        m.period = 30;
+        assert_eq!(m.validate(), Err(ParamError::Motp));
+        let mut y = OtpParams::yandex();
+        y.algorithm = Algorithm::Sha1;
+        assert_eq!(y.validate(), Err(ParamError::Yandex));
+        assert_eq!(
+            ParamError::PinRequired(OtpType::Motp).to_string(),
+            "this mOTP account needs its PIN"
+        );
+    }
+
+    #[test]
+    fn yandex_secrets_have_16_bytes_or_26_with_a_checksum() {
+        // The 26-byte secrets of Aegis's YandexInfoTest: one valid, one with its first
+        // character changed.
+        let full = Secret::from_base32("LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI").unwrap();
+        let short = Secret::from_base32("LA2V6KMCGYMWWVEW64RNP3JA3I").unwrap();
+        assert_eq!(yandex_secret(&full).unwrap(), short);
+        assert_eq!(yandex_secret(&short).unwrap(), short);
+        let bad = Secret::from_base32("AA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI").unwrap();
+        assert!(yandex_secret(&bad).unwrap_err().contains("checksum"));
+        let odd = Secret::from_bytes(&[1; 20]).unwrap();
+        assert!(yandex_secret(&odd).unwrap_err().contains("not 20"));
     }
 
     #[test]

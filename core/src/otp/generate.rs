@@ -1,12 +1,17 @@
 //! Code generation. totp-rs is used as the HMAC/truncation engine only; which parameters are
-//! legal is decided in [`OtpParams::validate`] before it is ever called.
+//! legal is decided in [`OtpParams::validate`] before it is ever called. mOTP and Yandex codes
+//! are made here (MD5; SHA-256 and HMAC-SHA256), each from the key and the account's PIN.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use hmac::{Hmac, Mac};
+use md5::Md5;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use totp_rs::{Builder, Totp};
+use zeroize::Zeroizing;
 
-use super::{Algorithm, OtpParams, OtpType, ParamError, Secret};
+use super::{Account, Algorithm, OtpParams, OtpType, ParamError, Pin, Secret};
 
 /// A code as shown to the user, with the window in which it is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,8 +43,20 @@ pub fn group_digits(value: &str) -> String {
 /// A ready-to-use generator for one account. Holds a copy of the key (wiped on drop by
 /// totp-rs' `zeroize` feature), so build it once per account and reuse it.
 pub struct Generator {
-    engine: Totp,
+    engine: Engine,
     params: OtpParams,
+}
+
+enum Engine {
+    /// TOTP, HOTP and Steam.
+    Hmac(Totp),
+    /// The key in lower-case hex and the PIN, as mOTP hashes them.
+    Motp {
+        key_hex: Zeroizing<String>,
+        pin: Pin,
+    },
+    /// SHA-256(PIN ‖ key), without a leading zero byte: the HMAC key of Yandex codes.
+    Yandex { key: Zeroizing<Vec<u8>> },
 }
 
 impl std::fmt::Debug for Generator {
@@ -51,9 +68,55 @@ impl std::fmt::Debug for Generator {
 }
 
 impl Generator {
+    /// A generator for a kind that needs no PIN; an mOTP or Yandex account is refused
+    /// ([`ParamError::PinRequired`]): use [`Generator::with_pin`] or [`Generator::of`].
     pub fn new(params: &OtpParams, secret: &Secret) -> Result<Self, ParamError> {
+        Self::with_pin(params, secret, None)
+    }
+
+    /// The generator of `account`, its PIN included.
+    pub fn of(account: &Account) -> Result<Self, ParamError> {
+        Self::with_pin(&account.params, &account.secret, account.pin.as_ref())
+    }
+
+    /// A generator; `pin` is used by the kinds that need one and ignored by the others.
+    pub fn with_pin(
+        params: &OtpParams,
+        secret: &Secret,
+        pin: Option<&Pin>,
+    ) -> Result<Self, ParamError> {
         params.validate()?;
+        let pin_of = || pin.cloned().ok_or(ParamError::PinRequired(params.otp_type));
         let builder = match params.otp_type {
+            OtpType::Motp => {
+                let mut key_hex = Zeroizing::new(String::with_capacity(secret.len() * 2));
+                for b in secret.as_bytes() {
+                    key_hex.push(HEX[usize::from(b >> 4)] as char);
+                    key_hex.push(HEX[usize::from(b & 15)] as char);
+                }
+                let engine = Engine::Motp {
+                    key_hex,
+                    pin: pin_of()?,
+                };
+                return Ok(Generator {
+                    engine,
+                    params: *params,
+                });
+            }
+            OtpType::Yandex => {
+                let pin = pin_of()?;
+                let mut hasher = Sha256::new();
+                hasher.update(pin.as_str().as_bytes());
+                hasher.update(secret.as_bytes());
+                let mut hash = hasher.finalize();
+                let skip = usize::from(hash[0] == 0);
+                let key = Zeroizing::new(hash[skip..].to_vec());
+                zeroize::Zeroize::zeroize(hash.as_mut_slice());
+                return Ok(Generator {
+                    engine: Engine::Yandex { key },
+                    params: *params,
+                });
+            }
             OtpType::Steam => Builder::new_steam(),
             OtpType::Totp | OtpType::Hotp => Builder::new()
                 .with_algorithm(match params.algorithm {
@@ -66,14 +129,14 @@ impl Generator {
         // HOTP(counter) is TOTP with a one-second step evaluated at t = counter.
         let step = match params.otp_type {
             OtpType::Hotp => 1,
-            OtpType::Totp | OtpType::Steam => u64::from(params.period),
+            _ => u64::from(params.period),
         };
         let engine = builder
             .with_step_duration(step)
             .with_secret(secret.as_bytes())
             .build_noncompliant();
         Ok(Generator {
-            engine,
+            engine: Engine::Hmac(engine),
             params: *params,
         })
     }
@@ -86,11 +149,11 @@ impl Generator {
     pub fn code_at(&self, unix_time: u64) -> Code {
         match self.params.otp_type {
             OtpType::Hotp => self.hotp(self.params.counter),
-            OtpType::Totp | OtpType::Steam => {
+            _ => {
                 let period = u64::from(self.params.period);
                 let valid_from = unix_time - unix_time % period;
                 Code {
-                    value: self.engine.generate(unix_time).to_string(),
+                    value: self.value_at(unix_time / period, unix_time),
                     valid_from: Some(valid_from),
                     valid_until: Some(valid_from.saturating_add(period)),
                 }
@@ -98,24 +161,71 @@ impl Generator {
         }
     }
 
+    /// The code of time step `step` (`unix_time` is what totp-rs divides itself).
+    fn value_at(&self, step: u64, unix_time: u64) -> String {
+        match &self.engine {
+            Engine::Hmac(totp) => totp.generate(unix_time).to_string(),
+            Engine::Motp { key_hex, pin } => motp(step, key_hex, pin),
+            Engine::Yandex { key } => yandex(step, key),
+        }
+    }
+
     /// The code that follows the one current at `unix_time` (the next period, or counter + 1).
     pub fn next_code_at(&self, unix_time: u64) -> Code {
         match self.params.otp_type {
             OtpType::Hotp => self.hotp(self.params.counter.wrapping_add(1)),
-            OtpType::Totp | OtpType::Steam => {
-                self.code_at(unix_time.saturating_add(u64::from(self.params.period)))
-            }
+            _ => self.code_at(unix_time.saturating_add(u64::from(self.params.period))),
         }
     }
 
     /// HOTP for an explicit counter value.
     pub fn hotp(&self, counter: u64) -> Code {
         Code {
-            value: self.engine.generate(counter).to_string(),
+            value: self.value_at(counter, counter),
             valid_from: None,
             valid_until: None,
         }
     }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// mOTP: the first 6 hex digits of MD5 over the decimal step, the key in hex and the PIN.
+fn motp(step: u64, key_hex: &str, pin: &Pin) -> String {
+    let mut hasher = Md5::new();
+    hasher.update(step.to_string().as_bytes());
+    hasher.update(key_hex.as_bytes());
+    hasher.update(pin.as_str().as_bytes());
+    let hash = hasher.finalize();
+    let mut out = String::with_capacity(usize::from(super::MOTP_DIGITS));
+    for b in &hash[..usize::from(super::MOTP_DIGITS) / 2] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
+}
+
+/// Yandex: HMAC-SHA256 of the step, dynamic truncation to 63 bits, then the remainder of
+/// 26^8 written as 8 letters, the most significant first.
+fn yandex(step: u64, key: &[u8]) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        // HMAC takes a key of any length; kept total all the same.
+        return String::new();
+    };
+    mac.update(&step.to_be_bytes());
+    let mut hash = mac.finalize().into_bytes();
+    let offset = usize::from(hash[hash.len() - 1] & 0x0f);
+    hash[offset] &= 0x7f;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&hash[offset..offset + 8]);
+    let digits = u32::from(super::YANDEX_DIGITS);
+    let mut n = u64::from_be_bytes(word) % 26u64.pow(digits);
+    let mut letters = [b'a'; 8];
+    for slot in letters.iter_mut().rev() {
+        *slot = b'a' + (n % 26) as u8;
+        n /= 26;
+    }
+    String::from_utf8_lossy(&letters).into_owned()
 }
 
 /// Current Unix time; a clock set before 1970 reads as 0 instead of panicking.

@@ -10,7 +10,7 @@ use super::SyncReport;
 use super::keys::SyncKeys;
 use super::merge::{self, Body, Local};
 use super::state::State;
-use crate::otp::{Account, OtpParams, OtpType, Secret};
+use crate::otp::{Account, OtpParams, OtpType, Pin, Secret};
 use crate::vault::{AccountEdit, AccountMeta, Notice, Vault, VaultError};
 use crate::watched::report::{Changed, Skipped};
 
@@ -49,6 +49,10 @@ fn body_of(meta: &AccountMeta, account: &Account, recovery: Vec<Zeroizing<String
         icon: meta.icon.clone(),
         domains: meta.domains.clone(),
         secret: account.secret.to_base32(),
+        pin: account
+            .pin
+            .as_ref()
+            .map(|p| Zeroizing::new(p.as_str().to_owned())),
         recovery,
     }
 }
@@ -74,11 +78,16 @@ pub(super) fn account_of(body: &Body, counter: u64) -> Result<Account, String> {
         .map_err(|_| "its secret in the sync file cannot be read".to_string())?;
     let params = params_of(body, counter);
     params.validate().map_err(|e| e.to_string())?;
+    let pin = match &body.pin {
+        Some(p) => Some(Pin::new(p).map_err(|_| "its PIN in the sync file cannot be read")?),
+        None => None,
+    };
     Ok(Account {
         issuer: body.issuer.clone(),
         name: body.name.clone(),
         params,
         secret,
+        pin,
     })
 }
 
@@ -101,6 +110,16 @@ fn describe(
     let meta = vault.edit(id, &edit)?;
     if meta.pinned != body.pinned {
         vault.set_pinned(id, body.pinned)?;
+    }
+    let pin = match &body.pin {
+        Some(p) => Some(Pin::new(p).map_err(|_| VaultError::ItemDamaged {
+            id,
+            label: meta.label(),
+        })?),
+        None => None,
+    };
+    if vault.account(id)?.pin != pin {
+        vault.set_pin(id, pin)?;
     }
     let have = vault.recovery_codes(id)?;
     if have

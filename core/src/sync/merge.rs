@@ -61,6 +61,9 @@ pub struct Body {
     pub domains: Vec<crate::site::Binding>,
     /// Base32.
     pub secret: Zeroizing<String>,
+    /// An mOTP or Yandex account's PIN; absent otherwise, so other bodies digest as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin: Option<Zeroizing<String>>,
     #[serde(default)]
     pub recovery: Vec<Zeroizing<String>>,
 }
@@ -480,6 +483,7 @@ mod tests {
             icon: None,
             domains: Vec::new(),
             secret: Zeroizing::new(secret.into()),
+            pin: None,
             recovery: Vec::new(),
         }
     }

@@ -422,6 +422,7 @@ fn a_damaged_secret_in_a_version_is_named_without_quoting_it() {
         icon: None,
         domains: Vec::new(),
         secret: Zeroizing::new("JBSWY3DP!HPK3PXP".into()),
+        pin: None,
         recovery: Vec::new(),
     };
     let reason = account_of(&body, 0).unwrap_err();

@@ -311,6 +311,9 @@ pub enum ExportError {
     Digits(u8),
     #[error("Google Authenticator reads only SHA-1 codes; this one uses {0}")]
     Algorithm(&'static str),
+    /// mOTP and Yandex: codes Google Authenticator cannot make.
+    #[error("Google Authenticator has no {0} codes")]
+    Kind(&'static str),
 }
 
 /// Checks whether an account survives a Google export unchanged. The format has fields for
@@ -320,6 +323,7 @@ pub fn exportable(account: &Account) -> Result<(), ExportError> {
     let p = &account.params;
     match p.otp_type {
         OtpType::Steam => return Err(ExportError::Steam),
+        OtpType::Motp | OtpType::Yandex => return Err(ExportError::Kind(p.otp_type.title())),
         OtpType::Totp if p.period != 30 => return Err(ExportError::Period(p.period)),
         _ => {}
     }

@@ -1,4 +1,8 @@
-//! `otpauth://` enrollment URIs (Google's Key Uri Format) and Bitwarden's `steam://`.
+//! `otpauth://` enrollment URIs (Google's Key Uri Format), Bitwarden's `steam://`, and the
+//! forms Aegis reads and writes for mOTP (`motp://label?secret=<hex>`) and Yandex
+//! (`otpauth://yaotp/label?secret=…&pin=<the PIN in base32>`). A PIN is taken from `pin=`
+//! (base32, as Aegis writes it) where there is one; an mOTP URI usually has none, and the
+//! person gives it when adding.
 //!
 //! The spec leaves much open and real QR codes break the rest, so parsing follows the
 //! lenient rules R1–R12 of the shared conformance set: a person scanning a slightly odd code
@@ -10,7 +14,8 @@ use zeroize::Zeroizing;
 
 use super::percent;
 use crate::otp::{
-    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpParams, OtpType, Secret, SecretError,
+    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpParams, OtpType, Pin, Secret,
+    SecretError,
 };
 
 /// Longest URI we look at (R1). A QR code holds at most 2,953 bytes.
@@ -24,7 +29,7 @@ pub enum UriError {
     TooLong(usize),
     #[error("'{0}:' is not an otpauth:// URI")]
     UnsupportedScheme(String),
-    #[error("'{0}' is not a code type Ninsho knows (totp, hotp or steam)")]
+    #[error("'{0}' is not a code type Ninsho knows (totp, hotp, steam, motp or yaotp)")]
     UnsupportedType(String),
     #[error("the URI has no secret= parameter")]
     MissingSecret,
@@ -40,6 +45,12 @@ pub enum UriError {
     InvalidPeriod(String),
     #[error("counter={0} is not valid: it must be a whole number from 0 to 18446744073709551615")]
     InvalidCounter(String),
+    /// Never quoted: the PIN is a secret.
+    #[error("the pin= parameter is not a PIN written in base32")]
+    InvalidPin,
+    /// The reason is the key's, never quoting it.
+    #[error("{0}")]
+    InvalidKey(String),
 }
 
 impl UriError {
@@ -57,6 +68,8 @@ impl UriError {
             UriError::InvalidDigits(_) => "invalid_digits",
             UriError::InvalidPeriod(_) => "invalid_period",
             UriError::InvalidCounter(_) => "invalid_counter",
+            UriError::InvalidPin => "invalid_pin",
+            UriError::InvalidKey(_) => "invalid_secret",
         }
     }
 }
@@ -125,16 +138,24 @@ pub fn parse(input: &str) -> Result<Account, UriError> {
         let secret = parse_secret(&percent::decode(secret_text, false))?;
         return Ok(Account::new(Some("Steam"), "", OtpParams::steam(), secret));
     }
-    if !scheme.eq_ignore_ascii_case("otpauth") {
+    let motp_scheme = scheme.eq_ignore_ascii_case("motp");
+    if !scheme.eq_ignore_ascii_case("otpauth") && !motp_scheme {
         return Err(UriError::UnsupportedScheme(shown(scheme)));
     }
 
     let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let (authority, label) = before_query.split_once('/').unwrap_or((before_query, ""));
+    // `motp://label?…` has no type in its authority: the label starts right after `//`.
+    let (authority, label) = if motp_scheme {
+        ("motp", before_query)
+    } else {
+        before_query.split_once('/').unwrap_or((before_query, ""))
+    };
     let declared = match authority.to_ascii_lowercase().as_str() {
         "totp" => OtpType::Totp,
         "hotp" => OtpType::Hotp,
         "steam" => OtpType::Steam,
+        "motp" => OtpType::Motp,
+        "yaotp" | "yandex" => OtpType::Yandex,
         _ => {
             return Err(UriError::UnsupportedType(shown(&percent::decode(
                 authority, false,
@@ -158,6 +179,8 @@ pub fn parse(input: &str) -> Result<Account, UriError> {
 
     let query = Query::parse(query);
     let secret = match query.get("secret") {
+        // mOTP's own scheme writes the key in hex, as mOTP tokens show it.
+        Some(value) if motp_scheme => parse_hex_secret(value)?,
         Some(value) => parse_secret(value)?,
         None => return Err(UriError::MissingSecret),
     };
@@ -174,6 +197,25 @@ pub fn parse(input: &str) -> Result<Account, UriError> {
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
         });
+
+    if declared.needs_pin() {
+        let pin = match query.get("pin").map(str::trim).filter(|p| !p.is_empty()) {
+            Some(value) => Some(parse_pin(value)?),
+            None => None,
+        };
+        let (params, secret, issuer) = if declared == OtpType::Yandex {
+            let secret = crate::otp::yandex_secret(&secret).map_err(UriError::InvalidKey)?;
+            // Aegis names the issuer after the kind when the label has none.
+            (
+                OtpParams::yandex(),
+                secret,
+                issuer.or(Some("Yandex".into())),
+            )
+        } else {
+            (OtpParams::motp(), secret, issuer)
+        };
+        return Ok(Account::new(issuer.as_deref(), &name, params, secret).with_pin(pin));
+    }
 
     // R12: Steam by authority, by KeePassXC's encoder=steam, or by issuer.
     let is_steam = declared == OtpType::Steam
@@ -264,6 +306,30 @@ fn parse_decimal(value: &str) -> Option<u64> {
     value.parse().ok()
 }
 
+/// A PIN as Aegis writes it into `pin=`: its UTF-8 bytes in base32.
+fn parse_pin(value: &str) -> Result<Pin, UriError> {
+    let bytes = Secret::from_base32(value).map_err(|_| UriError::InvalidPin)?;
+    let text = std::str::from_utf8(bytes.as_bytes()).map_err(|_| UriError::InvalidPin)?;
+    Pin::new(text).map_err(|_| UriError::InvalidPin)
+}
+
+fn parse_hex_secret(value: &str) -> Result<Secret, UriError> {
+    let text: Zeroizing<String> = Zeroizing::new(
+        value
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect(),
+    );
+    if text.is_empty() {
+        return Err(UriError::EmptySecret);
+    }
+    let bytes = Zeroizing::new(
+        crate::formats::hex_bytes(&text)
+            .ok_or_else(|| UriError::InvalidKey("the secret is not valid hexadecimal".into()))?,
+    );
+    Secret::from_bytes(&bytes).map_err(UriError::InvalidSecret)
+}
+
 fn parse_secret(value: &str) -> Result<Secret, UriError> {
     Secret::from_base32(value).map_err(|e| match e {
         SecretError::Empty => UriError::EmptySecret,
@@ -275,7 +341,10 @@ fn parse_secret(value: &str) -> Result<Secret, UriError> {
 /// and that other authenticators import. The result holds the secret: it is wiped on drop.
 pub fn format(account: &Account) -> Zeroizing<String> {
     let params = &account.params;
-    let kind = params.otp_type.as_str();
+    let kind = match params.otp_type {
+        OtpType::Yandex => "yaotp",
+        other => other.as_str(),
+    };
     // The label must split at our separator and nowhere else: an issuer that itself holds a
     // ':' is left to the issuer= parameter, and a name with a ':' gets an explicit (possibly
     // empty) issuer prefix so the first separator is ours.
@@ -286,14 +355,32 @@ pub fn format(account: &Account) -> Zeroizing<String> {
         None if account.name.contains(':') || account.issuer.is_some() => format!(":{name}"),
         None => name,
     };
-    let mut uri = Zeroizing::new(format!("otpauth://{kind}/{label}?secret="));
-    uri.push_str(&account.secret.to_base32());
+    let mut uri = if params.otp_type == OtpType::Motp {
+        // Aegis's form: the key in hex.
+        let mut uri = Zeroizing::new(format!("motp://{label}?secret="));
+        for b in account.secret.as_bytes() {
+            uri.push_str(&format!("{b:02x}"));
+        }
+        uri
+    } else {
+        let mut uri = Zeroizing::new(format!("otpauth://{kind}/{label}?secret="));
+        uri.push_str(&account.secret.to_base32());
+        uri
+    };
+    if let Some(pin) = account.pin.as_ref().filter(|_| params.otp_type.needs_pin()) {
+        uri.push_str("&pin=");
+        let encoded = Secret::from_bytes(pin.as_str().as_bytes()).map(|p| p.to_base32());
+        if let Ok(encoded) = encoded {
+            uri.push_str(&encoded);
+        }
+    }
     if let Some(issuer) = &account.issuer {
         uri.push_str("&issuer=");
         uri.push_str(&percent::encode(issuer));
     }
     match params.otp_type {
-        OtpType::Steam => {}
+        OtpType::Steam | OtpType::Motp => {}
+        OtpType::Yandex => uri.push_str("&period=30&digits=8&algorithm=SHA256"),
         OtpType::Totp => {
             uri.push_str(&format!(
                 "&algorithm={}&digits={}&period={}",
@@ -324,6 +411,47 @@ mod tests {
         assert_eq!(a.name, "alice@google.com");
         assert_eq!(a.params, OtpParams::totp(Algorithm::Sha1, 6, 30));
         assert_eq!(a.secret.to_base32().as_str(), "JBSWY3DPEHPK3PXP");
+    }
+
+    #[test]
+    fn motp_and_yaotp_uris_as_aegis_writes_them() {
+        // motp://: the key in hex; the PIN is given when adding.
+        let a = parse("motp://Campus%20VPN:mika?secret=0123456789ABCDEF").unwrap();
+        assert_eq!(a.params, OtpParams::motp());
+        assert_eq!(a.issuer.as_deref(), Some("Campus VPN"));
+        assert_eq!(a.name, "mika");
+        assert_eq!(
+            a.secret.as_bytes(),
+            [1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]
+        );
+        assert_eq!(a.pin, None);
+        assert!(matches!(
+            parse("motp://x?secret=0123456789abcdeg"),
+            Err(UriError::InvalidKey(_))
+        ));
+        // yaotp: base32 key (16 bytes, or 26 with its checksum), the PIN base32 in pin=, the
+        // issuer Yandex when the label names none.
+        let y = parse(
+            "otpauth://yaotp/mika?secret=LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI&pin=G42TQNQ",
+        )
+        .unwrap();
+        assert_eq!(y.params, OtpParams::yandex());
+        assert_eq!(y.issuer.as_deref(), Some("Yandex"));
+        assert_eq!(y.secret.len(), 16);
+        assert_eq!(y.pin.as_ref().map(Pin::as_str), Some("7586"));
+        assert_eq!(
+            parse("otpauth://yaotp/mika?secret=LA2V6KMCGYMWWVEW64RNP3JA3I&pin=!!"),
+            Err(UriError::InvalidPin)
+        );
+        assert!(matches!(
+            parse("otpauth://yaotp/mika?secret=AA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI"),
+            Err(UriError::InvalidKey(_))
+        ));
+        // Both read back from their own formatting, PIN included; neither error quotes it.
+        for account in [a.with_pin(Some(Pin::new("1234").unwrap())), y] {
+            let uri = format(&account);
+            assert_eq!(parse(&uri).unwrap(), account, "{}", *uri);
+        }
     }
 
     #[test]

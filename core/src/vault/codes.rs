@@ -61,7 +61,7 @@ impl Vault {
                 });
                 continue;
             };
-            let generator = Generator::new(&a.params(), &item.secret)?;
+            let generator = Generator::with_pin(&a.params(), &item.secret, item.pin.as_ref())?;
             let (current, next) = match a.otp_type {
                 OtpType::Hotp => (None, None),
                 _ => (
@@ -82,7 +82,8 @@ impl Vault {
     /// The code of one account at `time` (HOTP: the code of the stored counter, not advanced).
     pub fn code(&mut self, id: Uuid, time: u64) -> Result<Code, VaultError> {
         let params = self.get(id)?.params();
-        let generator = Generator::new(&params, &self.item(id)?.secret)?;
+        let item = self.item(id)?;
+        let generator = Generator::with_pin(&params, &item.secret, item.pin.as_ref())?;
         Ok(generator.code_at(time))
     }
 }

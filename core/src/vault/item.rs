@@ -7,6 +7,9 @@
 //!   "issuer":..,"name":..,"type":"totp","algorithm":"SHA1","digits":6,"period":30,
 //!   "counter":null,"created":<unix seconds>,"folder":"<hash of the vault folder's path>"}`
 //!
+//! An mOTP or Yandex account's record also holds its PIN (`"pin":"…"`), the one place Ninsho
+//! keeps it; records without one (every other kind, and those written before) read as before.
+//!
 //! Text because the Secret Service implementations people use do not all keep binary secrets
 //! intact (KWallet and KeePassXC have mangled binary and multi-line secrets of other
 //! authenticators); one line for the same reason. `folder` names the folder whose vault the
@@ -25,7 +28,7 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use super::keychain::MAX_ITEM_BYTES;
-use crate::otp::{Algorithm, OtpParams, OtpType, Secret};
+use crate::otp::{Algorithm, OtpParams, OtpType, Pin, Secret};
 
 const LEGACY_MAGIC: &[u8; 4] = b"NSK1";
 
@@ -60,6 +63,8 @@ pub struct Item {
     /// `<vault id>/<account id>`.
     pub owner: String,
     pub secret: Secret,
+    /// The PIN of an mOTP or Yandex account.
+    pub pin: Option<Pin>,
     /// Backup / recovery codes the site issued, as the person entered them.
     pub recovery_codes: Vec<Zeroizing<String>>,
     /// `None` for an item written before records described their account.
@@ -84,6 +89,8 @@ struct RecordOut<'a> {
     ninsho: u32,
     owner: &'a str,
     secret: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pin: Option<&'a str>,
     recovery: Vec<&'a str>,
     issuer: Option<&'a str>,
     name: &'a str,
@@ -102,6 +109,8 @@ struct RecordIn {
     ninsho: u32,
     owner: String,
     secret: Zeroizing<String>,
+    #[serde(default)]
+    pin: Option<Zeroizing<String>>,
     #[serde(default)]
     recovery: Vec<Zeroizing<String>>,
     issuer: Option<String>,
@@ -123,6 +132,7 @@ impl Item {
         Item {
             owner,
             secret,
+            pin: None,
             recovery_codes: Vec::new(),
             account: Some(account),
             folder: Some(folder),
@@ -142,6 +152,7 @@ impl Item {
             ninsho: ITEM_VERSION,
             owner: &self.owner,
             secret: &secret,
+            pin: self.pin.as_ref().map(Pin::as_str),
             recovery: self.recovery_codes.iter().map(|c| c.as_str()).collect(),
             issuer: account.issuer.as_deref(),
             name: &account.name,
@@ -158,6 +169,7 @@ impl Item {
         // buffer of that size is never reallocated (which would leave a copy of the key).
         let parts = self.owner.len()
             + secret.len()
+            + self.pin.as_ref().map_or(0, |p| p.as_str().len())
             + self.recovery_codes.iter().map(|c| c.len()).sum::<usize>()
             + account.issuer.as_ref().map_or(0, String::len)
             + account.name.len()
@@ -197,7 +209,9 @@ impl Item {
         }
         let secret = Secret::from_base32(&record.secret).map_err(|_| ItemError::Damaged)?;
         let params = match record.otp_type {
-            OtpType::Steam => OtpParams::steam(),
+            kind @ (OtpType::Steam | OtpType::Motp | OtpType::Yandex) => {
+                OtpParams::fixed(kind).ok_or(ItemError::Damaged)?
+            }
             OtpType::Hotp => {
                 OtpParams::hotp(record.algorithm, record.digits, record.counter.unwrap_or(0))
             }
@@ -208,9 +222,14 @@ impl Item {
             ),
         };
         params.validate().map_err(|_| ItemError::Damaged)?;
+        let pin = match &record.pin {
+            Some(p) => Some(Pin::new(p).map_err(|_| ItemError::Damaged)?),
+            None => None,
+        };
         Ok(Item {
             owner: record.owner,
             secret,
+            pin,
             recovery_codes: record.recovery,
             account: Some(ItemAccount {
                 issuer: record.issuer,
@@ -257,6 +276,7 @@ fn decode_legacy(bytes: &[u8]) -> Result<Item, ItemError> {
     Ok(Item {
         owner,
         secret,
+        pin: None,
         recovery_codes,
         account: None,
         folder: None,
@@ -288,6 +308,7 @@ mod tests {
         Item {
             owner: "vault/account".into(),
             secret: Secret::from_bytes(b"12345678901234567890").unwrap(),
+            pin: None,
             recovery_codes: vec![
                 Zeroizing::new("abcd-efgh".into()),
                 Zeroizing::new("日本".into()),
@@ -319,6 +340,29 @@ mod tests {
         assert_eq!(v["recovery"][1], "日本");
         assert_eq!(Item::decode(&bytes).unwrap(), item);
         assert!(!format!("{item:?}").contains("abcd"));
+    }
+
+    #[test]
+    fn a_pin_is_kept_in_the_record_and_older_records_read_without_one() {
+        let mut item = item();
+        item.account.as_mut().unwrap().params = OtpParams::yandex();
+        item.pin = Some(Pin::new("5239").unwrap());
+        let bytes = item.encode().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["pin"], "5239");
+        assert_eq!(v["type"], "yandex");
+        let back = Item::decode(&bytes).unwrap();
+        assert_eq!(back, item);
+        assert!(!format!("{back:?}").contains("5239"));
+        // A record written before PINs existed has no field: it reads as before.
+        let old = item_without_pin();
+        let bytes = old.encode().unwrap();
+        assert!(!std::str::from_utf8(&bytes).unwrap().contains("\"pin\""));
+        assert_eq!(Item::decode(&bytes).unwrap().pin, None);
+    }
+
+    fn item_without_pin() -> Item {
+        item()
     }
 
     #[test]

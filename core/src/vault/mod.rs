@@ -479,6 +479,10 @@ impl Vault {
                 results.push(Err(e.into()));
                 continue;
             }
+            if account.params.otp_type.needs_pin() && account.pin.is_none() {
+                results.push(Err(ParamError::PinRequired(account.params.otp_type).into()));
+                continue;
+            }
             if !force && let Some(d) = self.find_duplicate_among(account, &new)? {
                 results.push(Err(VaultError::Duplicate(d)));
                 continue;
@@ -496,12 +500,13 @@ impl Vault {
                 Some(Some(sites)) => crate::site::binding::unique(sites.iter().cloned()),
                 _ => crate::site::known::sites_of(account.issuer.as_deref()),
             };
-            let item = Item::new(
+            let mut item = Item::new(
                 self.user(id),
                 account.secret.clone(),
                 secrets::item_account(&meta),
                 self.folder.clone(),
             );
+            item.pin = account.pin.clone();
             let encoded = self.encode_item(&item)?;
             order += 1;
             results.push(Ok(meta.id));

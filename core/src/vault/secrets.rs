@@ -199,13 +199,15 @@ impl Vault {
     /// The full account, secret included (for transfer and export).
     pub fn account(&mut self, id: Uuid) -> Result<Account, VaultError> {
         let meta = self.get(id)?.clone();
-        let secret = self.item(id)?.secret.clone();
+        let item = self.item(id)?;
+        let (secret, pin) = (item.secret.clone(), item.pin.clone());
         let params = meta.params();
         Ok(Account {
             issuer: meta.issuer,
             name: meta.name,
             params,
             secret,
+            pin,
         })
     }
 
@@ -213,17 +215,30 @@ impl Vault {
         Ok(self.item(id)?.recovery_codes.clone())
     }
 
+    /// Replaces the PIN of an mOTP or Yandex account (kept in its keychain item with the key).
+    pub fn set_pin(&mut self, id: Uuid, pin: Option<crate::otp::Pin>) -> Result<(), VaultError> {
+        self.change_item(id, |item| item.pin = pin.clone())
+    }
+
     /// Replaces an account's recovery codes (stored in its keychain item, next to the secret).
     pub fn set_recovery_codes(&mut self, id: Uuid, codes: &[String]) -> Result<(), VaultError> {
-        self.locked(|v| {
-            let meta = v.get(id)?.clone();
-            let mut item = v.item(id)?.clone();
+        self.change_item(id, |item| {
             item.recovery_codes = codes
                 .iter()
                 .map(|c| c.trim())
                 .filter(|c| !c.is_empty())
                 .map(|c| Zeroizing::new(c.to_owned()))
                 .collect();
+        })
+    }
+
+    /// Changes account `id`'s keychain item with `change` and writes it, with the account's
+    /// current description and folder.
+    fn change_item(&mut self, id: Uuid, change: impl Fn(&mut Item)) -> Result<(), VaultError> {
+        self.locked(|v| {
+            let meta = v.get(id)?.clone();
+            let mut item = v.item(id)?.clone();
+            change(&mut item);
             item.account = Some(item_account(&meta));
             item.folder = Some(v.folder.clone());
             let encoded = v.encode_item(&item)?;

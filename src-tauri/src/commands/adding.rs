@@ -112,7 +112,7 @@ pub async fn preview_manual(
 /// The code the manual form shows for `account` at `now`: a time-based account's current
 /// code; none for HOTP, whose code for the counter typed is the one its first copy gives.
 fn shown_code(account: &Account, now: u64) -> Result<Option<String>> {
-    let generator = Generator::new(&account.params, &account.secret)
+    let generator = Generator::of(account)
         .map_err(|e| AppError::new(ErrorCode::InvalidAccount, e.to_string()))?;
     Ok((account.params.otp_type != OtpType::Hotp).then(|| generator.code_at(now).value))
 }
@@ -249,6 +249,7 @@ mod tests {
             digits: 6,
             period: 30,
             counter: 0,
+            pin: String::new(),
         }
     }
 
@@ -259,5 +260,18 @@ mod tests {
         assert_eq!(shown_code(&totp, 59).unwrap().as_deref(), Some("287082"));
         let hotp = entry(OtpType::Hotp).account().unwrap();
         assert_eq!(shown_code(&hotp, 59).unwrap(), None);
+    }
+
+    #[test]
+    fn the_manual_form_shows_an_motp_code_made_with_the_pin() {
+        let mut motp = entry(OtpType::Motp);
+        motp.secret = "e3152afee62599c8".into();
+        motp.pin = "1234".into();
+        // Aegis's MOTPTest vector: t = 165892298 s, PIN 1234 -> e7d8b6.
+        let account = motp.account().unwrap();
+        assert_eq!(
+            shown_code(&account, 165_892_298).unwrap().as_deref(),
+            Some("e7d8b6")
+        );
     }
 }

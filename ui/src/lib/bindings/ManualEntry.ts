@@ -5,4 +5,9 @@ import type { OtpType } from "./OtpType";
 /**
  * What the form holds. The secret is the one value that travels from the UI to Rust.
  */
-export type ManualEntry = { issuer: string, name: string, secret: string, kind: OtpType, algorithm: Algorithm, digits: number, period: number, counter: number, };
+export type ManualEntry = { issuer: string, name: string, secret: string, kind: OtpType, algorithm: Algorithm, digits: number, period: number, counter: number, 
+/**
+ * The PIN of an mOTP or Yandex account (unused for the other kinds). Like the secret, it
+ * only ever travels from the UI to Rust.
+ */
+pin: string, };

@@ -3,4 +3,4 @@
 /**
  * The field a problem is about.
  */
-export type ManualField = "secret" | "digits" | "period" | "name";
+export type ManualField = "secret" | "digits" | "period" | "name" | "pin";

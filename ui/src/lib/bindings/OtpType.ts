@@ -3,4 +3,4 @@
 /**
  * How the moving factor advances.
  */
-export type OtpType = "totp" | "hotp" | "steam";
+export type OtpType = "totp" | "hotp" | "steam" | "motp" | "yandex";
