@@ -193,6 +193,28 @@ fn code_at_time_and_next() {
 }
 
 #[test]
+fn code_of_yandex_and_motp_uris() {
+    // Aegis's YAOTPTest: PIN 7586 (base32 "G42TQNQ" in pin=) at 1581064020 gives "oactmacq".
+    let yandex =
+        "otpauth://yaotp/mika?secret=LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI&pin=G42TQNQ";
+    assert_eq!(
+        stdout(&cli(&["code", yandex, "--at", "1581064020"])),
+        "oactmacq\n"
+    );
+    // The PIN is never printed, not even with the secret.
+    let parsed = stdout(&cli(&["parse", "--json", "--show-secret", yandex]));
+    assert!(parsed.contains("\"yandex\""), "{parsed}");
+    assert!(
+        !parsed.contains("7586") && !parsed.contains("G42TQNQ"),
+        "{parsed}"
+    );
+    // An mOTP URI holds no PIN: its code cannot be made, and the message says why.
+    let motp = cli(&["code", "motp://x?secret=0123456789abcdef", "--at", "59"]);
+    assert_eq!(motp.status.code(), Some(1));
+    assert!(stderr(&motp).contains("needs its PIN"), "{}", stderr(&motp));
+}
+
+#[test]
 fn scan_json_raw_and_errors() {
     let dir = temp_dir("scan");
     let login = dir.join("login.png");

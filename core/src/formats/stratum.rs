@@ -2,13 +2,15 @@
 //! `"AUTHENTICATORPRO" ‖ salt(16) ‖ iv(12) ‖ ciphertext+tag` (Argon2id t=3, 64 MiB, p=4;
 //! AES-256-GCM) or, in older versions, `"AuthenticatorPro" ‖ salt(20) ‖ iv(16) ‖ ciphertext`
 //! (PBKDF2-HMAC-SHA1 64,000 rounds; AES-256-CBC); or the app's own SQLite database.
-//! Types: 1 HOTP, 2 TOTP, 4 Steam; algorithms 0 SHA-1, 1 SHA-256, 2 SHA-512.
+//! Types: 1 HOTP, 2 TOTP, 3 mOTP (hex key), 4 Steam, 5 Yandex, the last two kinds with their
+//! `Pin` (in the JSON; the database's rows are read without it, so such entries say so);
+//! algorithms 0 SHA-1, 1 SHA-256, 2 SHA-512.
 
 use serde_json::Value;
 
-use super::common::{Collector, label, params, secret_b32, str_of, u64_of};
+use super::common::{Collector, label, params, secret_b32, secret_hex, str_of, u64_of};
 use super::{FormatError, FormatId, Imported, Importer, Input, Registered, crypto, sqlite};
-use crate::otp::Account;
+use crate::otp::{Account, OtpParams, Pin};
 
 pub struct Stratum;
 
@@ -30,13 +32,23 @@ fn entry(
     digits: Option<u64>,
     period: Option<u64>,
     counter: Option<u64>,
+    pin: Option<&str>,
 ) -> Result<Account, String> {
+    if matches!(kind, 3 | 5) {
+        let pin = Pin::new(pin.unwrap_or_default())
+            .map_err(|e| format!("the entry's PIN cannot be used: {e}"))?;
+        let (params, secret) = if kind == 3 {
+            (OtpParams::motp(), secret_hex(secret)?)
+        } else {
+            let secret = secret_b32(secret)?;
+            (OtpParams::yandex(), crate::otp::yandex_secret(&secret)?)
+        };
+        return Ok(super::common::account(issuer, name, params, secret).with_pin(Some(pin)));
+    }
     let kind = match kind {
         1 => "hotp",
         2 => "totp",
         4 => "steam",
-        3 => return Err("mOTP codes are not supported".into()),
-        5 => return Err("Yandex codes are not supported".into()),
         other => return Err(format!("code type {other} is not supported")),
     };
     let algo = match algo {
@@ -73,6 +85,7 @@ fn from_json(json: &Value) -> Imported {
                 u64_of(a, "Digits"),
                 u64_of(a, "Period"),
                 u64_of(a, "Counter"),
+                a.get("Pin").and_then(Value::as_str),
             ),
         );
     }
@@ -139,6 +152,7 @@ impl Importer for Stratum {
                         n(5),
                         n(6),
                         n(7),
+                        None,
                     ),
                 );
             }

@@ -852,7 +852,8 @@ fn motp_and_yandex_round_trip_through_aegis_plain_encrypted_and_uri_lists() {
     );
 
     let enc = export::aegis_encrypted(&pin_accounts(), &[], "pw").unwrap();
-    assert!(!enc.contains("7586") && !enc.contains("\"pin\""));
+    // The entries (and so their PINs) are only in the encrypted part.
+    assert!(!enc.contains("\"pin\"") && !enc.contains("\"motp\""));
     assert_eq!(
         import(enc.as_bytes(), None, Some("pw")).unwrap().accounts,
         pin_accounts()
@@ -869,4 +870,27 @@ fn motp_and_yandex_round_trip_through_aegis_plain_encrypted_and_uri_lists() {
         import(list.as_bytes(), None, None).unwrap().accounts,
         pin_accounts()
     );
+}
+
+#[test]
+fn a_stratum_backup_with_motp_and_yandex_entries_imports_them_with_their_pins() {
+    // Written for this test in Stratum's JSON shape: type 3 mOTP (hex key), 5 Yandex.
+    let json = serde_json::json!({
+        "Authenticators": [
+            { "Type": 3, "Issuer": "Campus VPN", "Username": "mika", "Secret": "0123456789ABCDEF",
+              "Pin": "1234", "Algorithm": 0, "Digits": 6, "Period": 10, "Counter": 0 },
+            { "Type": 5, "Issuer": "Yandex", "Username": "mika@yandex.example",
+              "Secret": "LA2V6KMCGYMWWVEW64RNP3JA3IAAAAAAHTSG4HRZPI", "Pin": "7586",
+              "Algorithm": 1, "Digits": 8, "Period": 30, "Counter": 0 },
+            { "Type": 5, "Issuer": "Yandex", "Username": "no pin",
+              "Secret": "LA2V6KMCGYMWWVEW64RNP3JA3I", "Algorithm": 1, "Digits": 8, "Period": 30 }
+        ],
+        "Categories": [], "AuthenticatorCategories": [], "CustomIcons": []
+    })
+    .to_string();
+    let import = import(json.as_bytes(), None, None).unwrap();
+    assert_eq!(import.format, FormatId::Stratum);
+    assert_eq!(import.accounts, pin_accounts());
+    assert_eq!(import.errors.len(), 1, "{:?}", import.errors);
+    assert!(import.errors[0].message.contains("PIN"));
 }

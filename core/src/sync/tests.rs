@@ -516,6 +516,53 @@ fn pair(shared: &Path) -> (Computer, Computer) {
     (a, b)
 }
 
+#[test]
+fn motp_and_yandex_accounts_reach_the_other_computer_with_their_pins_sealed() {
+    use crate::otp::Pin;
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    let motp = Account::new(
+        Some("VPN"),
+        "me",
+        OtpParams::motp(),
+        Secret::from_bytes(&[3; 8]).unwrap(),
+    )
+    .with_pin(Some(Pin::new("904117").unwrap()));
+    let yandex = Account::new(
+        Some("Yandex"),
+        "me",
+        OtpParams::yandex(),
+        Secret::from_bytes(&[4; 16]).unwrap(),
+    )
+    .with_pin(Some(Pin::new("5520481216").unwrap()));
+    a.vault.add(&motp, false).unwrap();
+    a.vault.add(&yandex, false).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    let report = b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(report.added.len(), 2, "{report:?}");
+    // The same codes (made from key and PIN) on both, and the PIN in B's keychain item.
+    assert_eq!(codes(&mut b), codes(&mut a));
+    let on_b = b.vault.find("VPN")[0].id;
+    assert_eq!(b.vault.account(on_b).unwrap(), motp);
+    let bytes = folder_bytes(shared.path());
+    for pin in [&b"904117"[..], b"5520481216"] {
+        assert!(
+            !bytes.windows(pin.len()).any(|w| w == pin),
+            "a PIN in the folder"
+        );
+    }
+    // A PIN changed on one computer reaches the other.
+    let ya = a.vault.find("Yandex")[0].id;
+    a.vault
+        .set_pin(ya, Some(Pin::new("1111").unwrap()))
+        .unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    b.sync.now(&mut b.vault).unwrap();
+    let on_b = b.vault.find("Yandex")[0].id;
+    assert_eq!(b.vault.account(on_b).unwrap().pin.unwrap().as_str(), "1111");
+    assert_eq!(codes(&mut b), codes(&mut a));
+}
+
 fn state_of(c: &Computer) -> State {
     let guard = c.sync.file.lock().unwrap();
     c.sync.file.load(&guard).unwrap().unwrap()

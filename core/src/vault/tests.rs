@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::*;
-use crate::otp::{Algorithm, Secret};
+use crate::otp::{Algorithm, OtpType, ParamError, Secret};
 
 /// The mock store, with switches that make it fail like a locked keychain.
 struct Flaky {
@@ -135,6 +135,53 @@ fn add_list_codes_and_nothing_secret_on_disk() {
         .unwrap()
         .unwrap();
     assert_eq!(Item::decode(&item).unwrap().secret.as_bytes(), key);
+}
+
+#[test]
+fn an_motp_or_yandex_pin_lives_only_in_the_keychain_item() {
+    use crate::otp::Pin;
+    let (dir, store, mut vault) = setup();
+    let motp = Account::new(
+        Some("Campus VPN"),
+        "mika",
+        OtpParams::motp(),
+        Secret::from_bytes(&[0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]).unwrap(),
+    );
+    // Without its PIN the account is refused, and nothing is written.
+    assert!(matches!(
+        vault.add(&motp, false),
+        Err(VaultError::InvalidAccount(ParamError::PinRequired(
+            OtpType::Motp
+        )))
+    ));
+    assert!(vault.accounts().is_empty());
+    let pin = "739146";
+    let id = vault
+        .add(&motp.clone().with_pin(Some(Pin::new(pin).unwrap())), false)
+        .unwrap();
+
+    let mut vault = reopen(&dir, &store);
+    // tests/fixtures/otp/pin_kinds.py: key 0123456789abcdef, a PIN of 1234 at 10^9 s is
+    // "5ed2dc"; with this PIN the code differs, and is the same after a reopen.
+    let code = vault.code(id, 1_000_000_000).unwrap();
+    assert_eq!(code.value.len(), 6);
+    assert_ne!(code.value, "5ed2dc");
+    assert_eq!(code.valid_until, Some(1_000_000_010));
+    assert_eq!(vault.account(id).unwrap().pin.unwrap().as_str(), pin);
+    assert!(
+        !file_text(&dir).contains(pin),
+        "the PIN in the metadata file"
+    );
+    let item = store
+        .inner
+        .get(&format!("{}/{}", vault.vault_id(), id))
+        .unwrap()
+        .unwrap();
+    let item = Item::decode(&item).unwrap();
+    assert_eq!(item.pin.as_ref().map(Pin::as_str), Some(pin));
+    assert!(!format!("{item:?} {:?}", vault.account(id).unwrap()).contains(pin));
+    vault.set_pin(id, Some(Pin::new("1234").unwrap())).unwrap();
+    assert_eq!(vault.code(id, 1_000_000_000).unwrap().value, "5ed2dc");
 }
 
 #[test]
