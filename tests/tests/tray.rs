@@ -433,3 +433,46 @@ async fn locked_the_window_the_tray_and_ipc_hold_no_code_and_every_trigger_locks
     }
     s.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_no_use_the_app_locks_after_the_idle_delay_and_keys_keep_it_open() -> Result {
+    let data = new_data_dir();
+    ok(cli(data.path(), &["add", "--yes", FORGEJO]));
+    let pw = data.path().join("pw");
+    std::fs::write(&pw, format!("{PASSWORD}\n"))?;
+    let pw_arg = pw.display().to_string();
+    ok(cli(
+        data.path(),
+        &["lock", "encrypt", "--password-file", &pw_arg],
+    ));
+    // Three seconds instead of the setting's minutes.
+    let mut s = Session::start(Options {
+        data_dir: Some(data),
+        env: vec![("NINSHO_AUTOLOCK_SECONDS".to_owned(), "3".to_owned())],
+        ..Options::default()
+    })
+    .await?;
+    s.secrets = vec![secret_of(FORGEJO)];
+    unlock_by_keys(&s).await?;
+    // A key every second for six seconds: use, so it stays open (the window's own code
+    // refreshes are not use).
+    for _ in 0..6 {
+        xdotool(&["key", "Down"])?;
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        assert!(
+            !s.page_text().await?.contains("Ninsho is locked"),
+            "locked while in use"
+        );
+    }
+    // Then nothing: locked within the delay and a second of the check's tick.
+    let started = std::time::Instant::now();
+    s.wait_page("the idle lock", |t| t.contains("Ninsho is locked"))
+        .await?;
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(2) && waited < std::time::Duration::from_secs(6),
+        "locked {waited:?} after the last key"
+    );
+    s.assert_no_secret_in_ipc().await?;
+    s.stop().await
+}

@@ -16,8 +16,8 @@ pub async fn lock_status(state: State<'_, AppState>) -> Result<LockStatus> {
     state.with_vault_quiet(|v| Ok(v.lock_status()))
 }
 
-/// A person pressed a key or the pointer in a window (the windows send it at most every few
-/// seconds): use, for the idle lock. Typing in the search field asks Rust nothing else.
+/// A person pressed a key or the pointer in a window (the windows send it at most once a
+/// second): use, for the idle lock. Typing in the search field asks Rust nothing else.
 #[tauri::command]
 pub async fn note_use(state: State<'_, AppState>) -> Result<()> {
     state.idle.touch();

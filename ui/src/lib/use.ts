@@ -1,8 +1,8 @@
-// Tells Rust a person is using a window (a key, the pointer), at most every few seconds: the
+// Tells Rust a person is using a window (a key, the pointer), at most once a second: the
 // idle lock counts from the last use. Reading codes or typing a search asks Rust nothing else.
 import { ipc } from "./ipc";
 
-const EVERY_MS = 5000;
+const EVERY_MS = 1000;
 
 /** Starts reporting use in this window; returns the function that stops it. */
 export function reportUse(): () => void {
