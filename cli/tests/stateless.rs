@@ -115,7 +115,7 @@ fn invalid_input_names_the_problem_and_exits_1() {
             "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=0",
             "period=0",
         ),
-        ("otpauth://motp/x?secret=JBSWY3DPEHPK3PXP", "'motp'"),
+        ("otpauth://xotp/x?secret=JBSWY3DPEHPK3PXP", "'xotp'"),
         ("https://example.com", "not an otpauth"),
         (
             "otpauth-migration://offline?data=CgsKBUhlbGxvEgJ4eBACGAEgAA%3D%3D",

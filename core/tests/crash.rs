@@ -372,19 +372,6 @@ fn check(
     }
     let accounts = vault.accounts();
     tally.accounts_max = tally.accounts_max.max(accounts.len());
-    for a in &accounts {
-        let user = format!("{}/{}", vault.vault_id(), a.id);
-        if let Ok(Some(bytes)) = store.get(&user) {
-            let sealed = bytes.starts_with(b"ninsho-enc-v1:");
-            if sealed != (status.mode == "password") {
-                tally.violations.push(format!(
-                    "round {round}: {user} is {} while the lock is {}",
-                    if sealed { "sealed" } else { "plain" },
-                    status.mode
-                ));
-            }
-        }
-    }
     let listed_now: HashSet<String> = accounts.iter().map(|a| a.id.to_string()).collect();
     for lost in listed_before.difference(&listed_now) {
         tally.accounts_lost += 1;
@@ -422,6 +409,21 @@ fn check(
             tally
                 .violations
                 .push(format!("round {round}: {} has no code: {e}", a.id));
+        }
+    }
+    // Read once, every item is in the form the lock asks for (a sealed write that timed out
+    // and landed after the mode was turned off is opened with the retired key and rewritten).
+    for a in &accounts {
+        let user = format!("{}/{}", vault.vault_id(), a.id);
+        if let Ok(Some(bytes)) = store.get(&user) {
+            let sealed = bytes.starts_with(b"ninsho-enc-v1:");
+            if sealed != (status.mode == "password") {
+                tally.violations.push(format!(
+                    "round {round}: {user} is {} while the lock is {}",
+                    if sealed { "sealed" } else { "plain" },
+                    status.mode
+                ));
+            }
         }
     }
     let text = std::fs::read_to_string(dir.join("vault.json")).unwrap_or_default();

@@ -1415,4 +1415,34 @@ mod encrypted {
         ));
         assert!(vault.code(ids[2], 59).is_ok());
     }
+
+    #[test]
+    fn a_sealed_write_that_lands_after_the_mode_is_off_is_still_read() {
+        let (dir, store, mut vault) = setup();
+        let ids = three(&mut vault);
+        vault.enable_encryption(PASSWORD).unwrap();
+        let user = format!("{}/{}", vault.vault_id(), ids[0]);
+        let late = store.inner.get(&user).unwrap().unwrap();
+        vault.disable_encryption().unwrap();
+        // The write that timed out while the mode was on lands now.
+        store.inner.set(&user, &late).unwrap();
+        let mut vault = reopen(&dir, &store);
+        assert_eq!(
+            vault.code(ids[0], 59).unwrap().value,
+            "287082",
+            "opened with the retired key"
+        );
+        let now = store.inner.get(&user).unwrap().unwrap();
+        assert!(now.starts_with(b"{"), "rewritten plain");
+        // Turned on again: the retired key leaves the keychain.
+        vault.enable_encryption(PASSWORD).unwrap();
+        let retired = store
+            .inner
+            .list(&format!("lock/{}/", vault.vault_id()))
+            .unwrap()
+            .unwrap_or_default();
+        for user in retired {
+            assert!(store.inner.get(&user).unwrap().is_none(), "{user} kept");
+        }
+    }
 }

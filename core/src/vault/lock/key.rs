@@ -161,7 +161,46 @@ fn unwrap(key: &[u8; 32], vault: Uuid, slot: &str, wrapped: &str) -> Option<Vaul
     Some(VaultKey(key))
 }
 
+/// What marks the keychain item of a retired vault key (see `Vault::retire_key`).
+const RETIRED_KIND: &str = "ninsho-retired-vault-key";
+
 impl VaultKey {
+    /// The key as the keychain item of a retired key holds it.
+    pub fn retired_record(&self) -> Zeroizing<Vec<u8>> {
+        let text = Zeroizing::new(format!(
+            "{{\"kind\":\"{RETIRED_KIND}\",\"key\":\"{}\"}}",
+            B64.encode(self.0)
+        ));
+        Zeroizing::new(text.as_bytes().to_vec())
+    }
+
+    /// A name for the key that says nothing of it: the start of a hash of it.
+    pub fn tag(&self) -> String {
+        let mut hash = Sha256::new();
+        hash.update(b"ninsho-vault-key-tag/v1");
+        hash.update(self.0);
+        hash.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// A retired key from its keychain item.
+    pub fn from_retired_record(bytes: &[u8]) -> Option<VaultKey> {
+        #[derive(Deserialize)]
+        struct Retired {
+            kind: String,
+            key: Zeroizing<String>,
+        }
+        let r: Retired = serde_json::from_slice(bytes).ok()?;
+        if r.kind != RETIRED_KIND {
+            return None;
+        }
+        let raw = Zeroizing::new(B64.decode(r.key.as_bytes()).ok()?);
+        let key: [u8; 32] = raw.as_slice().try_into().ok()?;
+        Some(VaultKey(key))
+    }
+
     pub fn generate() -> Result<VaultKey, LockError> {
         Ok(VaultKey(random().map_err(kdf_error)?))
     }

@@ -358,6 +358,13 @@ impl Vault {
             .lock
             .as_ref()
             .is_some_and(|l| l.rewrite == Some(Rewrite::Opening));
+        if opening && let Some(key) = &self.key {
+            // A keychain write that timed out while the mode was on may still land sealed
+            // after it is off: the key that opens it stays in the keychain (every item is
+            // plain by now, so it opens nothing else) until the mode is turned on again.
+            self.store
+                .set(&self.retired_user(key), &key.retired_record())?;
+        }
         self.update(|m| {
             if opening {
                 m.lock = None;
@@ -368,6 +375,10 @@ impl Vault {
         })?;
         if opening {
             self.key = None;
+        } else {
+            for user in self.retired_users() {
+                let _ = self.store.delete(&user);
+            }
         }
         Ok(skipped)
     }
@@ -425,13 +436,35 @@ impl Vault {
         Ok(sealed)
     }
 
-    /// An item read from the keychain, sealed or plain. A sealed one needs the vault key.
+    /// The keychain user of a retired vault key (one per key: a cycle of on and off keeps
+    /// each). Not `vault/account`: never taken for an orphan.
+    fn retired_user(&self, key: &VaultKey) -> String {
+        format!("lock/{}/{}", self.meta.vault_id, key.tag())
+    }
+
+    fn retired_users(&self) -> Vec<String> {
+        self.store
+            .list(&format!("lock/{}/", self.meta.vault_id))
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// An item read from the keychain, sealed or plain. A sealed one needs the vault key, or
+    /// with the mode off the retired one (a sealed write that landed late).
     pub(super) fn decode_item(&self, bytes: &[u8]) -> Result<Item, ItemProblem> {
         if !key::is_sealed(bytes) {
             return Item::decode(bytes).map_err(|_| ItemProblem::Damaged);
         }
-        let key = self.key.as_ref().ok_or(ItemProblem::Damaged)?;
-        let (owner, record) = key.open_item(bytes).ok_or(ItemProblem::Damaged)?;
+        let opened = match &self.key {
+            Some(key) => key.open_item(bytes),
+            None if self.meta.lock.is_none() => self.retired_users().iter().find_map(|u| {
+                let record = self.store.get(u).ok().flatten()?;
+                VaultKey::from_retired_record(&record)?.open_item(bytes)
+            }),
+            None => None,
+        };
+        let (owner, record) = opened.ok_or(ItemProblem::Damaged)?;
         let item = Item::decode(&record).map_err(|_| ItemProblem::Damaged)?;
         if item.owner != owner {
             return Err(ItemProblem::Damaged);
