@@ -61,6 +61,9 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             let state = handle.state::<AppState>();
             if state.idle.due(&state.settings(), Instant::now()) {
                 lock_if_open(&handle, "idle");
+                // Counted again from now: an app left idle (locked, or with the mode off)
+                // does not re-read the vault every second from here on.
+                state.idle.touch();
             }
         }
     });
