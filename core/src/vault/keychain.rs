@@ -8,10 +8,10 @@
 //! Keychains fail in ways a person can fix — no Secret Service running, a locked collection,
 //! a refused prompt — so every failure is classified into a [`KeychainState`] with a message
 //! that says what to do. Calls run on a helper thread with a deadline: a keychain that waits
-//! on a prompt nobody can see must not freeze the app or the CLI.
+//! on a prompt nobody can see must not freeze the app or the CLI. They run one after another,
+//! in the order asked, so a call that gave up and lands late never undoes a later one.
 
 use std::collections::HashMap;
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ use serde::Serialize;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use super::call_queue::{CallFailed, CallQueue};
 use crate::error_code::ErrorCode;
 
 /// Keychain service name of every Ninsho item.
@@ -168,6 +169,7 @@ pub struct KeyringStore {
     store: Mutex<Result<Arc<CredentialStore>, KeychainState>>,
     build: Box<dyn Fn() -> Result<Arc<CredentialStore>, KeyringError> + Send + Sync>,
     timeout: Duration,
+    calls: CallQueue,
 }
 
 impl KeyringStore {
@@ -187,6 +189,7 @@ impl KeyringStore {
             store,
             build: Box::new(|| Err(KeyringError::NoDefaultStore)),
             timeout: timeout(),
+            calls: CallQueue::default(),
         }
     }
 
@@ -198,6 +201,7 @@ impl KeyringStore {
             store: Mutex::new(first),
             build,
             timeout: timeout(),
+            calls: CallQueue::default(),
         }
     }
 
@@ -224,35 +228,30 @@ impl KeyringStore {
         }
     }
 
-    /// Runs `op` on a helper thread and waits at most the timeout for it.
+    /// Runs `op` on the keychain thread, after every call asked before it (see
+    /// `call_queue`), and waits at most the timeout for it.
     fn run<T: Send + 'static>(
         &self,
         op: impl FnOnce(Arc<CredentialStore>) -> Result<T, KeychainError> + Send + 'static,
         scale: usize,
     ) -> Result<T, KeychainError> {
         let store = self.current()?;
-        let (tx, rx) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("ninsho-keychain".into())
-            .spawn(move || {
-                let _ = tx.send(op(store));
-            })
-            .map_err(|e| KeychainError::Failed(format!("cannot start a keychain call: {e}")))?;
         // A batch gets 20 ms more per item after the first; a single call gets the timeout itself.
         let deadline = self.timeout + Duration::from_millis(20) * scale.saturating_sub(1) as u32;
-        match rx.recv_timeout(deadline) {
+        match self.calls.call(deadline, move || op(store)) {
             Ok(result) => {
                 if let Err(KeychainError::Unavailable(state)) = &result {
                     self.forget_store(state);
                 }
                 result
             }
-            Err(_) => Err(KeychainError::TimedOut(KeychainState::Locked {
+            Err(CallFailed::TimedOut) => Err(KeychainError::TimedOut(KeychainState::Locked {
                 detail: format!(
                     "the keychain did not answer within {} s (it may be waiting for an unlock prompt)",
                     deadline.as_secs()
                 ),
             })),
+            Err(CallFailed::NoThread(detail)) => Err(KeychainError::Failed(detail)),
         }
     }
 }

@@ -21,6 +21,7 @@
 //!   keychain item, and the OS keychain.
 
 pub(crate) mod beside;
+mod call_queue;
 mod codes;
 mod duplicates;
 pub(crate) mod file;
