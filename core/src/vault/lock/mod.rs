@@ -323,6 +323,8 @@ impl Vault {
         if self.meta.lock.as_ref().is_some_and(|l| l.rewrite.is_some()) {
             self.unlock_all()?;
             self.finish_rewrite()?;
+        } else {
+            self.forget_retired_keys_if_unused();
         }
         Ok(())
     }
@@ -341,10 +343,7 @@ impl Vault {
             }
             let user = self.user(id);
             let current = self.store.get(&user)?;
-            if current
-                .as_deref()
-                .is_some_and(|b| key::is_sealed(b) == self.seals())
-            {
+            if current.as_deref().is_some_and(|b| self.in_current_form(b)) {
                 continue;
             }
             let Some(item) = self.cache.get(&id).cloned() else {
@@ -376,9 +375,7 @@ impl Vault {
         if opening {
             self.key = None;
         } else {
-            for user in self.retired_users() {
-                let _ = self.store.delete(&user);
-            }
+            self.forget_retired_keys_if_unused();
         }
         Ok(skipped)
     }
@@ -451,17 +448,22 @@ impl Vault {
     }
 
     /// An item read from the keychain, sealed or plain. A sealed one needs the vault key, or
-    /// with the mode off the retired one (a sealed write that landed late).
+    /// a retired one (a sealed write that landed late).
     pub(super) fn decode_item(&self, bytes: &[u8]) -> Result<Item, ItemProblem> {
         if !key::is_sealed(bytes) {
             return Item::decode(bytes).map_err(|_| ItemProblem::Damaged);
         }
-        let opened = match &self.key {
-            Some(key) => key.open_item(bytes),
-            None if self.meta.lock.is_none() => self.retired_users().iter().find_map(|u| {
+        // A retired key opens what was sealed under it and written late (a call that timed
+        // out in an earlier time the mode was on); the read then rewrites it.
+        let retired = || {
+            self.retired_users().iter().find_map(|u| {
                 let record = self.store.get(u).ok().flatten()?;
                 VaultKey::from_retired_record(&record)?.open_item(bytes)
-            }),
+            })
+        };
+        let opened = match &self.key {
+            Some(key) => key.open_item(bytes).or_else(retired),
+            None if self.meta.lock.is_none() => retired(),
             None => None,
         };
         let (owner, record) = opened.ok_or(ItemProblem::Damaged)?;
@@ -472,8 +474,45 @@ impl Vault {
         Ok(item)
     }
 
-    /// Whether keychain data is in the form the lock asks for (else it is rewritten).
+    /// Whether keychain data is in the form the lock asks for (else it is rewritten): plain
+    /// while the mode is off, and while it is on, sealed under *this* vault key — an item
+    /// sealed under a retired one (a late write from an earlier time the mode was on) is
+    /// rewritten, never taken as done.
     pub(super) fn in_current_form(&self, bytes: &[u8]) -> bool {
-        key::is_sealed(bytes) == self.seals()
+        if !self.seals() {
+            return !key::is_sealed(bytes);
+        }
+        self.key
+            .as_ref()
+            .is_some_and(|k| key::is_sealed(bytes) && k.open_item(bytes).is_some())
+    }
+
+    /// Deletes the retired vault keys once no item of this vault in the keychain (listed or
+    /// not: a pending add, an orphan) is sealed under one of them: with the mode on, a retired
+    /// key left in the keychain opens only such leftovers, which are rewritten as they are
+    /// read. Any doubt (a keychain that cannot list or read) keeps them.
+    fn forget_retired_keys_if_unused(&self) {
+        let retired = self.retired_users();
+        if retired.is_empty() {
+            return;
+        }
+        let Ok(Some(users)) = self.store.list(&format!("{}/", self.meta.vault_id)) else {
+            return;
+        };
+        let Ok(items) = self.store.get_many(&users) else {
+            return;
+        };
+        let unused = items.iter().flatten().all(|bytes| {
+            !key::is_sealed(bytes)
+                || self
+                    .key
+                    .as_ref()
+                    .is_some_and(|k| k.open_item(bytes).is_some())
+        });
+        if unused {
+            for user in retired {
+                let _ = self.store.delete(&user);
+            }
+        }
     }
 }
