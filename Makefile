@@ -22,6 +22,8 @@ APP_DEBS := build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev lib
   libdbus-1-dev libegl-dev libgbm-dev libwayland-dev
 # A real Secret Service for the keychain tests (each test starts its own private session).
 KEYRING_DEBS := dbus gnome-keyring libsecret-tools oathtool
+# System sign-in against the real polkit (the root-only test starts polkitd and pkttyagent).
+POLKIT_DEBS := polkitd
 # Sync is tested through two real Syncthing instances on 127.0.0.1.
 SYNC_DEBS := syncthing
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,
@@ -40,7 +42,7 @@ TAURI := $(CURDIR)/target/tools/node_modules/.bin/tauri
 # Everything the package test, the cross checks and the bench smoke need besides the app's own
 # packages, so that `make test` installs all of them in one apt transaction.
 CROSS_DEBS := gcc-mingw-w64-x86-64 clang wine wine64
-TEST_DEBS := $(APP_DEBS) $(KEYRING_DEBS) $(SYNC_DEBS) $(E2E_DEBS) $(BENCH_DEBS) $(CROSS_DEBS) \
+TEST_DEBS := $(APP_DEBS) $(KEYRING_DEBS) $(POLKIT_DEBS) $(SYNC_DEBS) $(E2E_DEBS) $(BENCH_DEBS) $(CROSS_DEBS) \
   appstream python3-venv
 
 # One cargo selection for everything `make test` builds in the debug profile: the whole workspace
@@ -49,7 +51,8 @@ TEST_DEBS := $(APP_DEBS) $(KEYRING_DEBS) $(SYNC_DEBS) $(E2E_DEBS) $(BENCH_DEBS) 
 # compiles twice: the test binaries, the app and the CLI the end-to-end tests and the package
 # test use, and the QR bench smoke's example all come from `make build`.
 WS := --workspace --features tauri/custom-protocol
-# Tests that need root (the full-disk test mounts a tmpfs) run when make runs as root.
+# Tests that need root (the full-disk test mounts a tmpfs; the polkit test adds a user and
+# starts polkitd) run when make runs as root.
 ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 NEXTEST_IGNORED := $(if $(ROOT),--run-ignored all)
 
@@ -188,7 +191,7 @@ test-rust: build nextest
 	NINSHO_PYTHON=$(abspath $(PY)) cargo nextest run $(WS) -E 'not package(ninsho-e2e)' \
 	  $(NEXTEST_IGNORED) --no-fail-fast
 	cargo test $(WS) --doc
-	@[ -n "$(ROOT)" ] || echo "NOT RUN: tests that need root (full disk on a tmpfs); run make test as root to include them"
+	@[ -n "$(ROOT)" ] || echo "NOT RUN: tests that need root (full disk on a tmpfs, system sign-in with polkit); run make test as root to include them"
 	git diff --exit-code --stat -- ui/src/lib/bindings || \
 	  (echo "ui/src/lib/bindings changed: the Rust IPC types changed; commit the regenerated bindings"; exit 1)
 

@@ -17,6 +17,7 @@ dpkg -L ninsho > "$files"
 echo "== installed: $(wc -l < "$files") paths"
 for want in /usr/bin/ninsho /usr/bin/ninsho-cli /usr/bin/ninsho-host /usr/share/applications/Ninsho.desktop \
     /usr/share/metainfo/app.ninsho.desktop.metainfo.xml \
+    /usr/share/polkit-1/actions/io.ninsho.Ninsho.policy \
     /etc/chromium/native-messaging-hosts/io.ninsho.host.json \
     /usr/lib/mozilla/native-messaging-hosts/io.ninsho.host.json \
     /usr/share/ninsho/extension/chromium/manifest.json /usr/share/ninsho/extension/chromium/background.js \
@@ -34,6 +35,9 @@ rc=0; /usr/bin/ninsho-host </dev/null >/dev/null || rc=$?
 [ "$rc" -eq 2 ] || { echo "ninsho-host without a browser origin must refuse (exit 2), got $rc"; exit 1; }
 ls /usr/share/icons/hicolor/*/apps/ninsho.png
 appstreamcli validate --no-net /usr/share/metainfo/app.ninsho.desktop.metainfo.xml
+# System sign-in's polkit action is well-formed XML with the id core asks polkit about.
+python3 -c 'import sys, xml.etree.ElementTree as E; ids = [a.get("id") for a in E.parse(sys.argv[1]).getroot().iter("action")]; assert ids == ["io.ninsho.Ninsho.unlock"], ids' \
+  /usr/share/polkit-1/actions/io.ninsho.Ninsho.policy
 echo "== ninsho-cli"
 /usr/bin/ninsho-cli --version
 code=$(/usr/bin/ninsho-cli code 'otpauth://totp/RFC6238?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8' --at 59)

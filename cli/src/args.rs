@@ -271,7 +271,13 @@ pub enum LockCommand {
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
     },
-    /// Write every secret unencrypted into its keychain item again (asks for the password).
+    /// Turn on system sign-in: the window, the tray and the palette open with your account
+    /// password through polkit (Windows Hello on Windows) instead of, or besides, the password.
+    /// Asks once now, to show it works. Alone it hides codes from a person at your desk; the
+    /// secrets stay as readable as the keychain makes them (this command is not gated).
+    System,
+    /// Turn every lock off: the secrets are written unencrypted into their keychain items again
+    /// (asks for the password), and system sign-in is turned off.
     Off,
     /// Change the password (asks for the current one; the recovery key stays the same).
     Password {

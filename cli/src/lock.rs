@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Mutex, OnceLock};
 
+use ninsho_core::system_auth::SystemAuthError;
 use ninsho_core::vault::{LockError, Vault, VaultError};
 use zeroize::Zeroizing;
 
@@ -93,6 +94,11 @@ fn protects(mode: &str) -> &'static str {
             "every secret in the keychain is encrypted: programs running as you, a copied home \
              folder or a keychain backup see only ciphertext until the password is given"
         }
+        "system" => {
+            "a person at your unlocked desk using Ninsho's window, tray, palette or browser \
+             extension; not programs running as you (ninsho-cli included), which read the \
+             secrets from your keychain"
+        }
         _ => {
             "nothing beyond your keychain: any program running as you can read the secrets from \
              it, and anyone at your unlocked desk can copy codes"
@@ -112,9 +118,13 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
     }
     let mode = match status.mode.as_str() {
         "password" => "encrypted with a password",
+        "system" => "system sign-in (not encrypted)",
         _ => "off",
     };
     say!("lock:      {mode}");
+    if status.system && status.mode == "password" {
+        say!("           system sign-in re-opens the app after the password was given once");
+    }
     if status.mode != "off" {
         say!(
             "state:     {}",
@@ -163,9 +173,55 @@ pub fn encrypt(password_file: Option<&Path>) -> Result<ExitCode, Failure> {
 }
 
 pub fn off() -> Result<ExitCode, Failure> {
+    let status = crate::vault::open_locked()?.lock_status();
+    if status.mode == "off" {
+        return Err(Failure::input(LockError::Off.to_string()));
+    }
     let mut vault = crate::vault::open()?;
-    ninsho_core::app::lock::disable(&mut vault)?;
-    say!("The secrets are no longer encrypted with a password; the keychain alone protects them.");
+    if status.system {
+        vault.disable_system_unlock()?;
+        say!("System sign-in is off.");
+    }
+    if status.mode == "password" {
+        ninsho_core::app::lock::disable(&mut vault)?;
+        say!(
+            "The secrets are no longer encrypted with a password; the keychain alone protects them."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Turns system sign-in on after the system has asked once: polkit's agent in the desktop, or
+/// on a terminal without one, pkttyagent run for this process (as pkexec does).
+pub fn system() -> Result<ExitCode, Failure> {
+    let mut vault = crate::vault::open()?;
+    if vault.lock_status().system {
+        say!("System sign-in is already on.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    const REASON: &str = "Turn on system sign-in for Ninsho";
+    // The desktop's agent asks where there is one; else pkttyagent on this terminal.
+    let confirmed = match ninsho_core::system_auth::confirm_user(REASON) {
+        Err(SystemAuthError::NoAgent) => match crate::tty_agent::TtyAgent::start() {
+            Some(_agent) => ninsho_core::system_auth::confirm_user(REASON),
+            None => Err(SystemAuthError::NoAgent),
+        },
+        other => other,
+    };
+    let yes = confirmed.map_err(|e| Failure::input(e.to_string()))?;
+    vault.enable_system_unlock(&yes)?;
+    say!(
+        "System sign-in is on: Ninsho's window, tray and palette open with your account password."
+    );
+    if vault.lock_status().mode == "password" {
+        say!(
+            "After Ninsho starts, the password is still needed once; system sign-in re-opens it after that."
+        );
+    } else {
+        say!(
+            "The secrets are not encrypted: programs running as you can still read them. `ninsho-cli lock encrypt` encrypts them."
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

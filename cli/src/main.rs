@@ -28,6 +28,7 @@ mod json;
 mod lock;
 mod scan;
 mod sync;
+mod tty_agent;
 mod vault;
 
 use std::io::Read;
@@ -257,6 +258,7 @@ fn main() -> ExitCode {
         Command::Lock { command } => match command {
             LockCommand::Status { json } => lock::status(json),
             LockCommand::Encrypt { password_file } => lock::encrypt(password_file.as_deref()),
+            LockCommand::System => lock::system(),
             LockCommand::Off => lock::off(),
             LockCommand::Password { password_file } => lock::change(password_file.as_deref()),
             LockCommand::Recover {

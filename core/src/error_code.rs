@@ -44,6 +44,20 @@ pub enum ErrorCode {
     LockAlreadyOn,
     LockOff,
     LockDamaged,
+    /// System sign-in is off, so it cannot open Ninsho.
+    LockSystemOff,
+    /// Encrypted and started since the last password: system sign-in has no key to re-open.
+    LockNeedsPassword,
+    // System sign-in.
+    /// polkit cannot be reached (detail: the bus's error).
+    SystemAuthNoPolkit,
+    SystemAuthNoAction,
+    SystemAuthNoAgent,
+    /// Windows Hello is not ready, or the platform's sign-in is not built (detail: which).
+    SystemAuthNotReady,
+    /// The system asked and the answer was no.
+    SystemAuthRefused,
+    SystemAuthRoot,
     // Images and files.
     ImageFormat,
     ImageTooLarge,

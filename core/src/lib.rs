@@ -15,6 +15,7 @@ pub mod otp;
 pub mod scan;
 pub mod site;
 pub mod sync;
+pub mod system_auth;
 pub mod uri;
 pub mod vault;
 pub mod watched;

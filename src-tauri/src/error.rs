@@ -16,6 +16,7 @@ use ninsho_core::formats::FormatError;
 use ninsho_core::scan::{ImageError, ScanError};
 use ninsho_core::site::BindingError;
 use ninsho_core::sync::SyncError;
+use ninsho_core::system_auth::SystemAuthError;
 use ninsho_core::vault::{KeychainError, KeychainState, VaultError};
 use serde::Serialize;
 use ts_rs::TS;
@@ -91,7 +92,18 @@ impl From<VaultError> for AppError {
     fn from(e: VaultError) -> Self {
         match e {
             VaultError::Keychain(k) => k.into(),
+            VaultError::SystemAuth(s) => s.into(),
             other => AppError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<SystemAuthError> for AppError {
+    fn from(e: SystemAuthError) -> Self {
+        let error = AppError::new(e.code(), e.to_string());
+        match e.detail() {
+            Some(detail) => error.with_detail(detail),
+            None => error,
         }
     }
 }

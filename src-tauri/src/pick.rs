@@ -5,7 +5,7 @@
 //!
 //! The window is made on first use and then only hidden, so later opens only move and show
 //! it. Its page is the same bundle (`index.html#pick`); its capability (`capabilities/
-//! pick.json`) grants only what it needs: the list, the codes, copying, hiding itself.
+//! pick.json`) grants only what it needs: the list, the codes, copying, unlocking, hiding itself.
 
 use std::sync::Mutex;
 

@@ -69,8 +69,12 @@ pub struct AppState {
     pub idle: ninsho_core::app::autolock::Idle,
 }
 
+/// Opens the vault as the window shows it: with system sign-in on, Ninsho starts locked (an
+/// encrypted vault always does: its key is not in memory yet).
 fn open_vault(dir: &Path) -> Result<Vault, AppError> {
-    Vault::open(dir, std::sync::Arc::new(KeyringStore::platform())).map_err(AppError::from)
+    let mut vault = Vault::open(dir, std::sync::Arc::new(KeyringStore::platform()))?;
+    vault.lock();
+    Ok(vault)
 }
 
 impl AppState {

@@ -13,6 +13,7 @@ mod tests {
     const MAIN: &str = include_str!("../capabilities/main.json");
     const PICK: &str = include_str!("../capabilities/pick.json");
     const IPC: &str = include_str!("../../ui/src/lib/ipc.ts");
+    const PALETTE: &str = include_str!("../../ui/src/Palette.svelte");
 
     /// The text between `start` and the first `end` after it.
     fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
@@ -104,6 +105,47 @@ mod tests {
             typed(),
             listed,
             "ui/src/lib/ipc.ts Commands against commands/list.rs"
+        );
+    }
+
+    /// The commands the palette's page calls through `ipc.name(…)`, by command name (the
+    /// `name: (…) => call("command"…)` lines of ipc.ts map one to the other).
+    fn palette_calls() -> BTreeSet<String> {
+        let by_method: std::collections::BTreeMap<&str, &str> = IPC
+            .lines()
+            .filter_map(|line| {
+                let (method, rest) = line.trim().split_once(": (")?;
+                let command = rest.split_once("call(\"")?.1.split_once('"')?.0;
+                Some((method, command))
+            })
+            .collect();
+        PALETTE
+            .split("ipc.")
+            .skip(1)
+            .filter_map(|rest| {
+                let method: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                by_method.get(method.as_str()).map(|c| (*c).to_owned())
+            })
+            .collect()
+    }
+
+    /// A command the palette calls without its grant fails only there, at run time ("not
+    /// allowed"), and the palette's tests, on mocked IPC, never see it.
+    #[test]
+    fn the_palette_is_granted_every_command_it_calls() {
+        let calls = palette_calls();
+        assert!(
+            calls.contains("unlock_vault") && calls.contains("copy_code"),
+            "{calls:?}"
+        );
+        let pick = allowed(PICK);
+        assert!(
+            calls.is_subset(&pick),
+            "ui/src/Palette.svelte calls commands capabilities/pick.json does not grant: {:?}",
+            calls.difference(&pick).collect::<Vec<_>>()
         );
     }
 

@@ -476,3 +476,59 @@ async fn with_no_use_the_app_locks_after_the_idle_delay_and_keys_keep_it_open() 
     s.assert_no_secret_in_ipc().await?;
     s.stop().await
 }
+
+/// System sign-in alone, on a machine where it cannot ask (no polkit here; as root, polkit
+/// proves nothing): Ninsho starts locked, the window's one button has the focus and Enter
+/// asks; the answer says why it cannot, the window stays locked, the tray offers only Unlock,
+/// and nothing secret crossed IPC.
+#[tokio::test(flavor = "multi_thread")]
+async fn system_sign_in_alone_starts_locked_and_says_why_it_cannot_ask() -> Result {
+    let data = new_data_dir();
+    ok(cli(data.path(), &["add", "--yes", FORGEJO]));
+    // `ninsho-cli lock system` would ask polkit first; the file is what it would write.
+    let file = data.path().join("vault.json");
+    let mut vault: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+    vault["system_unlock"] = serde_json::json!(true);
+    std::fs::write(&file, serde_json::to_vec_pretty(&vault)?)?;
+    let status = cli(data.path(), &["lock", "status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout)?;
+    assert_eq!(status["mode"], "system", "{status}");
+    let mut s = Session::start(Options {
+        data_dir: Some(data),
+        ..Options::default()
+    })
+    .await?;
+    s.secrets = vec![secret_of(FORGEJO)];
+    s.wait_for_text("Unlock with system sign-in").await?;
+    let text = s.page_text().await?;
+    assert!(!text.contains("Forgejo"), "{text}");
+    for code in reference_codes(FORGEJO) {
+        assert!(!text.contains(code.as_str()), "{text}");
+    }
+    let (dest, path) = tray_menu()?;
+    let menu = until_menu(&dest, &path, "Unlock Ninsho…").await?;
+    let labels: Vec<&str> = menu.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["Unlock Ninsho…", "Quit"], "no names while locked");
+
+    s.screenshot("locked-system").await?;
+    // Keys only: the button has the focus, Enter presses it.
+    let window = wait_for_window("^Ninsho$").await?;
+    xdotool(&["windowactivate", "--sync", &window])
+        .or_else(|_| xdotool(&["windowfocus", "--sync", &window]))?;
+    xdotool(&["key", "Return"])?;
+    let said = s
+        .wait_page("system sign-in's answer", |t| {
+            [
+                "needs polkit",
+                "polkit agent",
+                "polkit action",
+                "proves nothing for root",
+            ]
+            .iter()
+            .any(|why| t.contains(why))
+        })
+        .await?;
+    assert!(said.contains("Ninsho is locked"), "{said}");
+    s.assert_no_secret_in_ipc().await?;
+    s.stop().await
+}

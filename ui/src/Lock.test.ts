@@ -6,7 +6,7 @@ import type { AppError, LockStatus } from "./lib/ipc";
 import { account, codeView, renderApp, status, until } from "./test/harness";
 
 const lock = (locked: boolean, extra: Partial<LockStatus> = {}): LockStatus => ({
-  mode: "password", locked, rewriting: false, failures: 0, retry_in: null, ...extra,
+  mode: "password", locked, system: false, system_ready: false, rewriting: false, failures: 0, retry_in: null, ...extra,
 });
 const lockedError: AppError = { code: "vault_locked", message: "Ninsho is locked", detail: null };
 
@@ -101,5 +101,75 @@ describe("the lock", () => {
     await until(() => expect(screen.getByText("On: the secrets are encrypted with your password.")).toBeTruthy());
     expect(calls.find((c) => c.cmd === "enable_lock")?.args).toEqual({ password: "correct horse battery" });
     expect(screen.getByText("Lock now (Ctrl+L)")).toBeTruthy();
+  });
+
+  it("system sign-in alone: one focused button asks the system; its no is said; its yes shows the codes", async () => {
+    let locked = true;
+    let asked = 0;
+    const { calls } = await renderApp({
+      app_status: () => status({ account_count: 1, lock: lock(locked, { mode: "system", system: true, system_ready: locked }) }),
+      list_accounts: () => [account("a1", "GitHub", "me")],
+      get_codes: () => {
+        if (locked) throw lockedError;
+        return { now_ms: Date.now(), codes: [codeView("a1", "123456", "123 456")] };
+      },
+      unlock_by_system: () => {
+        asked += 1;
+        if (asked === 1) throw { code: "system_auth_no_agent", message: "no agent", detail: null };
+        locked = false;
+        return lock(false, { mode: "system", system: true });
+      },
+    });
+    await until(() => expect(screen.getByText("Ninsho is locked")).toBeTruthy(), 8000);
+    // No password field: there is no password to type, and the button has the focus (Enter).
+    expect(screen.queryByLabelText("Password")).toBeNull();
+    const button = screen.getByText("Unlock with system sign-in");
+    expect(document.activeElement).toBe(button);
+    expect(document.body.textContent).not.toContain("123");
+
+    await fireEvent.click(button);
+    await until(() => expect(screen.getByRole("alert").textContent).toContain("No polkit agent runs in this session"));
+    expect(document.body.textContent).not.toContain("123 456");
+    await fireEvent.click(screen.getByText("Unlock with system sign-in"));
+    await until(() => expect(screen.getByText("123 456")).toBeTruthy());
+    expect(calls.filter((c) => c.cmd === "unlock_by_system")).toHaveLength(2);
+    expect(calls.some((c) => c.cmd === "unlock_vault")).toBe(false);
+  });
+
+  it("with the password mode, system sign-in is offered only when it can re-open; the password form stays", async () => {
+    await renderApp({ app_status: () => status({ lock: lock(true, { system: true, system_ready: false }) }) });
+    await until(() => expect(screen.getByText("Ninsho is locked")).toBeTruthy(), 8000);
+    expect(screen.queryByText("Unlock with system sign-in")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByLabelText("Password"));
+
+    await renderApp({ app_status: () => status({ lock: lock(true, { system: true, system_ready: true }) }) });
+    await until(() => expect(screen.getByText("Unlock with system sign-in")).toBeTruthy(), 8000);
+    expect(document.activeElement).toBe(screen.getByLabelText("Password"));
+  });
+
+  it("the settings turn system sign-in on (the system asks) and say why it could not", async () => {
+    let on = false;
+    let tries = 0;
+    const { calls } = await renderApp({
+      app_status: () => status({ lock: on ? lock(false, { mode: "system", system: true }) : lock(false, { mode: "off" }) }),
+      enable_system_unlock: () => {
+        tries += 1;
+        if (tries === 1) throw { code: "system_auth_no_polkit", message: "no polkit", detail: "no system bus" };
+        on = true;
+        return lock(false, { mode: "system", system: true });
+      },
+    });
+    await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy(), 8000);
+    await fireEvent.keyDown(window, { key: ",", ctrlKey: true });
+    await until(() => expect(screen.getByText("System sign-in")).toBeTruthy());
+    // No lock yet: no triggers to choose.
+    expect(screen.queryByText("Lock when the screen locks")).toBeNull();
+    await fireEvent.click(screen.getByText("Turn on system sign-in"));
+    await until(() => expect(screen.getByRole("alert").textContent).toContain("(no system bus)"));
+    await fireEvent.click(screen.getByText("Turn on system sign-in"));
+    await until(() => expect(screen.getByText("On: Ninsho opens with system sign-in.")).toBeTruthy());
+    expect(calls.filter((c) => c.cmd === "enable_system_unlock")).toHaveLength(2);
+    expect(screen.getByText("Lock when the screen locks")).toBeTruthy();
+    expect(screen.getByText("Turn off system sign-in")).toBeTruthy();
   });
 });

@@ -66,7 +66,7 @@ describe("quick-pick palette", () => {
       unlock_vault: (a) => {
         if (a.password !== "correct horse battery") throw { code: "lock_wrong_password", message: "wrong password", detail: null };
         locked = false;
-        return { mode: "password", locked: false, rewriting: false, failures: 0, retry_in: null };
+        return { mode: "password", locked: false, system: false, system_ready: false, rewriting: false, failures: 0, retry_in: null };
       },
     });
     const field = (await until(() => screen.getByPlaceholderText("Password"), 8000)) as HTMLInputElement;
@@ -80,5 +80,29 @@ describe("quick-pick palette", () => {
     await until(() => expect(screen.getByText("111 111")).toBeTruthy());
     expect(document.activeElement).toBe(screen.getByPlaceholderText("Type part of an account's name"));
     expect(calls.filter((c) => c.cmd === "unlock_vault")).toHaveLength(2);
+  });
+
+  it("locked with system sign-in alone: a focused button, Enter asks the system, then the codes", async () => {
+    let locked = true;
+    const now = Date.now();
+    const off = { mode: "system", locked: false, system: true, system_ready: false, rewriting: false, failures: 0, retry_in: null };
+    const calls = await renderPalette({
+      get_codes: () => {
+        if (locked) throw { code: "vault_locked", message: "Ninsho is locked", detail: null };
+        return { now_ms: now, codes: [codeView("a1", "111111", "111 111", { valid_from_ms: now, valid_until_ms: now + 30000 })] };
+      },
+      lock_status: () => ({ ...off, locked, system_ready: locked }),
+      unlock_by_system: () => {
+        locked = false;
+        return off;
+      },
+    });
+    const button = await until(() => screen.getByText("Unlock with system sign-in"), 8000);
+    await until(() => expect(document.activeElement).toBe(button));
+    expect(screen.queryByPlaceholderText("Password")).toBeNull();
+    expect(screen.queryByText("GitHub (alice)")).toBeNull();
+    await fireEvent.click(button);
+    await until(() => expect(screen.getByText("111 111")).toBeTruthy());
+    expect(calls.filter((c) => c.cmd === "unlock_by_system")).toHaveLength(1);
   });
 });

@@ -134,6 +134,10 @@ pub struct Metadata {
     /// The encrypted mode, when it is on (see `vault::lock`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lock: Option<super::lock::LockMeta>,
+    /// System sign-in opens a locked Ninsho on this computer (see `system_auth`). Nothing
+    /// secret: a gate, or with the password a re-open of a key already in memory.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub system_unlock: bool,
 }
 
 #[derive(Debug, Error)]
@@ -157,6 +161,7 @@ impl Metadata {
             pending: Vec::new(),
             tombstones: Vec::new(),
             lock: None,
+            system_unlock: false,
         }
     }
 

@@ -101,6 +101,8 @@ pub enum VaultError {
     NoDataDir,
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(transparent)]
+    SystemAuth(#[from] crate::system_auth::SystemAuthError),
 }
 
 impl VaultError {
@@ -122,6 +124,7 @@ impl VaultError {
             VaultError::NotHotp { .. } => ErrorCode::NotHotp,
             VaultError::NoDataDir => ErrorCode::NoDataDir,
             VaultError::Lock(e) => e.code(),
+            VaultError::SystemAuth(e) => e.code(),
         }
     }
 
@@ -172,6 +175,8 @@ pub struct Vault {
     folder: String,
     /// The vault key while the encrypted mode is on and unlocked (see `lock`); wiped on drop.
     key: Option<lock::VaultKey>,
+    /// System sign-in's state in this process (see `lock`): the gate and the held key.
+    gate: lock::Gate,
 }
 
 impl std::fmt::Debug for Vault {
@@ -232,6 +237,7 @@ impl Vault {
             fresh,
             folder: recovery::folder_id(dir),
             key: None,
+            gate: lock::Gate::default(),
         };
         if vault.needs_reconcile() {
             match vault.reconcile() {

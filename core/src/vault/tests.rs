@@ -1497,4 +1497,107 @@ mod encrypted {
             assert!(fresh.code(id, 59).is_ok());
         }
     }
+
+    /// System sign-in without a password: a gate. Locked, nothing secret moves (as with the
+    /// password mode); only a yes from the system opens it; a new process (the CLI) is not
+    /// gated, and says so in its status.
+    #[test]
+    fn system_sign_in_alone_is_a_gate_that_only_the_systems_yes_opens() {
+        use crate::system_auth::Confirmed;
+        let (dir, store, mut vault) = setup();
+        let ids = three(&mut vault);
+        let before = vault.codes(59).unwrap();
+        // Locking does nothing while no lock is on.
+        vault.lock();
+        assert!(!vault.is_locked());
+        assert!(matches!(
+            vault.system_unlock_ready().unwrap_err(),
+            VaultError::Lock(LockError::SystemOff)
+        ));
+
+        vault.enable_system_unlock(&Confirmed::for_tests()).unwrap();
+        let status = vault.lock_status();
+        assert_eq!(
+            (status.mode.as_str(), status.system, status.locked),
+            ("system", true, false)
+        );
+        let items_before = items(&store);
+
+        vault.lock();
+        assert!(vault.is_locked());
+        let status = vault.lock_status();
+        assert!(status.locked && status.system_ready);
+        assert!(locked(vault.codes(59).unwrap_err()));
+        assert!(locked(vault.code(ids[0], 59).unwrap_err()));
+        assert!(locked(vault.recovery_codes(ids[0]).unwrap_err()));
+        assert!(locked(vault.hotp_next(ids[1]).unwrap_err()));
+        assert!(locked(vault.delete(ids[2]).unwrap_err()));
+        // The password has nothing to open here.
+        assert!(matches!(
+            vault.unlock("anything at all").unwrap_err(),
+            VaultError::Lock(LockError::Off)
+        ));
+        assert!(vault.is_locked());
+
+        vault.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        assert!(!vault.is_locked());
+        assert_eq!(vault.codes(59).unwrap(), before);
+        // A gate changes nothing stored: the items are as they were, plain.
+        assert_eq!(items(&store), items_before);
+
+        // Another process opens it ungated, and reads the mode from the file.
+        let other = reopen(&dir, &store);
+        assert!(!other.is_locked());
+        assert_eq!(other.lock_status().mode, "system");
+
+        // Turning it off needs the gate open; then locking does nothing again.
+        vault.lock();
+        assert!(locked(vault.disable_system_unlock().unwrap_err()));
+        vault.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        vault.disable_system_unlock().unwrap();
+        vault.lock();
+        assert!(!vault.is_locked());
+        assert_eq!(vault.lock_status().mode, "off");
+    }
+
+    /// With the password mode, system sign-in re-opens only a key that a password unlock put
+    /// in memory since the process started: a cold start needs the password.
+    #[test]
+    fn system_sign_in_reopens_only_what_the_password_opened_in_this_process() {
+        use crate::system_auth::Confirmed;
+        let (dir, store, mut vault) = setup();
+        let ids = three(&mut vault);
+        let before = vault.codes(59).unwrap();
+        vault.enable_encryption(PASSWORD).unwrap();
+        vault.enable_system_unlock(&Confirmed::for_tests()).unwrap();
+        assert_eq!(vault.lock_status().mode, "password");
+
+        vault.lock();
+        assert!(vault.is_locked() && vault.lock_status().system_ready);
+        assert!(locked(vault.code(ids[0], 59).unwrap_err()));
+        vault.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        assert_eq!(vault.codes(59).unwrap(), before);
+
+        // A new process (an app restart) holds no key: the password is needed once.
+        let mut cold = reopen(&dir, &store);
+        assert!(cold.is_locked() && !cold.lock_status().system_ready);
+        assert!(matches!(
+            cold.unlock_by_system(&Confirmed::for_tests()).unwrap_err(),
+            VaultError::Lock(LockError::SystemNeedsPassword)
+        ));
+        assert!(cold.is_locked());
+        cold.unlock(PASSWORD).unwrap();
+        cold.lock();
+        cold.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        assert_eq!(cold.codes(59).unwrap(), before);
+
+        // With system sign-in off, locking forgets the key for good.
+        cold.disable_system_unlock().unwrap();
+        cold.lock();
+        assert!(!cold.lock_status().system_ready);
+        assert!(matches!(
+            cold.unlock_by_system(&Confirmed::for_tests()).unwrap_err(),
+            VaultError::Lock(LockError::SystemOff)
+        ));
+    }
 }

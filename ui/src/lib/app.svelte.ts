@@ -152,7 +152,8 @@ class AppModel {
     return this.codesError && this.codesError.code.startsWith("keychain_") ? this.codesError : null;
   });
 
-  /** The vault is encrypted and its key is not in memory: the window shows the unlock form. */
+  /** The vault is encrypted and its key is not in memory, or system sign-in's gate is closed:
+   * the window shows the unlock form. */
   locked = $derived(this.status?.lock?.locked === true);
 
   t = (key: Key, vars: Record<string, string | number> = {}) => translate(this.lang, key, vars);
@@ -182,6 +183,13 @@ class AppModel {
   /** Unlocks with the password; on a wrong one the error is thrown for the form to show. */
   async unlock(password: string) {
     await ipc.unlockVault(password);
+    this.codesError = null;
+    await this.refreshAll();
+  }
+
+  /** Unlocks with system sign-in (the system's own prompt asks); a "no" is thrown for the form. */
+  async unlockBySystem() {
+    await ipc.unlockBySystem();
     this.codesError = null;
     await this.refreshAll();
   }

@@ -138,6 +138,9 @@ export type Commands = {
   disable_lock: [Record<string, never>, LockStatus];
   change_lock_password: [{ password: string }, LockStatus];
   recover_vault: [{ recoveryKey: string; password: string }, LockStatus];
+  unlock_by_system: [Record<string, never>, LockStatus];
+  enable_system_unlock: [Record<string, never>, LockStatus];
+  disable_system_unlock: [Record<string, never>, LockStatus];
 };
 
 type Args<K extends keyof Commands> = Commands[K][0];
@@ -216,6 +219,9 @@ export const ipc = {
   disableLock: () => call("disable_lock"),
   changeLockPassword: (password: string) => call("change_lock_password", { password }),
   recoverVault: (recoveryKey: string, password: string) => call("recover_vault", { recoveryKey, password }),
+  unlockBySystem: () => call("unlock_by_system"),
+  enableSystemUnlock: () => call("enable_system_unlock"),
+  disableSystemUnlock: () => call("disable_system_unlock"),
 };
 
 /** Listens to an event Rust sends; the names are generated from Rust's AppEvent. */

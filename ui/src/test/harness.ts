@@ -33,7 +33,7 @@ export const settings = (extra: Partial<SettingsView> = {}): SettingsView => ({
 });
 
 /** The lock as a vault without the encrypted mode reports it. */
-export const unlockedOff = { mode: "off", locked: false, rewriting: false, failures: 0, retry_in: null };
+export const unlockedOff = { mode: "off", locked: false, system: false, system_ready: false, rewriting: false, failures: 0, retry_in: null };
 
 /** `app_status` of a ready keychain and an empty vault, and what a test changes. */
 export const status = (extra: Partial<AppStatus> = {}): AppStatus => ({

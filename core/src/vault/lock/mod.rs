@@ -31,6 +31,7 @@ pub use key::{RecoveryKey, VaultKey, WrappedKeys};
 use super::{Item, ItemProblem, Vault, VaultError};
 use crate::error_code::ErrorCode;
 use crate::otp::now;
+use crate::system_auth::Confirmed;
 
 /// Shortest password accepted for the encrypted mode.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -59,6 +60,14 @@ pub enum LockError {
     Damaged(String),
     #[error("this system gave Ninsho no random numbers")]
     NoRandomness,
+    #[error(
+        "system sign-in is off: turn it on in Ninsho's lock settings or with `ninsho-cli lock system`"
+    )]
+    SystemOff,
+    #[error(
+        "Ninsho has started since the password was last given: enter it once, and system sign-in re-opens Ninsho after that"
+    )]
+    SystemNeedsPassword,
 }
 
 impl LockError {
@@ -73,6 +82,8 @@ impl LockError {
             LockError::AlreadyOn => ErrorCode::LockAlreadyOn,
             LockError::Off => ErrorCode::LockOff,
             LockError::Damaged(_) | LockError::NoRandomness => ErrorCode::LockDamaged,
+            LockError::SystemOff => ErrorCode::LockSystemOff,
+            LockError::SystemNeedsPassword => ErrorCode::LockNeedsPassword,
         }
     }
 }
@@ -108,13 +119,28 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+/// System sign-in in this process (see [`crate::system_auth`]). `Debug` shows no key.
+#[derive(Default)]
+pub(crate) struct Gate {
+    /// Locked without a password: only system sign-in opens it.
+    closed: bool,
+    /// The vault key of a Ninsho locked after a password unlock, kept in memory (wiped on
+    /// drop) so that system sign-in can re-open it.
+    held: Option<VaultKey>,
+}
+
 /// What `lock status` reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct LockStatus {
-    /// `"off"` or `"password"`.
+    /// `"off"`, `"password"` (the secrets are encrypted), or `"system"` (no password: system
+    /// sign-in hides the codes, the secrets stay as readable as the keychain makes them).
     pub mode: String,
     pub locked: bool,
+    /// System sign-in is on (alone, or to re-open what the password unlocked).
+    pub system: bool,
+    /// Locked, and system sign-in can open it now (else the password is needed).
+    pub system_ready: bool,
     /// Items are still being rewritten (finished on the next unlock).
     pub rewriting: bool,
     pub failures: u32,
@@ -138,16 +164,22 @@ fn check_password(password: &str) -> Result<(), LockError> {
 }
 
 impl Vault {
-    /// Whether the vault is encrypted and its key is not in memory.
+    /// Whether secrets are out of reach: encrypted with the key not in memory, or behind the
+    /// closed gate of system sign-in.
     pub fn is_locked(&self) -> bool {
-        self.meta.lock.is_some() && self.key.is_none()
+        self.gate.closed || (self.meta.lock.is_some() && self.key.is_none())
     }
 
     pub fn lock_status(&self) -> LockStatus {
+        let system = self.meta.system_unlock;
+        let system_ready =
+            system && self.is_locked() && (self.gate.closed || self.gate.held.is_some());
         let Some(lock) = &self.meta.lock else {
             return LockStatus {
-                mode: "off".into(),
-                locked: false,
+                mode: if system { "system" } else { "off" }.into(),
+                locked: self.gate.closed,
+                system,
+                system_ready,
                 rewriting: false,
                 failures: 0,
                 retry_in: None,
@@ -155,7 +187,9 @@ impl Vault {
         };
         LockStatus {
             mode: lock.mode.clone(),
-            locked: self.key.is_none(),
+            locked: self.is_locked(),
+            system,
+            system_ready,
             rewriting: lock.rewrite.is_some(),
             failures: lock.failures,
             retry_in: backoff::wait(lock.failures, lock.last_failure, now()),
@@ -170,11 +204,72 @@ impl Vault {
         Ok(())
     }
 
-    /// Forgets the vault key and every secret read so far (they wipe themselves).
+    /// Forgets every secret read so far (they wipe themselves) and the vault key. With system
+    /// sign-in on, the gate closes, and a vault key is held for system sign-in to re-open.
     pub fn lock(&mut self) {
-        self.key = None;
+        let key = self.key.take();
+        if self.meta.system_unlock {
+            if self.meta.lock.is_none() {
+                self.gate.closed = true;
+            } else if key.is_some() {
+                self.gate.held = key;
+            }
+        }
         self.cache.clear();
         self.problems.clear();
+    }
+
+    /// Whether system sign-in could open the vault now: asked before the system is, so that
+    /// nobody is asked for a password that then opens nothing.
+    pub fn system_unlock_ready(&self) -> Result<(), VaultError> {
+        if !self.meta.system_unlock {
+            return Err(LockError::SystemOff.into());
+        }
+        if self.meta.lock.is_some() && self.key.is_none() && self.gate.held.is_none() {
+            return Err(LockError::SystemNeedsPassword.into());
+        }
+        Ok(())
+    }
+
+    /// Opens the vault after the system confirmed the person (see [`crate::system_auth`]).
+    pub fn unlock_by_system(&mut self, _yes: &Confirmed) -> Result<(), VaultError> {
+        self.system_unlock_ready()?;
+        self.locked(|v| {
+            v.gate.closed = false;
+            if let Some(key) = v.gate.held.take() {
+                v.unlocked_with(key)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Turns system sign-in on, once the system has shown it can ask (a mode nobody can open
+    /// would lock the person out of the window). The vault must be unlocked.
+    pub fn enable_system_unlock(&mut self, _yes: &Confirmed) -> Result<(), VaultError> {
+        self.require_unlocked()?;
+        self.locked(|v| {
+            v.update(|m| {
+                m.system_unlock = true;
+                Ok(())
+            })
+        })
+    }
+
+    /// Turns system sign-in off (the vault must be unlocked). With the password mode on,
+    /// locking forgets the key again.
+    pub fn disable_system_unlock(&mut self) -> Result<(), VaultError> {
+        if !self.meta.system_unlock {
+            return Err(LockError::SystemOff.into());
+        }
+        self.require_unlocked()?;
+        self.locked(|v| {
+            v.update(|m| {
+                m.system_unlock = false;
+                Ok(())
+            })?;
+            v.gate = Gate::default();
+            Ok(())
+        })
     }
 
     /// Unlocks with the password. A wrong one is counted, and after a few each next attempt
@@ -311,6 +406,7 @@ impl Vault {
     /// interruption left under way.
     fn unlocked_with(&mut self, key: VaultKey) -> Result<(), VaultError> {
         self.key = Some(key);
+        self.gate.held = None;
         if self.meta.lock.as_ref().is_some_and(|l| l.failures > 0) {
             self.update(|m| {
                 if let Some(l) = m.lock.as_mut() {

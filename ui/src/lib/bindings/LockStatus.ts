@@ -5,9 +5,18 @@
  */
 export type LockStatus = { 
 /**
- * `"off"` or `"password"`.
+ * `"off"`, `"password"` (the secrets are encrypted), or `"system"` (no password: system
+ * sign-in hides the codes, the secrets stay as readable as the keychain makes them).
  */
 mode: string, locked: boolean, 
+/**
+ * System sign-in is on (alone, or to re-open what the password unlocked).
+ */
+system: boolean, 
+/**
+ * Locked, and system sign-in can open it now (else the password is needed).
+ */
+system_ready: boolean, 
 /**
  * Items are still being rewritten (finished on the next unlock).
  */
