@@ -7,10 +7,14 @@
 //! on the manager; `Lock` and `LockedHint` on this process's session) and the
 //! `ActiveChanged` signal of the freedesktop, GNOME, MATE, Cinnamon and Xfce screen savers on the
 //! session bus. Each bus is watched from its own thread; a bus that is not there is skipped.
+//! Windows and macOS are asked every second whether the screen is locked (the input desktop
+//! cannot be opened; the session says `CGSSessionScreenIsLocked`), and a sleep shows as a gap
+//! in the wall clock right after waking (core's `WakeWatch`; everywhere, Linux included). Those
+//! two platforms' checks are type-checked here, never run.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use ninsho_core::app::autolock::Trigger;
+use ninsho_core::app::autolock::{ScreenWatch, Trigger, WakeWatch};
 use ninsho_core::vault::LockStatus;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -56,8 +60,16 @@ pub fn after_unlock<R: Runtime>(app: &AppHandle<R>) {
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     std::thread::spawn(move || {
+        let mut wake = WakeWatch::new(SystemTime::now());
+        let mut screen = ScreenWatch::default();
         loop {
             std::thread::sleep(Duration::from_secs(1));
+            if wake.woke(SystemTime::now()) {
+                on_trigger(&handle, Trigger::Sleep);
+            }
+            if screen.just_locked(screen_locked()) {
+                on_trigger(&handle, Trigger::ScreenLocked);
+            }
             let state = handle.state::<AppState>();
             if state.idle.due(&state.settings(), Instant::now()) {
                 lock_if_open(&handle, "idle");
@@ -69,6 +81,64 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
     #[cfg(target_os = "linux")]
     linux::watch(app);
+}
+
+/// Whether the screen is locked now, where the system answers a poll (Linux tells by signals).
+fn screen_locked() -> bool {
+    #[cfg(windows)]
+    {
+        windows::screen_locked()
+    }
+    #[cfg(target_os = "macos")]
+    {
+        macos::screen_locked()
+    }
+    #[cfg(not(any(windows, target_os = "macos")))]
+    {
+        false
+    }
+}
+
+#[cfg(windows)]
+mod windows {
+    use windows_sys::Win32::System::StationsAndDesktops::{
+        CloseDesktop, DESKTOP_SWITCHDESKTOP, OpenInputDesktop,
+    };
+
+    /// While the workstation is locked, the input desktop is the secure one, which a user's
+    /// process cannot open.
+    pub(super) fn screen_locked() -> bool {
+        // SAFETY: plain Win32 calls; a desktop that opened is closed at once.
+        unsafe {
+            let desktop = OpenInputDesktop(0, 0, DESKTOP_SWITCHDESKTOP);
+            if desktop.is_null() {
+                return true;
+            }
+            CloseDesktop(desktop);
+            false
+        }
+    }
+}
+
+#[cfg(target_os = "macos")]
+mod macos {
+    use objc2_core_foundation::{CFBoolean, CFString, CFType};
+    use objc2_core_graphics::CGSessionCopyCurrentDictionary;
+
+    /// The login session's dictionary says whether its screen is locked.
+    pub(super) fn screen_locked() -> bool {
+        let Some(session) = CGSessionCopyCurrentDictionary() else {
+            return false;
+        };
+        let key = CFString::from_static_str("CGSSessionScreenIsLocked");
+        // SAFETY: the key is a live CFString; the value, if any, is owned by the dictionary,
+        // which outlives this borrow.
+        let value = unsafe { session.value((&*key as *const CFString).cast()) };
+        let Some(value) = (unsafe { value.cast::<CFType>().as_ref() }) else {
+            return false;
+        };
+        value.downcast_ref::<CFBoolean>().is_some_and(|b| b.value())
+    }
 }
 
 #[cfg(target_os = "linux")]

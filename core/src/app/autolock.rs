@@ -7,7 +7,7 @@
 //! use, or an app that syncs would never lock.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::settings::Settings;
 
@@ -88,6 +88,47 @@ impl Idle {
     }
 }
 
+/// Notices that the computer slept: the shell looks every second, and after a sleep the wall
+/// clock is far ahead of its last look. Linux says so beforehand (logind's `PrepareForSleep`);
+/// on Windows and macOS this is how Ninsho learns it — right after waking, before anyone can
+/// use it. A clock set forward by as much also locks, which costs a password and loses nothing.
+#[derive(Debug)]
+pub struct WakeWatch {
+    last: SystemTime,
+}
+
+impl WakeWatch {
+    /// A gap longer than this between two looks a second apart is a sleep.
+    pub const GAP: Duration = Duration::from_secs(20);
+
+    pub fn new(now: SystemTime) -> Self {
+        WakeWatch { last: now }
+    }
+
+    /// Whether the computer slept since the last look (a look at `now`).
+    pub fn woke(&mut self, now: SystemTime) -> bool {
+        let gap = now.duration_since(self.last).unwrap_or_default();
+        self.last = now;
+        gap > Self::GAP
+    }
+}
+
+/// Turns a screen-locked state read every second (Windows, macOS) into one trigger when it
+/// becomes locked, not one per second while it stays locked.
+#[derive(Debug, Default)]
+pub struct ScreenWatch {
+    locked: bool,
+}
+
+impl ScreenWatch {
+    /// Whether the screen has just locked, given whether it is locked now.
+    pub fn just_locked(&mut self, locked_now: bool) -> bool {
+        let just = locked_now && !self.locked;
+        self.locked = locked_now;
+        just
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +149,29 @@ mod tests {
         assert!(!idle.due(&never, start + Duration::from_secs(86_400 * 30)));
         let fast = Idle::new(Some(2));
         assert!(fast.due(&never, Instant::now() + Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn a_gap_in_the_wall_clock_is_a_sleep_and_a_second_is_not() {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut watch = WakeWatch::new(start);
+        assert!(!watch.woke(start + Duration::from_secs(1)));
+        assert!(!watch.woke(start + Duration::from_secs(3)));
+        // Eight hours asleep.
+        assert!(watch.woke(start + Duration::from_secs(3 + 8 * 3600)));
+        assert!(!watch.woke(start + Duration::from_secs(4 + 8 * 3600)));
+        // A clock set back is no sleep.
+        assert!(!watch.woke(start));
+    }
+
+    #[test]
+    fn the_screen_locking_triggers_once_per_lock() {
+        let mut watch = ScreenWatch::default();
+        assert!(!watch.just_locked(false));
+        assert!(watch.just_locked(true));
+        assert!(!watch.just_locked(true), "still locked: no second trigger");
+        assert!(!watch.just_locked(false));
+        assert!(watch.just_locked(true), "locked again");
     }
 
     #[test]
