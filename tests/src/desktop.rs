@@ -64,6 +64,50 @@ pub fn visible(title: &str) -> bool {
 }
 
 /// Runs xdotool (typing and keys as a person's keyboard gives them).
+/// Asks X window `id` to close, as a window manager's close button does: a `WM_DELETE_WINDOW`
+/// client message (xdotool has no such command; libX11 through ctypes, no extra package).
+pub fn close_window(id: &str) -> Result {
+    const SEND: &str = r#"
+import ctypes, sys
+x = ctypes.cdll.LoadLibrary("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+x.XFlush.argtypes = [ctypes.c_void_p]
+class ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
+class Event(ctypes.Union):
+    _fields_ = [("client", ClientMessage), ("pad", ctypes.c_long * 24)]
+d = x.XOpenDisplay(None)
+if not d:
+    sys.exit("cannot open the display")
+window = int(sys.argv[1])
+e = Event()
+e.client.type = 33  # ClientMessage
+e.client.window = window
+e.client.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
+e.client.format = 32
+e.client.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+e.client.data[1] = 0  # CurrentTime
+x.XSendEvent(d, window, 0, 0, ctypes.byref(e))
+x.XFlush(d)
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", SEND, id])
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "closing window {id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(())
+}
+
 pub fn xdotool(args: &[&str]) -> Result {
     let status = std::process::Command::new("xdotool").args(args).status()?;
     if status.success() {

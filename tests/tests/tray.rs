@@ -532,3 +532,114 @@ async fn system_sign_in_alone_starts_locked_and_says_why_it_cannot_ask() -> Resu
     s.assert_no_secret_in_ipc().await?;
     s.stop().await
 }
+
+/// A StatusNotifier watcher on the session bus (scripts/tray-watcher.py), as a desktop panel
+/// owns one; stopped when dropped.
+struct TrayHost(std::process::Child);
+
+impl TrayHost {
+    async fn start() -> Result<TrayHost> {
+        let host = TrayHost(
+            std::process::Command::new("/usr/bin/python3")
+                .arg(root().join("scripts/tray-watcher.py"))
+                .spawn()?,
+        );
+        until(
+            "the tray host on the session bus",
+            std::time::Duration::from_secs(10),
+            async || {
+                let owned = gdbus(&[
+                    "--dest",
+                    "org.freedesktop.DBus",
+                    "--object-path",
+                    "/org/freedesktop/DBus",
+                    "--method",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "org.kde.StatusNotifierWatcher",
+                ])?;
+                Ok(if owned.contains("true") {
+                    Look::Done(())
+                } else {
+                    Look::Not(owned)
+                })
+            },
+        )
+        .await?;
+        Ok(host)
+    }
+}
+
+impl Drop for TrayHost {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// "Lock when the window is closed to the tray": the window's close (a window manager's
+/// `WM_DELETE_WINDOW`) hides it to the tray and locks; the tray then offers only Unlock, and
+/// opening the window again shows the password form, no code.
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_window_to_the_tray_locks_when_the_setting_asks() -> Result {
+    let data = new_data_dir();
+    ok(cli(data.path(), &["add", "--yes", FORGEJO]));
+    let pw = data.path().join("pw");
+    std::fs::write(&pw, format!("{PASSWORD}\n"))?;
+    let pw_arg = pw.display().to_string();
+    ok(cli(
+        data.path(),
+        &["lock", "encrypt", "--password-file", &pw_arg],
+    ));
+    // A desktop's tray host: without one, closing the window quits Ninsho.
+    let _host = TrayHost::start().await?;
+    let mut s = Session::start(Options {
+        data_dir: Some(data),
+        settings: Some(serde_json::json!({
+            "theme": "light", "language": "en", "clipboard_clear_seconds": 30,
+            "show_next_code": true, "hide_codes": false, "close_to_tray": true, "lock_on_close": true,
+        })),
+        ..Options::default()
+    })
+    .await?;
+    s.secrets = vec![secret_of(FORGEJO)];
+    unlock_by_keys(&s).await?;
+    let (dest, path) = tray_menu()?;
+    until_menu(&dest, &path, "Lock Ninsho").await?;
+
+    let window = wait_for_window("^Ninsho$").await?;
+    let started = std::time::Instant::now();
+    close_window(&window)?;
+    let menu = until_menu(&dest, &path, "Unlock Ninsho…").await?;
+    let ms = started.elapsed().as_millis();
+    println!("lock latency: window closed to the tray {ms} ms");
+    std::fs::write(
+        root().join("target/e2e-screens/lock-latency-close.json"),
+        serde_json::json!({ "window_closed_ms": ms as u64 }).to_string(),
+    )?;
+    let labels: Vec<&str> = menu.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels, ["Unlock Ninsho…", "Quit"], "no names while locked");
+    assert!(!visible("^Ninsho$"), "the window went to the tray");
+    assert!(
+        ms < 1000,
+        "locked {ms} ms after the close (at most a second)"
+    );
+
+    // The tray's Unlock brings the window back, at the password form.
+    let unlock = menu
+        .iter()
+        .find(|(_, l)| l == "Unlock Ninsho…")
+        .map(|(id, _)| id.clone())
+        .ok_or("no Unlock item")?;
+    click(&dest, &path, &unlock)?;
+    wait_for_window("^Ninsho$").await?;
+    let text = s
+        .wait_page("the window at the password form", |t| {
+            t.contains("Ninsho is locked")
+        })
+        .await?;
+    for code in reference_codes(FORGEJO) {
+        assert!(!text.contains(code.as_str()), "{text}");
+    }
+    s.assert_no_secret_in_ipc().await?;
+    s.stop().await
+}
