@@ -272,8 +272,8 @@ pub enum LockCommand {
         password_file: Option<PathBuf>,
     },
     /// Turn on system sign-in: the window, the tray and the palette open with your account
-    /// password through polkit (Windows Hello on Windows) instead of, or besides, the password.
-    /// Asks once now, to show it works. Alone it hides codes from a person at your desk; the
+    /// password through polkit (Windows Hello on Windows, Touch ID on macOS) instead of, or
+    /// besides, the password. Asks once now, to show it works. Alone it hides codes from a person at your desk; the
     /// secrets stay as readable as the keychain makes them (this command is not gated).
     System,
     /// Turn every lock off: the secrets are written unencrypted into their keychain items again

@@ -1,6 +1,6 @@
 //! System sign-in: before Ninsho shows codes again, the system asks the person at the
 //! computer to prove they are its user — the account password through polkit on Linux,
-//! Windows Hello on Windows.
+//! Windows Hello on Windows, Touch ID (or the account password) on macOS.
 //!
 //! It is a yes or a no, not a key: a gate in front of secrets that stay readable to programs
 //! running as the same user. It protects against a person at an unlocked desk, nothing more.
@@ -18,6 +18,8 @@ use crate::error_code::ErrorCode;
 
 #[cfg(target_os = "linux")]
 mod polkit;
+#[cfg(target_os = "macos")]
+mod touch_id;
 #[cfg(windows)]
 mod windows_hello;
 
@@ -38,8 +40,8 @@ pub enum SystemAuthError {
         "no polkit agent runs in this session to ask for your password (a desktop starts one; on a terminal, pkttyagent)"
     )]
     NoAgent,
-    /// Windows Hello is not set up, turned off by policy, or busy; or the platform's sign-in
-    /// is not built in yet (macOS). The detail says which.
+    /// Windows Hello or Touch ID is not set up, turned off by policy, or busy. The detail (the
+    /// system's words) says which.
     #[error("system sign-in is not available here: {0}")]
     NotReady(String),
     /// The system asked and the answer was no (a wrong password, a cancelled dialog).
@@ -98,11 +100,15 @@ pub fn confirm_user(reason: &str) -> Result<Confirmed, SystemAuthError> {
     {
         windows_hello::confirm_user(reason).map(|()| Confirmed(()))
     }
-    #[cfg(not(any(target_os = "linux", windows)))]
+    #[cfg(target_os = "macos")]
+    {
+        touch_id::confirm_user(reason).map(|()| Confirmed(()))
+    }
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
         let _ = reason;
         Err(SystemAuthError::NotReady(
-            "Touch ID is not built into this version of Ninsho yet".into(),
+            "system sign-in is not built for this system".into(),
         ))
     }
 }

@@ -231,7 +231,7 @@ export const en = {
   "lock.system.body": "Confirm it is you with your computer account to see your codes.",
   "lock.system.or": "Or type Ninsho's password:",
   "lock.system.title": "System sign-in",
-  "lock.system.settings.body": "Ninsho opens with your computer account: its password, asked by your desktop through polkit, or Windows Hello. Alone, it hides your codes from a person at your unlocked desk; programs running as you (ninsho-cli included) can still read the secrets from your keychain. With the password encryption on, it re-opens Ninsho once the password was typed since Ninsho started.",
+  "lock.system.settings.body": "Ninsho opens with your computer account: its password, asked by your desktop through polkit, Windows Hello, or Touch ID. Alone, it hides your codes from a person at your unlocked desk; programs running as you (ninsho-cli included) can still read the secrets from your keychain. With the password encryption on, it re-opens Ninsho once the password was typed since Ninsho started.",
   "lock.system.settings.off": "Off.",
   "lock.system.settings.on": "On: Ninsho opens with system sign-in.",
   "lock.system.settings.enable": "Turn on system sign-in",

@@ -232,7 +232,7 @@ export const ja: Record<Key, string> = {
   "lock.system.body": "コードを表示するには、このコンピューターのアカウントで本人確認してください。",
   "lock.system.or": "または Ninsho のパスワードを入力：",
   "lock.system.title": "システムのサインイン",
-  "lock.system.settings.body": "このコンピューターのアカウントで Ninsho を開きます。デスクトップが polkit を通して求めるアカウントのパスワード、または Windows Hello を使います。これだけでは、ロックしていない席にいる人からコードを隠すだけで、あなたとして動くプログラム（ninsho-cli を含む）はキーチェーンから秘密鍵を読めます。パスワードでの暗号化がオンのときは、起動後に一度パスワードを入力していれば、ロック後にこの方法で開き直せます。",
+  "lock.system.settings.body": "このコンピューターのアカウントで Ninsho を開きます。デスクトップが polkit を通して求めるアカウントのパスワード、Windows Hello、または Touch ID を使います。これだけでは、ロックしていない席にいる人からコードを隠すだけで、あなたとして動くプログラム（ninsho-cli を含む）はキーチェーンから秘密鍵を読めます。パスワードでの暗号化がオンのときは、起動後に一度パスワードを入力していれば、ロック後にこの方法で開き直せます。",
   "lock.system.settings.off": "オフ。",
   "lock.system.settings.on": "オン：システムのサインインで Ninsho を開きます。",
   "lock.system.settings.enable": "システムのサインインをオンにする",
