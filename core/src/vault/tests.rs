@@ -1560,6 +1560,22 @@ mod encrypted {
         assert_eq!(vault.lock_status().mode, "off");
     }
 
+    /// The gate closed in the app, then the CLI turns the encrypted mode on: the app now asks
+    /// for the password, and the password opens everything, the gate included.
+    #[test]
+    fn a_password_unlock_also_opens_a_gate_closed_before_the_mode_was_turned_on() {
+        use crate::system_auth::Confirmed;
+        let (dir, store, mut vault) = setup();
+        three(&mut vault);
+        let before = vault.codes(59).unwrap();
+        vault.enable_system_unlock(&Confirmed::for_tests()).unwrap();
+        vault.lock();
+        reopen(&dir, &store).enable_encryption(PASSWORD).unwrap();
+        vault.unlock(PASSWORD).unwrap();
+        assert!(!vault.is_locked(), "the password opens the gate too");
+        assert_eq!(vault.codes(59).unwrap(), before);
+    }
+
     /// With the password mode, system sign-in re-opens only a key that a password unlock put
     /// in memory since the process started: a cold start needs the password.
     #[test]

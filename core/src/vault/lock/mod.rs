@@ -406,7 +406,9 @@ impl Vault {
     /// interruption left under way.
     fn unlocked_with(&mut self, key: VaultKey) -> Result<(), VaultError> {
         self.key = Some(key);
-        self.gate.held = None;
+        // The password opens everything: also a gate closed before another process turned
+        // the encrypted mode on.
+        self.gate = Gate::default();
         if self.meta.lock.as_ref().is_some_and(|l| l.failures > 0) {
             self.update(|m| {
                 if let Some(l) = m.lock.as_mut() {
