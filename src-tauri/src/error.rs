@@ -92,7 +92,6 @@ impl From<VaultError> for AppError {
     fn from(e: VaultError) -> Self {
         match e {
             VaultError::Keychain(k) => k.into(),
-            VaultError::SystemAuth(s) => s.into(),
             other => AppError::new(other.code(), other.to_string()),
         }
     }

@@ -101,8 +101,6 @@ pub enum VaultError {
     NoDataDir,
     #[error(transparent)]
     Lock(#[from] LockError),
-    #[error(transparent)]
-    SystemAuth(#[from] crate::system_auth::SystemAuthError),
 }
 
 impl VaultError {
@@ -124,7 +122,6 @@ impl VaultError {
             VaultError::NotHotp { .. } => ErrorCode::NotHotp,
             VaultError::NoDataDir => ErrorCode::NoDataDir,
             VaultError::Lock(e) => e.code(),
-            VaultError::SystemAuth(e) => e.code(),
         }
     }
 

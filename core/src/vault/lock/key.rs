@@ -161,7 +161,8 @@ fn unwrap(key: &[u8; 32], vault: Uuid, slot: &str, wrapped: &str) -> Option<Vaul
     Some(VaultKey(key))
 }
 
-/// What marks the keychain item of a retired vault key (see `Vault::retire_key`).
+/// What marks the keychain item of a retired vault key (kept when the mode is turned off; see
+/// `Vault::decode_item`).
 const RETIRED_KIND: &str = "ninsho-retired-vault-key";
 
 impl VaultKey {
