@@ -293,11 +293,9 @@ async fn unlock_by_keys(s: &Session) -> Result {
 
 const PASSWORD: &str = "correct horse battery";
 
-#[tokio::test(flavor = "multi_thread")]
-async fn locked_the_window_the_tray_and_ipc_hold_no_code_and_every_trigger_locks() -> Result {
-    let data = new_data_dir();
-    ok(cli(data.path(), &["add", "--yes", FORGEJO, BANK]));
-    ok(cli(data.path(), &["pin", "forgejo"]));
+/// Encrypts the accounts prepared in `data` with [`PASSWORD`], as `ninsho-cli lock encrypt`
+/// does for a person.
+fn encrypt(data: &tempfile::TempDir) -> Result {
     let pw = data.path().join("pw");
     std::fs::write(&pw, format!("{PASSWORD}\n"))?;
     let pw_arg = pw.display().to_string();
@@ -305,6 +303,15 @@ async fn locked_the_window_the_tray_and_ipc_hold_no_code_and_every_trigger_locks
         data.path(),
         &["lock", "encrypt", "--password-file", &pw_arg],
     ));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn locked_the_window_the_tray_and_ipc_hold_no_code_and_every_trigger_locks() -> Result {
+    let data = new_data_dir();
+    ok(cli(data.path(), &["add", "--yes", FORGEJO, BANK]));
+    ok(cli(data.path(), &["pin", "forgejo"]));
+    encrypt(&data)?;
     let system = PrivateBus::start()?;
     let mut s = Session::start(Options {
         data_dir: Some(data),
@@ -438,13 +445,7 @@ async fn locked_the_window_the_tray_and_ipc_hold_no_code_and_every_trigger_locks
 async fn with_no_use_the_app_locks_after_the_idle_delay_and_keys_keep_it_open() -> Result {
     let data = new_data_dir();
     ok(cli(data.path(), &["add", "--yes", FORGEJO]));
-    let pw = data.path().join("pw");
-    std::fs::write(&pw, format!("{PASSWORD}\n"))?;
-    let pw_arg = pw.display().to_string();
-    ok(cli(
-        data.path(),
-        &["lock", "encrypt", "--password-file", &pw_arg],
-    ));
+    encrypt(&data)?;
     // Three seconds instead of the setting's minutes.
     let mut s = Session::start(Options {
         data_dir: Some(data),
@@ -583,13 +584,7 @@ impl Drop for TrayHost {
 async fn closing_the_window_to_the_tray_locks_when_the_setting_asks() -> Result {
     let data = new_data_dir();
     ok(cli(data.path(), &["add", "--yes", FORGEJO]));
-    let pw = data.path().join("pw");
-    std::fs::write(&pw, format!("{PASSWORD}\n"))?;
-    let pw_arg = pw.display().to_string();
-    ok(cli(
-        data.path(),
-        &["lock", "encrypt", "--password-file", &pw_arg],
-    ));
+    encrypt(&data)?;
     // A desktop's tray host: without one, closing the window quits Ninsho.
     let _host = TrayHost::start().await?;
     let mut s = Session::start(Options {
