@@ -16,12 +16,19 @@ use thiserror::Error;
 
 use crate::error_code::ErrorCode;
 
+mod guard;
+#[cfg(windows)]
+mod hello_key;
+#[cfg(target_os = "macos")]
+mod keychain_presence;
 #[cfg(target_os = "linux")]
 mod polkit;
 #[cfg(target_os = "macos")]
 mod touch_id;
 #[cfg(windows)]
 mod windows_hello;
+
+pub use guard::{Answer, Guarded, Way, answer, can_release, forget_key, keep_key, platform_guard};
 
 /// The polkit action the packages install (`io.ninsho.Ninsho.policy`).
 pub const POLKIT_ACTION: &str = "io.ninsho.Ninsho.unlock";

@@ -174,6 +174,8 @@ pub struct Vault {
     key: Option<lock::VaultKey>,
     /// System sign-in's state in this process (see `lock`): the gate and the held key.
     gate: lock::Gate,
+    /// The guard this platform has for a vault key (see `system_auth::guard`), if any.
+    guard: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -235,6 +237,7 @@ impl Vault {
             folder: recovery::folder_id(dir),
             key: None,
             gate: lock::Gate::default(),
+            guard: crate::system_auth::platform_guard(),
         };
         if vault.needs_reconcile() {
             match vault.reconcile() {

@@ -1503,7 +1503,7 @@ mod encrypted {
     /// gated, and says so in its status.
     #[test]
     fn system_sign_in_alone_is_a_gate_that_only_the_systems_yes_opens() {
-        use crate::system_auth::Confirmed;
+        use crate::system_auth::{Answer, Confirmed};
         let (dir, store, mut vault) = setup();
         let ids = three(&mut vault);
         let before = vault.codes(59).unwrap();
@@ -1539,7 +1539,7 @@ mod encrypted {
         ));
         assert!(vault.is_locked());
 
-        vault.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        vault.unlock_by_system(Answer::for_tests(None)).unwrap();
         assert!(!vault.is_locked());
         assert_eq!(vault.codes(59).unwrap(), before);
         // A gate changes nothing stored: the items are as they were, plain.
@@ -1553,7 +1553,7 @@ mod encrypted {
         // Turning it off needs the gate open; then locking does nothing again.
         vault.lock();
         assert!(locked(vault.disable_system_unlock().unwrap_err()));
-        vault.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        vault.unlock_by_system(Answer::for_tests(None)).unwrap();
         vault.disable_system_unlock().unwrap();
         vault.lock();
         assert!(!vault.is_locked());
@@ -1580,7 +1580,7 @@ mod encrypted {
     /// in memory since the process started: a cold start needs the password.
     #[test]
     fn system_sign_in_reopens_only_what_the_password_opened_in_this_process() {
-        use crate::system_auth::Confirmed;
+        use crate::system_auth::{Answer, Confirmed};
         let (dir, store, mut vault) = setup();
         let ids = three(&mut vault);
         let before = vault.codes(59).unwrap();
@@ -1591,20 +1591,20 @@ mod encrypted {
         vault.lock();
         assert!(vault.is_locked() && vault.lock_status().system_ready);
         assert!(locked(vault.code(ids[0], 59).unwrap_err()));
-        vault.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        vault.unlock_by_system(Answer::for_tests(None)).unwrap();
         assert_eq!(vault.codes(59).unwrap(), before);
 
         // A new process (an app restart) holds no key: the password is needed once.
         let mut cold = reopen(&dir, &store);
         assert!(cold.is_locked() && !cold.lock_status().system_ready);
         assert!(matches!(
-            cold.unlock_by_system(&Confirmed::for_tests()).unwrap_err(),
+            cold.unlock_by_system(Answer::for_tests(None)).unwrap_err(),
             VaultError::Lock(LockError::SystemNeedsPassword)
         ));
         assert!(cold.is_locked());
         cold.unlock(PASSWORD).unwrap();
         cold.lock();
-        cold.unlock_by_system(&Confirmed::for_tests()).unwrap();
+        cold.unlock_by_system(Answer::for_tests(None)).unwrap();
         assert_eq!(cold.codes(59).unwrap(), before);
 
         // With system sign-in off, locking forgets the key for good.
@@ -1612,8 +1612,83 @@ mod encrypted {
         cold.lock();
         assert!(!cold.lock_status().system_ready);
         assert!(matches!(
-            cold.unlock_by_system(&Confirmed::for_tests()).unwrap_err(),
+            cold.unlock_by_system(Answer::for_tests(None)).unwrap_err(),
             VaultError::Lock(LockError::SystemOff)
         ));
+    }
+
+    /// Where the platform keeps the vault key (the macOS Keychain behind user presence,
+    /// Windows Hello), system sign-in opens the encrypted vault after a restart too, with that
+    /// key and no other; a platform without the guard falls back to the password.
+    #[test]
+    fn a_key_the_platform_keeps_opens_the_vault_after_a_restart_and_only_that_key() {
+        use crate::system_auth::{Answer, Confirmed, Guarded, Way};
+        const GUARD: &str = "test-guard";
+        let (dir, store, mut vault) = setup();
+        three(&mut vault);
+        let before = vault.codes(59).unwrap();
+        vault.set_guard_for_tests(Some(GUARD));
+        vault.enable_encryption(PASSWORD).unwrap();
+        assert!(
+            vault.key_to_guard().is_none(),
+            "system sign-in is off: nothing is handed over"
+        );
+        vault.enable_system_unlock(&Confirmed::for_tests()).unwrap();
+        let (vault_id, raw, tag) = vault.key_to_guard().unwrap().parts_for_tests();
+        assert_eq!(vault_id, vault.vault_id());
+        vault
+            .record_guarded(Guarded {
+                by: GUARD.into(),
+                kept: String::new(),
+                tag: tag.clone(),
+            })
+            .unwrap();
+        assert!(vault.key_to_guard().is_none(), "kept already");
+        assert_eq!(vault.lock_status().system_guard.as_deref(), Some(GUARD));
+        // vault.json names the guard and the key's tag, never the key.
+        let file = std::fs::read_to_string(dir.path().join("vault.json")).unwrap();
+        assert!(file.contains(GUARD) && file.contains(&tag));
+        assert!(!file.contains(&base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            raw
+        )));
+
+        // A restart: no key in memory, the guard gives it back.
+        let mut cold = reopen(&dir, &store);
+        cold.set_guard_for_tests(Some(GUARD));
+        assert!(cold.is_locked() && cold.lock_status().system_ready);
+        assert!(matches!(
+            cold.system_unlock_ready().unwrap(),
+            Way::Release { vault, .. } if vault == vault_id
+        ));
+        for wrong in [Answer::for_tests(Some([7; 32])), Answer::for_tests(None)] {
+            assert!(matches!(
+                cold.unlock_by_system(wrong).unwrap_err(),
+                VaultError::Lock(LockError::SystemNeedsPassword)
+            ));
+            assert!(cold.is_locked());
+        }
+        cold.unlock_by_system(Answer::for_tests(Some(raw))).unwrap();
+        assert_eq!(cold.codes(59).unwrap(), before);
+
+        // A system without that guard: the password, as on Linux.
+        let mut elsewhere = reopen(&dir, &store);
+        elsewhere.set_guard_for_tests(None);
+        assert!(!elsewhere.lock_status().system_ready);
+        assert!(matches!(
+            elsewhere.system_unlock_ready().unwrap_err(),
+            VaultError::Lock(LockError::SystemNeedsPassword)
+        ));
+
+        // Turning system sign-in off forgets where the key was kept.
+        cold.disable_system_unlock().unwrap();
+        let mut after = reopen(&dir, &store);
+        after.set_guard_for_tests(Some(GUARD));
+        assert_eq!(after.lock_status().system_guard, None);
+        assert!(
+            !std::fs::read_to_string(dir.path().join("vault.json"))
+                .unwrap()
+                .contains(GUARD)
+        );
     }
 }

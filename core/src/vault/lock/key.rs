@@ -133,7 +133,8 @@ fn wrap_aad(vault: Uuid, slot: &str) -> Vec<u8> {
     aad
 }
 
-fn seal(key: &[u8; 32], aad: &[u8], text: &[u8]) -> Result<Vec<u8>, LockError> {
+/// `text` under `key` with `aad`: base64 of it is what every wrap stores.
+pub(crate) fn seal(key: &[u8; 32], aad: &[u8], text: &[u8]) -> Result<Vec<u8>, LockError> {
     let nonce = random::<NONCE>().map_err(kdf_error)?;
     let sealed = XChaCha20Poly1305::new(key.into())
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: text, aad })
@@ -143,7 +144,7 @@ fn seal(key: &[u8; 32], aad: &[u8], text: &[u8]) -> Result<Vec<u8>, LockError> {
     Ok(out)
 }
 
-fn open(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+pub(crate) fn open(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     if sealed.len() < NONCE {
         return None;
     }
@@ -204,6 +205,16 @@ impl VaultKey {
 
     pub fn generate() -> Result<VaultKey, LockError> {
         Ok(VaultKey(random().map_err(kdf_error)?))
+    }
+
+    /// A key the platform's guard gave back (see `system_auth::guard`).
+    pub(crate) fn from_released(bytes: Zeroizing<[u8; 32]>) -> VaultKey {
+        VaultKey(*bytes)
+    }
+
+    /// The key itself, for the platform's guard only.
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 
     /// This key wrapped by `password` (Argon2id, fresh salt) and by `recovery`.

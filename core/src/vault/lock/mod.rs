@@ -31,7 +31,7 @@ pub use key::{RecoveryKey, VaultKey, WrappedKeys};
 use super::{Item, ItemProblem, Vault, VaultError};
 use crate::error_code::ErrorCode;
 use crate::otp::now;
-use crate::system_auth::Confirmed;
+use crate::system_auth::{self, Answer, Confirmed, Guarded, SystemAuthError, Way};
 
 /// Shortest password accepted for the encrypted mode.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -113,6 +113,10 @@ pub struct LockMeta {
     /// Unix seconds of the last wrong one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_failure: Option<u64>,
+    /// Where the platform keeps the vault key for system sign-in, so that it also opens
+    /// Ninsho after a restart (macOS, Windows; see `system_auth::guard`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guarded: Option<Guarded>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -141,6 +145,11 @@ pub struct LockStatus {
     pub system: bool,
     /// Locked, and system sign-in can open it now (else the password is needed).
     pub system_ready: bool,
+    /// What keeps the vault key for system sign-in across restarts (`"macos-keychain"`,
+    /// `"windows-hello"`), where the platform keeps one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub system_guard: Option<String>,
     /// Items are still being rewritten (finished on the next unlock).
     pub rewriting: bool,
     pub failures: u32,
@@ -154,6 +163,28 @@ pub struct Enabled {
     pub recovery_key: RecoveryKey,
     /// Accounts whose item could not be sealed (missing or damaged): left as they were.
     pub skipped: Vec<Uuid>,
+}
+
+/// The vault key on its way to the platform's guard (see [`Vault::key_to_guard`]). `Debug`
+/// shows no key.
+#[derive(Debug)]
+pub struct KeyToGuard {
+    vault: Uuid,
+    key: VaultKey,
+}
+
+impl KeyToGuard {
+    /// Hands the key to this platform's guard (Windows Hello asks for a gesture). Blocks: run
+    /// it off the UI thread, without the vault held.
+    pub fn keep(self) -> Result<Guarded, SystemAuthError> {
+        system_auth::keep_key(self.vault, self.key.bytes(), self.key.tag())
+    }
+
+    /// What a test's stand-in guard keeps: the vault, the key and its tag.
+    #[cfg(test)]
+    pub(crate) fn parts_for_tests(&self) -> (Uuid, [u8; 32], String) {
+        (self.vault, *self.key.bytes(), self.key.tag())
+    }
 }
 
 fn check_password(password: &str) -> Result<(), LockError> {
@@ -172,14 +203,14 @@ impl Vault {
 
     pub fn lock_status(&self) -> LockStatus {
         let system = self.meta.system_unlock;
-        let system_ready =
-            system && self.is_locked() && (self.gate.closed || self.gate.held.is_some());
+        let system_ready = system && self.is_locked() && self.system_unlock_ready().is_ok();
         let Some(lock) = &self.meta.lock else {
             return LockStatus {
                 mode: if system { "system" } else { "off" }.into(),
                 locked: self.gate.closed,
                 system,
                 system_ready,
+                system_guard: None,
                 rewriting: false,
                 failures: 0,
                 retry_in: None,
@@ -190,6 +221,7 @@ impl Vault {
             locked: self.is_locked(),
             system,
             system_ready,
+            system_guard: self.releasable().map(|g| g.by.clone()),
             rewriting: lock.rewrite.is_some(),
             failures: lock.failures,
             retry_in: backoff::wait(lock.failures, lock.last_failure, now()),
@@ -219,28 +251,115 @@ impl Vault {
         self.problems.clear();
     }
 
-    /// Whether system sign-in could open the vault now: asked before the system is, so that
+    /// What system sign-in must do to open the vault now: asked before the system is, so that
     /// nobody is asked for a password that then opens nothing.
-    pub fn system_unlock_ready(&self) -> Result<(), VaultError> {
+    pub fn system_unlock_ready(&self) -> Result<Way, VaultError> {
         if !self.meta.system_unlock {
             return Err(LockError::SystemOff.into());
         }
         if self.meta.lock.is_some() && self.key.is_none() && self.gate.held.is_none() {
-            return Err(LockError::SystemNeedsPassword.into());
+            return match self.releasable() {
+                Some(guarded) => Ok(Way::Release {
+                    vault: self.meta.vault_id,
+                    guarded: guarded.clone(),
+                }),
+                None => Err(LockError::SystemNeedsPassword.into()),
+            };
         }
-        Ok(())
+        Ok(Way::Ask)
     }
 
-    /// Opens the vault after the system confirmed the person (see [`crate::system_auth`]).
-    pub fn unlock_by_system(&mut self, _yes: &Confirmed) -> Result<(), VaultError> {
-        self.system_unlock_ready()?;
+    /// A stand-in for the platform's guard (Linux has none), for core's unit tests.
+    #[cfg(test)]
+    pub(crate) fn set_guard_for_tests(&mut self, guard: Option<&'static str>) {
+        self.guard = guard;
+    }
+
+    /// The vault key this platform keeps for system sign-in, if it keeps one it can give back.
+    fn releasable(&self) -> Option<&Guarded> {
+        let guarded = self.meta.lock.as_ref()?.guarded.as_ref()?;
+        (self.guard == Some(guarded.by.as_str())).then_some(guarded)
+    }
+
+    /// Opens the vault with the system's answer (see [`crate::system_auth::answer`]): the gate
+    /// opens, and the vault key comes from memory or from the platform's guard.
+    pub fn unlock_by_system(&mut self, answer: Answer) -> Result<(), VaultError> {
+        let way = self.system_unlock_ready()?;
+        let Answer { _yes, key } = answer;
         self.locked(|v| {
-            v.gate.closed = false;
-            if let Some(key) = v.gate.held.take() {
-                v.unlocked_with(key)?;
+            if let Some(held) = v.gate.held.take() {
+                v.gate.closed = false;
+                return v.unlocked_with(held);
             }
+            if let Way::Release { guarded, .. } = way {
+                let key = key.map(VaultKey::from_released);
+                match key {
+                    Some(key) if key.tag() == guarded.tag => return v.unlocked_with(key),
+                    // A key kept for an earlier vault key (the mode turned off and on by
+                    // another process): only the password opens this one.
+                    _ => return Err(LockError::SystemNeedsPassword.into()),
+                }
+            }
+            v.gate.closed = false;
             Ok(())
         })
+    }
+
+    /// The vault key to hand to the platform's guard, when system sign-in and the encrypted
+    /// mode are both on, the vault is unlocked, and the guard does not keep this key yet.
+    /// Keeping it may ask the person (Windows Hello): the caller runs
+    /// [`KeyToGuard::keep`] without the vault held, then [`Vault::record_guarded`].
+    pub fn key_to_guard(&self) -> Option<KeyToGuard> {
+        let guard = self.guard?;
+        let lock = self.meta.lock.as_ref()?;
+        let key = self.key.as_ref()?;
+        if !self.meta.system_unlock || lock.rewrite == Some(Rewrite::Opening) {
+            return None;
+        }
+        let tag = key.tag();
+        if lock
+            .guarded
+            .as_ref()
+            .is_some_and(|g| g.by == guard && g.tag == tag)
+        {
+            return None;
+        }
+        Some(KeyToGuard {
+            vault: self.meta.vault_id,
+            key: key.clone(),
+        })
+    }
+
+    /// Records where the guard keeps the vault key, if it is still this vault's key.
+    pub fn record_guarded(&mut self, guarded: Guarded) -> Result<(), VaultError> {
+        self.locked(|v| {
+            let current = v.key.as_ref().map(VaultKey::tag);
+            if current.as_deref() != Some(guarded.tag.as_str()) || !v.meta.system_unlock {
+                return Ok(());
+            }
+            v.update(|m| {
+                if let Some(l) = m.lock.as_mut() {
+                    l.guarded = Some(guarded);
+                }
+                Ok(())
+            })
+        })
+    }
+
+    /// Forgets the key a guard keeps (the record first: a kill between the two leaves an
+    /// orphan that opens nothing this vault names).
+    fn forget_guarded(&mut self) -> Result<(), VaultError> {
+        let Some(guarded) = self.meta.lock.as_ref().and_then(|l| l.guarded.clone()) else {
+            return Ok(());
+        };
+        self.update(|m| {
+            if let Some(l) = m.lock.as_mut() {
+                l.guarded = None;
+            }
+            Ok(())
+        })?;
+        system_auth::forget_key(self.meta.vault_id, &guarded);
+        Ok(())
     }
 
     /// Turns system sign-in on, once the system has shown it can ask (a mode nobody can open
@@ -263,6 +382,7 @@ impl Vault {
         }
         self.require_unlocked()?;
         self.locked(|v| {
+            v.forget_guarded()?;
             v.update(|m| {
                 m.system_unlock = false;
                 Ok(())
@@ -351,6 +471,7 @@ impl Vault {
                     rewrite: Some(Rewrite::Sealing),
                     failures: 0,
                     last_failure: None,
+                    guarded: None,
                 });
                 Ok(())
             })?;
@@ -372,6 +493,7 @@ impl Vault {
             }
             v.require_unlocked()?;
             v.unlock_all()?;
+            v.forget_guarded()?;
             v.update(|m| {
                 if let Some(l) = m.lock.as_mut() {
                     l.rewrite = Some(Rewrite::Opening);
