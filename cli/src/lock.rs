@@ -123,7 +123,14 @@ pub fn status(as_json: bool) -> Result<ExitCode, Failure> {
     };
     say!("lock:      {mode}");
     if status.system && status.mode == "password" {
-        say!("           system sign-in re-opens the app after the password was given once");
+        match status.system_guard.as_deref() {
+            Some(guard) => say!(
+                "           system sign-in opens the app, also after a restart (the key is kept by {guard})"
+            ),
+            None => {
+                say!("           system sign-in re-opens the app after the password was given once")
+            }
+        }
     }
     if status.mode != "off" {
         say!(
@@ -169,7 +176,33 @@ pub fn encrypt(password_file: Option<&Path>) -> Result<ExitCode, Failure> {
     say!(
         "Without the password or this key, the secrets cannot be read by anyone, Ninsho included."
     );
+    keep_key_for_system(&mut vault);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Hands the vault key to the platform's guard (macOS Keychain, Windows Hello) when system
+/// sign-in and the encrypted mode are both on, so that system sign-in opens the app after a
+/// restart too. Where there is none (Linux), nothing happens; a refusal is reported, not fatal.
+fn keep_key_for_system(vault: &mut Vault) {
+    let Some(job) = vault.key_to_guard() else {
+        return;
+    };
+    match job.keep() {
+        Ok(guarded) => {
+            let by = guarded.by.clone();
+            match vault.record_guarded(guarded) {
+                Ok(()) => {
+                    say!("System sign-in also opens Ninsho after a restart: {by} keeps the key.")
+                }
+                Err(e) => {
+                    say_err!("ninsho-cli: note: the key kept by {by} could not be recorded ({e})")
+                }
+            }
+        }
+        Err(e) => say_err!(
+            "ninsho-cli: note: the system did not keep the key for system sign-in ({e}); after a restart the password opens Ninsho once"
+        ),
+    }
 }
 
 pub fn off() -> Result<ExitCode, Failure> {
@@ -210,14 +243,16 @@ pub fn system() -> Result<ExitCode, Failure> {
     };
     let yes = confirmed.map_err(|e| Failure::input(e.to_string()))?;
     vault.enable_system_unlock(&yes)?;
+    keep_key_for_system(&mut vault);
     say!(
         "System sign-in is on: Ninsho's window, tray and palette open with your account password."
     );
-    if vault.lock_status().mode == "password" {
+    let status = vault.lock_status();
+    if status.mode == "password" && status.system_guard.is_none() {
         say!(
             "After Ninsho starts, the password is still needed once; system sign-in re-opens it after that."
         );
-    } else {
+    } else if status.mode != "password" {
         say!(
             "The secrets are not encrypted: programs running as you can still read them. `ninsho-cli lock encrypt` encrypts them."
         );

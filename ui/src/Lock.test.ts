@@ -172,4 +172,16 @@ describe("the lock", () => {
     expect(screen.getByText("Lock when the screen locks")).toBeTruthy();
     expect(screen.getByText("Turn off system sign-in")).toBeTruthy();
   });
+  it("the settings say when the system keeps the key (after a restart too), and only then", async () => {
+    const kept = "Your system keeps the encryption key behind its own sign-in (the macOS Keychain or Windows Hello), so system sign-in also opens Ninsho after a restart.";
+    for (const guard of ["windows-hello", undefined]) {
+      await renderApp({
+        app_status: () => status({ lock: lock(false, { system: true, ...(guard ? { system_guard: guard } : {}) }) }),
+      });
+      await until(() => expect(screen.getByText("No accounts yet")).toBeTruthy(), 8000);
+      await fireEvent.keyDown(window, { key: ",", ctrlKey: true });
+      await until(() => expect(screen.getByText("System sign-in")).toBeTruthy());
+      expect(screen.queryByText(kept) !== null).toBe(guard !== undefined);
+    }
+  });
 });

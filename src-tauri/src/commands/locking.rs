@@ -75,6 +75,7 @@ pub async fn enable_lock<R: Runtime>(
         Ok((enabled, v.lock_status()))
     })?;
     crate::confirm::show_recovery_key(&app, &enabled.recovery_key.display());
+    let status = keep_key_for_system(&state).await.unwrap_or(status);
     Ok(changed(&app, status))
 }
 
@@ -120,13 +121,17 @@ pub async fn recover_vault<R: Runtime>(
     Ok(opened(&app, status))
 }
 
-/// What the system's prompt says where Ninsho may say it (Windows Hello).
+/// What the system's prompt says where Ninsho may say it (Windows Hello, Touch ID).
 const SYSTEM_REASON: &str = "Unlock Ninsho";
 
-/// Asks the system to confirm the person, off the async runtime's threads (the prompt waits
-/// for them), and without the vault held: the tray and sync go on meanwhile.
-async fn confirm_user() -> Result<ninsho_core::system_auth::Confirmed> {
-    tauri::async_runtime::spawn_blocking(|| ninsho_core::system_auth::confirm_user(SYSTEM_REASON))
+/// Runs a blocking system prompt off the async runtime's threads (it waits for the person),
+/// without the vault held: the tray and sync go on meanwhile.
+async fn off_thread<T: Send + 'static>(
+    job: impl FnOnce() -> std::result::Result<T, ninsho_core::system_auth::SystemAuthError>
+    + Send
+    + 'static,
+) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(job)
         .await
         .map_err(|e| {
             AppError::new(
@@ -138,33 +143,50 @@ async fn confirm_user() -> Result<ninsho_core::system_auth::Confirmed> {
         .map_err(AppError::from)
 }
 
-/// Opens Ninsho with system sign-in (polkit's agent, Windows Hello).
+/// Hands the vault key to the platform's guard where there is one (macOS Keychain, Windows
+/// Hello), so that system sign-in also opens Ninsho after a restart. Without one (Linux), or
+/// when the platform refuses, the key is only held in memory: the password opens Ninsho after
+/// a restart, as the lock settings say. Returns the status after.
+async fn keep_key_for_system(state: &State<'_, AppState>) -> Option<LockStatus> {
+    let job = state.with_vault_quiet(|v| Ok(v.key_to_guard())).ok()??;
+    let guarded = off_thread(move || job.keep()).await.ok()?;
+    state
+        .with_vault(|v| {
+            v.record_guarded(guarded)?;
+            Ok(v.lock_status())
+        })
+        .ok()
+}
+
+/// Opens Ninsho with system sign-in (polkit's agent, Windows Hello, Touch ID).
 #[tauri::command]
 pub async fn unlock_by_system<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<LockStatus> {
-    state.with_vault(|v| Ok(v.system_unlock_ready()?))?;
-    let yes = confirm_user().await?;
+    let way = state.with_vault(|v| Ok(v.system_unlock_ready()?))?;
+    let answer = off_thread(move || ninsho_core::system_auth::answer(&way, SYSTEM_REASON)).await?;
     let status = state.with_vault(|v| {
-        v.unlock_by_system(&yes)?;
+        v.unlock_by_system(answer)?;
         Ok(v.lock_status())
     })?;
     Ok(opened(&app, status))
 }
 
-/// Turns system sign-in on, after the system has asked once (so that it can).
+/// Turns system sign-in on, after the system has asked once (so that it can), and hands the
+/// vault key to the platform's guard where there is one.
 #[tauri::command]
 pub async fn enable_system_unlock<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<LockStatus> {
     state.with_vault(|v| Ok(v.require_unlocked()?))?;
-    let yes = confirm_user().await?;
+    let yes = off_thread(|| ninsho_core::system_auth::confirm_user(SYSTEM_REASON)).await?;
     let status = state.with_vault(|v| {
         v.enable_system_unlock(&yes)?;
         Ok(v.lock_status())
     })?;
+    let status = keep_key_for_system(&state).await.unwrap_or(status);
     Ok(changed(&app, status))
 }
 

@@ -18,6 +18,11 @@ system: boolean,
  */
 system_ready: boolean, 
 /**
+ * What keeps the vault key for system sign-in across restarts (`"macos-keychain"`,
+ * `"windows-hello"`), where the platform keeps one.
+ */
+system_guard?: string, 
+/**
  * Items are still being rewritten (finished on the next unlock).
  */
 rewriting: boolean, failures: number, 

@@ -232,6 +232,7 @@ export const en = {
   "lock.system.or": "Or type Ninsho's password:",
   "lock.system.title": "System sign-in",
   "lock.system.settings.body": "Ninsho opens with your computer account: its password, asked by your desktop through polkit, Windows Hello, or Touch ID. Alone, it hides your codes from a person at your unlocked desk; programs running as you (ninsho-cli included) can still read the secrets from your keychain. With the password encryption on, it re-opens Ninsho once the password was typed since Ninsho started.",
+  "lock.system.settings.kept": "Your system keeps the encryption key behind its own sign-in (the macOS Keychain or Windows Hello), so system sign-in also opens Ninsho after a restart.",
   "lock.system.settings.off": "Off.",
   "lock.system.settings.on": "On: Ninsho opens with system sign-in.",
   "lock.system.settings.enable": "Turn on system sign-in",

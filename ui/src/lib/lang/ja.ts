@@ -233,6 +233,7 @@ export const ja: Record<Key, string> = {
   "lock.system.or": "または Ninsho のパスワードを入力：",
   "lock.system.title": "システムのサインイン",
   "lock.system.settings.body": "このコンピューターのアカウントで Ninsho を開きます。デスクトップが polkit を通して求めるアカウントのパスワード、Windows Hello、または Touch ID を使います。これだけでは、ロックしていない席にいる人からコードを隠すだけで、あなたとして動くプログラム（ninsho-cli を含む）はキーチェーンから秘密鍵を読めます。パスワードでの暗号化がオンのときは、起動後に一度パスワードを入力していれば、ロック後にこの方法で開き直せます。",
+  "lock.system.settings.kept": "暗号化の鍵はシステムが自身のサインインの後ろに保管しています（macOS のキーチェーンまたは Windows Hello）。そのため、再起動後もシステムのサインインで Ninsho を開けます。",
   "lock.system.settings.off": "オフ。",
   "lock.system.settings.on": "オン：システムのサインインで Ninsho を開きます。",
   "lock.system.settings.enable": "システムのサインインをオンにする",
