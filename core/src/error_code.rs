@@ -63,6 +63,8 @@ pub enum ErrorCode {
     ImageTooLarge,
     ImageDamaged,
     FileUnreadable,
+    /// An image refused as an account's own icon (detail: why).
+    IconRefused,
     // The manual-entry form.
     SecretEmpty,
     SecretCharacter,

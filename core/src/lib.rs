@@ -10,6 +10,7 @@ pub mod clock;
 pub mod error_code;
 pub mod follow;
 pub mod formats;
+pub mod icon;
 pub mod kdf;
 pub mod otp;
 pub mod scan;
