@@ -45,20 +45,21 @@ impl AddReport {
 
 /// Adds `accounts` (duplicates are refused unless `force`) and reports on each.
 pub fn add(vault: &mut Vault, accounts: &[Account], force: bool) -> Result<AddReport, VaultError> {
-    add_bound(vault, accounts, &[], force)
+    add_bound(vault, accounts, &[], &[], force)
 }
 
 /// [`add`] of a backup's accounts, each bound to the sites the backup named for it:
 /// `domains[i]` for `accounts[i]` ([`crate::formats::Import::all_domains`]); `None` binds as
-/// [`add`] does.
+/// [`add`] does. `icons[i]` is the icon it came with ([`crate::formats::Import::all_icons`]).
 pub fn add_bound(
     vault: &mut Vault,
     accounts: &[Account],
     domains: &[Option<Vec<Binding>>],
+    icons: &[Option<String>],
     force: bool,
 ) -> Result<AddReport, VaultError> {
     Ok(AddReport::new(
-        vault.add_many_bound(accounts, domains, force)?,
+        vault.add_many_bound(accounts, domains, icons, force)?,
     ))
 }
 
@@ -100,7 +101,14 @@ mod tests {
             ],
         });
         let import = formats::import(backup.to_string().as_bytes(), None, None).unwrap();
-        let report = add_bound(&mut vault, &import.accounts, &import.all_domains(), false).unwrap();
+        let report = add_bound(
+            &mut vault,
+            &import.accounts,
+            &import.all_domains(),
+            &import.all_icons(),
+            false,
+        )
+        .unwrap();
         assert_eq!(report.added.len(), 3);
         let bound = |i: usize| -> Vec<String> {
             let id = report.added[i].1;

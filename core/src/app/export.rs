@@ -172,7 +172,17 @@ pub struct ForExport {
     /// The sites each of `accounts` is bound to, in the same order (the Aegis formats carry
     /// them, so importing the file binds the accounts as they were).
     pub sites: Vec<Vec<Binding>>,
+    /// Each account's own icon (kept form), in the same order (the Aegis formats carry it).
+    pub icons: Vec<Option<String>>,
     pub unreadable: Vec<Skipped>,
+}
+
+/// What each exported account carries besides itself, in the accounts' order: the sites it is
+/// bound to and its own icon. Only the Aegis formats keep them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Carried<'a> {
+    pub sites: &'a [Vec<Binding>],
+    pub icons: &'a [Option<String>],
 }
 
 /// Every account of the vault with its secret, in display order. One account whose keychain
@@ -187,6 +197,7 @@ pub fn accounts(vault: &mut Vault) -> Result<ForExport, ExportFailure> {
     let mut set = ForExport {
         accounts: Vec::with_capacity(metas.len()),
         sites: Vec::with_capacity(metas.len()),
+        icons: Vec::with_capacity(metas.len()),
         unreadable: Vec::new(),
     };
     for m in &metas {
@@ -194,6 +205,7 @@ pub fn accounts(vault: &mut Vault) -> Result<ForExport, ExportFailure> {
             Ok(account) => {
                 set.accounts.push(account);
                 set.sites.push(m.domains.clone());
+                set.icons.push(m.icon.clone());
             }
             Err(e @ (VaultError::SecretMissing { .. } | VaultError::ItemDamaged { .. })) => {
                 let reason = vault
@@ -221,19 +233,23 @@ pub fn write_set(
     set: &ForExport,
     password: Option<&str>,
 ) -> Result<Exported, ExportFailure> {
-    let mut done = write(format, dest, &set.accounts, &set.sites, password)?;
+    let carried = Carried {
+        sites: &set.sites,
+        icons: &set.icons,
+    };
+    let mut done = write(format, dest, &set.accounts, carried, password)?;
     done.skipped.extend(set.unreadable.iter().cloned());
     Ok(done)
 }
 
 /// Writes `accounts` as `format` to `dest`, owner-only and atomically. Google QR codes become
 /// numbered PNG files: inside `dest` if it is a folder, else named after its stem beside it.
-/// `sites[i]` are the sites `accounts[i]` is bound to, which only the Aegis formats hold.
+/// `carried` holds each account's sites and icon, which only the Aegis formats keep.
 pub fn write(
     format: ExportFormat,
     dest: &Path,
     accounts: &[Account],
-    sites: &[Vec<Binding>],
+    carried: Carried,
     password: Option<&str>,
 ) -> Result<Exported, ExportFailure> {
     check(format, password)?;
@@ -247,10 +263,17 @@ pub fn write(
     };
     match format {
         ExportFormat::Aegis => {
-            let text = export::aegis_encrypted(accounts, sites, password.unwrap_or_default())?;
+            let text = export::aegis_encrypted(
+                accounts,
+                carried.sites,
+                carried.icons,
+                password.unwrap_or_default(),
+            )?;
             single(text.as_bytes())
         }
-        ExportFormat::AegisPlain => single(export::aegis_plain(accounts, sites).as_bytes()),
+        ExportFormat::AegisPlain => {
+            single(export::aegis_plain(accounts, carried.sites, carried.icons).as_bytes())
+        }
         ExportFormat::Uris => single(export::uri_list(accounts).as_bytes()),
         ExportFormat::Html => single(export::html(accounts, HTML_TITLE)?.as_bytes()),
         ExportFormat::GoogleQr => {
@@ -408,7 +431,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("backup.json");
         assert!(matches!(
-            write(ExportFormat::Aegis, &path, &accounts(), &[], Some("")),
+            write(
+                ExportFormat::Aegis,
+                &path,
+                &accounts(),
+                Carried::default(),
+                Some("")
+            ),
             Err(ExportFailure::Export(ExportError::EmptyPassword))
         ));
         assert!(!path.exists());
@@ -416,7 +445,7 @@ mod tests {
             ExportFormat::Aegis,
             &path,
             &accounts(),
-            &[],
+            Carried::default(),
             Some("pässword"),
         )
         .unwrap();
@@ -436,6 +465,124 @@ mod tests {
         let back = formats::import(&bytes, None, Some("pässword")).unwrap();
         let labels: Vec<String> = back.accounts.iter().map(Account::label).collect();
         assert_eq!(labels, ["GitHub (mika)", "Steam (mika)"]);
+    }
+
+    /// An Aegis backup's icons (an SVG with its type, a PNG of a vault version 1 without one)
+    /// are drawn on import and kept by the vault; the Aegis export writes each as Aegis does
+    /// (`icon`, `icon_mime`, `icon_hash` of those very bytes), and another vault importing it
+    /// shows the same icons. An icon that runs a script is dropped, never its account.
+    #[test]
+    fn an_aegis_backups_icons_survive_import_export_and_import_again() {
+        use std::sync::Arc;
+
+        use base64::Engine;
+        use base64::engine::general_purpose::STANDARD as B64;
+        use sha2::{Digest, Sha256};
+
+        use crate::app::add;
+        use crate::vault::KeyringStore;
+
+        let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#0a7"/></svg>"##;
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            90,
+            90,
+            image::Rgba([9, 9, 200, 255]),
+        ))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+        let hostile = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
+        let entry = |name: &str, secret: &str, icon: &[u8], mime: Option<&str>| {
+            let mut e = serde_json::json!({
+                "type": "totp", "uuid": uuid::Uuid::new_v4().to_string(), "name": name,
+                "issuer": name, "icon": B64.encode(icon),
+                "info": { "secret": secret, "algo": "SHA1", "digits": 6, "period": 30 },
+            });
+            if let Some(m) = mime {
+                e["icon_mime"] = m.into();
+            }
+            e
+        };
+        let backup = serde_json::json!({
+            "version": 1,
+            "header": { "slots": null, "params": null },
+            "db": { "version": 2, "entries": [
+                entry("Svg", "JBSWY3DPEHPK3PXP", svg, Some("image/svg+xml")),
+                entry("Png", "MFRGGZDFMZTWQ2LK", &png, None),
+                entry("Hostile", "GEZDGNBVGY3TQOJQ", hostile, Some("image/svg+xml")),
+            ] },
+        });
+        let import = formats::import(backup.to_string().as_bytes(), None, None).unwrap();
+        assert_eq!(import.accounts.len(), 3);
+        assert!(import.icon(0).is_some() && import.icon(1).is_some());
+        assert_eq!(
+            import.icon(2),
+            None,
+            "the script's icon is dropped, the account kept"
+        );
+
+        let here = tempfile::tempdir().unwrap();
+        let mut vault = Vault::open(here.path(), Arc::new(KeyringStore::mock())).unwrap();
+        add::add_bound(
+            &mut vault,
+            &import.accounts,
+            &[],
+            &import.all_icons(),
+            false,
+        )
+        .unwrap();
+        let icons_of = |vault: &Vault| -> Vec<(String, Option<String>)> {
+            vault
+                .accounts()
+                .into_iter()
+                .map(|m| (m.label(), m.icon))
+                .collect()
+        };
+        let before = icons_of(&vault);
+        let drawn = crate::icon::AccountIcon::from_field(before[0].1.as_deref().unwrap()).unwrap();
+        let img = image::load_from_memory(drawn.png()).unwrap().to_rgba8();
+        assert_eq!(
+            img.get_pixel(32, 32).0,
+            [0x00, 0xaa, 0x77, 255],
+            "the SVG's colour"
+        );
+
+        let set = super::accounts(&mut vault).unwrap();
+        for (format, password) in [
+            (ExportFormat::AegisPlain, None),
+            (ExportFormat::Aegis, Some("pw")),
+        ] {
+            let out = tempfile::tempdir().unwrap();
+            let path = out.path().join("backup.json");
+            write_set(format, &path, &set, password).unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            if password.is_none() {
+                let file: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                let entries = file["db"]["entries"].as_array().unwrap();
+                for e in &entries[..2] {
+                    assert_eq!(e["icon_mime"], "image/png");
+                    let icon = B64.decode(e["icon"].as_str().unwrap()).unwrap();
+                    let hash: String = Sha256::digest(&icon)
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect();
+                    assert_eq!(e["icon_hash"], hash.as_str());
+                }
+                assert!(entries[2]["icon"].is_null());
+            }
+            let back = formats::import(&bytes, None, password).unwrap();
+            let there = tempfile::tempdir().unwrap();
+            let mut other = Vault::open(there.path(), Arc::new(KeyringStore::mock())).unwrap();
+            add::add_bound(
+                &mut other,
+                &back.accounts,
+                &back.all_domains(),
+                &back.all_icons(),
+                false,
+            )
+            .unwrap();
+            assert_eq!(icons_of(&other), before, "{format}");
+        }
     }
 
     #[test]
@@ -486,8 +633,14 @@ mod tests {
             let back = formats::import(&bytes, None, password).unwrap();
             let there = tempfile::tempdir().unwrap();
             let mut other = Vault::open(there.path(), Arc::new(KeyringStore::mock())).unwrap();
-            let report =
-                add::add_bound(&mut other, &back.accounts, &back.all_domains(), false).unwrap();
+            let report = add::add_bound(
+                &mut other,
+                &back.accounts,
+                &back.all_domains(),
+                &back.all_icons(),
+                false,
+            )
+            .unwrap();
             assert_eq!(report.added.len(), 2, "{format}");
             assert_eq!(sites_of(&other), before, "{format}");
         }
@@ -497,7 +650,14 @@ mod tests {
     fn html_carries_one_title() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paper.html");
-        write(ExportFormat::Html, &path, &accounts(), &[], None).unwrap();
+        write(
+            ExportFormat::Html,
+            &path,
+            &accounts(),
+            Carried::default(),
+            None,
+        )
+        .unwrap();
         let page = std::fs::read_to_string(&path).unwrap();
         assert!(
             page.contains(&format!("<title>{HTML_TITLE}</title>")),
@@ -512,7 +672,7 @@ mod tests {
             ExportFormat::GoogleQr,
             &dir.path().join("phone.png"),
             &accounts(),
-            &[],
+            Carried::default(),
             None,
         )
         .unwrap();
@@ -525,7 +685,14 @@ mod tests {
 
         let folder = dir.path().join("out");
         std::fs::create_dir(&folder).unwrap();
-        let done = write(ExportFormat::GoogleQr, &folder, &accounts(), &[], None).unwrap();
+        let done = write(
+            ExportFormat::GoogleQr,
+            &folder,
+            &accounts(),
+            Carried::default(),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             done.files,
             vec![folder.join("ninsho-google-export-1-of-1.png")]
@@ -549,7 +716,14 @@ mod tests {
         let first = dir.path().join("phone-1-of-2.png");
         let second = dir.path().join("phone-2-of-2.png");
         std::fs::write(&second, b"someone else's file").unwrap();
-        let e = write(ExportFormat::GoogleQr, &dest, &many, &[], None).unwrap_err();
+        let e = write(
+            ExportFormat::GoogleQr,
+            &dest,
+            &many,
+            Carried::default(),
+            None,
+        )
+        .unwrap_err();
         assert!(
             matches!(&e, ExportFailure::Exists(p) if *p == second),
             "{e:?}"
@@ -563,7 +737,14 @@ mod tests {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dir.path().join("elsewhere.png"), &first).unwrap();
-            let e = write(ExportFormat::GoogleQr, &dest, &many, &[], None).unwrap_err();
+            let e = write(
+                ExportFormat::GoogleQr,
+                &dest,
+                &many,
+                Carried::default(),
+                None,
+            )
+            .unwrap_err();
             assert!(
                 matches!(&e, ExportFailure::Exists(p) if *p == first),
                 "{e:?}"
@@ -572,7 +753,14 @@ mod tests {
             std::fs::remove_file(&first).unwrap();
         }
 
-        let done = write(ExportFormat::GoogleQr, &dest, &many, &[], None).unwrap();
+        let done = write(
+            ExportFormat::GoogleQr,
+            &dest,
+            &many,
+            Carried::default(),
+            None,
+        )
+        .unwrap();
         assert_eq!(done.files, vec![first.clone(), second.clone()]);
         #[cfg(unix)]
         {
@@ -583,7 +771,13 @@ mod tests {
         // The same export again finds its own files there and leaves them alone.
         let before = std::fs::read(&first).unwrap();
         assert!(matches!(
-            write(ExportFormat::GoogleQr, &dest, &many, &[], None),
+            write(
+                ExportFormat::GoogleQr,
+                &dest,
+                &many,
+                Carried::default(),
+                None
+            ),
             Err(ExportFailure::Exists(_))
         ));
         assert_eq!(std::fs::read(&first).unwrap(), before);

@@ -20,6 +20,7 @@ pub mod autolock;
 pub mod codes;
 pub mod export;
 pub mod fill;
+pub mod icon;
 pub mod keychain;
 pub mod lock;
 pub mod manual;

@@ -297,6 +297,7 @@ fn planned<'a>(
             secret: keys.secret(a),
             remote: keys.remote(a),
             labels: keys::labels_of(a),
+            icon: import.icon(i),
         })
         .collect();
     let local = |id: Uuid| {
@@ -382,7 +383,13 @@ pub(super) fn apply(
         .iter()
         .map(|i| entries[*i].account.clone())
         .collect();
-    let results = vault.add_many(&to_add, false)?;
+    let icons_of = |chosen: &[usize]| -> Vec<Option<String>> {
+        chosen
+            .iter()
+            .map(|i| entries[*i].icon.map(str::to_owned))
+            .collect()
+    };
+    let results = vault.add_many_bound(&to_add, &[], &icons_of(&plan.add), false)?;
     let mut same_label = Vec::new();
     for (result, i) in results.into_iter().zip(&plan.add) {
         let e = &entries[*i];
@@ -424,7 +431,8 @@ pub(super) fn apply(
             .iter()
             .map(|i| entries[*i].account.clone())
             .collect();
-        for (result, i) in vault.add_many(&to_add, true)?.into_iter().zip(&same_label) {
+        let added = vault.add_many_bound(&to_add, &[], &icons_of(&same_label), true)?;
+        for (result, i) in added.into_iter().zip(&same_label) {
             let e = &entries[*i];
             match result.map(|id| (id, vault.get(id).cloned())) {
                 Ok((id, Ok(m))) => {

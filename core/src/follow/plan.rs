@@ -27,6 +27,8 @@ pub struct Entry<'a> {
     pub secret: Fingerprint,
     pub remote: Fingerprint,
     pub labels: Fingerprint,
+    /// The icon the backup carries for it (kept form), given to it when it is added.
+    pub icon: Option<&'a str>,
 }
 
 /// An account of the vault as it is now.
@@ -161,6 +163,7 @@ mod tests {
             secret: fp(&s),
             remote: fp(&format!("{s}{l}")),
             labels: fp(&l),
+            icon: None,
         }
     }
 

@@ -190,10 +190,29 @@ fn convert(content: &Value) -> Result<Imported, FormatError> {
             || label(issuer, name, i),
             str_of(e, "uuid"),
             ninsho_sites(e),
+            icon(e),
             entry(e, issuer, name),
         );
     }
     Ok(out.done())
+}
+
+/// The entry's own icon (`icon`, base64, of type `icon_mime`; an Aegis of vault version 1
+/// wrote no type), drawn as Ninsho keeps icons. An icon that cannot be one (damaged, too
+/// large, an SVG that runs or loads anything) is left out; the account is imported all the
+/// same.
+fn icon(e: &Value) -> Option<String> {
+    let text = e["icon"].as_str()?;
+    if text.len() > crate::icon::MAX_SOURCE_BYTES.div_ceil(3) * 4 + 4 {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    let mime = e["icon_mime"].as_str();
+    crate::icon::AccountIcon::from_source(&bytes, mime)
+        .ok()
+        .map(|i| i.to_field())
 }
 
 /// The sites Ninsho's export wrote into the entry (`ninsho.sites`, see

@@ -62,6 +62,7 @@ impl Importer for Bitwarden {
                     || label(name, username, i),
                     "",
                     sites,
+                    None,
                     field(totp, name, username),
                 );
             }
@@ -98,6 +99,7 @@ impl Importer for Bitwarden {
                 || label(name, username, i),
                 "",
                 sites,
+                None,
                 field(totp, name, username),
             );
         }

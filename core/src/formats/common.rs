@@ -23,6 +23,8 @@ pub struct Collector {
     ids: Vec<Option<String>>,
     /// The sites the source names for each account, in the same order.
     sites: Vec<super::Sites>,
+    /// Each account's own icon, kept form (see [`crate::icon`]), in the same order.
+    icons: Vec<Option<String>>,
 }
 
 impl Collector {
@@ -38,16 +40,17 @@ impl Collector {
         id: &str,
         result: Result<Account, String>,
     ) {
-        self.push_entry(entry, id, super::Sites::None, result);
+        self.push_entry(entry, id, super::Sites::None, None, result);
     }
 
-    /// [`Collector::push_id`] for a format that keeps sites with its entries (Bitwarden's
-    /// URIs, Ninsho's own export): they stay with the account they came with.
+    /// [`Collector::push_id`] for a format that keeps sites (Bitwarden's URIs, Ninsho's own
+    /// export) or an icon (Aegis) with its entries: they stay with the account they came with.
     pub fn push_entry(
         &mut self,
         entry: impl FnOnce() -> String,
         id: &str,
         sites: super::Sites,
+        icon: Option<String>,
         result: Result<Account, String>,
     ) {
         match result {
@@ -56,6 +59,7 @@ impl Collector {
                 let id = id.trim();
                 self.ids.push((!id.is_empty()).then(|| id.to_owned()));
                 self.sites.push(sites);
+                self.icons.push(icon);
             }
             Err(message) => self.errors.push(EntryError {
                 entry: entry(),
@@ -70,6 +74,7 @@ impl Collector {
             errors: self.errors,
             ids: self.ids,
             sites: self.sites,
+            icons: self.icons,
         }
     }
 }

@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
@@ -48,12 +49,10 @@ fn uuid() -> String {
 }
 
 /// Aegis vault content (version 3) for these accounts, each with its entry uuid and, when it
-/// comes from the vault, the sites it is bound to.
-fn aegis_content<'a>(
-    accounts: impl Iterator<Item = (String, &'a Account, Option<&'a [Binding]>)>,
-) -> Value {
+/// comes from the vault, the sites it is bound to and its own icon.
+fn aegis_content<'a>(accounts: impl Iterator<Item = Entry<'a>>) -> Value {
     let entries: Vec<Value> = accounts
-        .map(|(id, a, sites)| {
+        .map(|(id, a, sites, icon)| {
             let p = &a.params;
             let mut info = json!({
                 "secret": a.secret.to_base32().as_str(),
@@ -79,6 +78,12 @@ fn aegis_content<'a>(
                 "info": info,
                 "groups": [],
             });
+            // As Aegis writes an icon: the image, its type and its SHA-256.
+            if let Some(icon) = icon.and_then(crate::icon::AccountIcon::from_field) {
+                entry["icon"] = B64.encode(icon.png()).into();
+                entry["icon_mime"] = "image/png".into();
+                entry["icon_hash"] = icon.sha256_hex().into();
+            }
             // Written even when empty: no site is the person's choice too, and importing
             // the file must not bind a known issuer's site they had unbound.
             if let Some(sites) = sites {
@@ -95,31 +100,43 @@ fn pretty(v: &Value) -> Zeroizing<String> {
     Zeroizing::new(serde_json::to_string_pretty(v).unwrap_or_default())
 }
 
-/// An entry as [`aegis_content`] takes it: uuid, account, and its sites where known.
-type Entry<'a> = (String, &'a Account, Option<&'a [Binding]>);
+/// An entry as [`aegis_content`] takes it: uuid, account, its sites where known, and its own
+/// icon (kept form, see [`crate::icon`]) where it has one.
+type Entry<'a> = (String, &'a Account, Option<&'a [Binding]>, Option<&'a str>);
 
 /// Fresh entry uuids, as a new export has; `sites[i]` are the sites of `accounts[i]` (an
-/// account past the end of `sites` has none written).
+/// account past the end of `sites` has none written), `icons[i]` its icon.
 fn fresh_ids<'a>(
     accounts: &'a [Account],
     sites: &'a [Vec<Binding>],
+    icons: &'a [Option<String>],
 ) -> impl Iterator<Item = Entry<'a>> {
-    accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (uuid(), a, sites.get(i).map(Vec::as_slice)))
+    accounts.iter().enumerate().map(|(i, a)| {
+        (
+            uuid(),
+            a,
+            sites.get(i).map(Vec::as_slice),
+            icons.get(i).and_then(|i| i.as_deref()),
+        )
+    })
 }
 
 /// Entry uuids that stay the same from one file to the next, as Aegis's automatic backups
 /// keep them (which carry no sites).
 fn kept_ids(entries: &[(uuid::Uuid, Account)]) -> impl Iterator<Item = Entry<'_>> {
-    entries.iter().map(|(id, a)| (id.to_string(), a, None))
+    entries
+        .iter()
+        .map(|(id, a)| (id.to_string(), a, None, None))
 }
 
 /// An unencrypted Aegis vault (`aegis-export-plain.json`); `sites[i]` are the sites
-/// `accounts[i]` is bound to.
-pub fn aegis_plain(accounts: &[Account], sites: &[Vec<Binding>]) -> Zeroizing<String> {
-    aegis_plain_file(aegis_content(fresh_ids(accounts, sites)))
+/// `accounts[i]` is bound to, `icons[i]` its own icon.
+pub fn aegis_plain(
+    accounts: &[Account],
+    sites: &[Vec<Binding>],
+    icons: &[Option<String>],
+) -> Zeroizing<String> {
+    aegis_plain_file(aegis_content(fresh_ids(accounts, sites, icons)))
 }
 
 /// [`aegis_plain`] with each entry's uuid given, as successive Aegis backups keep them.
@@ -141,13 +158,14 @@ const SCRYPT_LOG_N: u8 = 15;
 /// An Aegis vault encrypted with `password`: a random master key encrypts the content with
 /// AES-256-GCM, and a password slot wraps the master key with AES-256-GCM under
 /// scrypt(password, salt, N=2^15, r=8, p=1). `sites[i]` are the sites `accounts[i]` is bound
-/// to.
+/// to, `icons[i]` its own icon.
 pub fn aegis_encrypted(
     accounts: &[Account],
     sites: &[Vec<Binding>],
+    icons: &[Option<String>],
     password: &str,
 ) -> Result<Zeroizing<String>, ExportError> {
-    aegis_encrypted_file(aegis_content(fresh_ids(accounts, sites)), password)
+    aegis_encrypted_file(aegis_content(fresh_ids(accounts, sites, icons)), password)
 }
 
 /// [`aegis_encrypted`] with each entry's uuid given, as successive Aegis backups keep them.

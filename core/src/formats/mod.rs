@@ -236,6 +236,8 @@ pub struct Imported {
     pub ids: Vec<Option<String>>,
     /// The sites the source names for each account (see [`Import::sites`]).
     pub sites: Vec<Sites>,
+    /// Each account's own icon, kept form (see [`Import::icon`]).
+    pub icons: Vec<Option<String>>,
 }
 
 /// The sites a backup names for one of its accounts, as the file writes them.
@@ -315,6 +317,7 @@ pub struct Import {
     pub errors: Vec<EntryError>,
     ids: Vec<Option<String>>,
     sites: Vec<Sites>,
+    icons: Vec<Option<String>>,
     /// The content could be read only with the password: it was decrypted.
     pub encrypted: bool,
 }
@@ -337,6 +340,19 @@ impl Import {
     pub fn domains(&self, index: usize) -> Option<Vec<Binding>> {
         let issuer = self.accounts.get(index)?.issuer.as_deref();
         self.sites.get(index)?.domains(issuer)
+    }
+
+    /// The icon the backup carries for `accounts[index]` (Aegis's `icon`), as Ninsho keeps
+    /// icons (see [`crate::icon`]).
+    pub fn icon(&self, index: usize) -> Option<&str> {
+        self.icons.get(index).and_then(|i| i.as_deref())
+    }
+
+    /// [`Import::icon`] of every account, in order.
+    pub fn all_icons(&self) -> Vec<Option<String>> {
+        (0..self.accounts.len())
+            .map(|i| self.icon(i).map(str::to_owned))
+            .collect()
     }
 
     /// [`Import::domains`] of every account, in order, for [`crate::app::add::add_bound`].
@@ -376,6 +392,7 @@ pub fn import(
         errors: imported.errors,
         ids: imported.ids,
         sites: imported.sites,
+        icons: imported.icons,
         encrypted,
     })
 }

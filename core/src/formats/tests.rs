@@ -37,12 +37,12 @@ fn accounts() -> Vec<Account> {
 
 #[test]
 fn aegis_export_round_trips_plain_and_encrypted() {
-    let plain = export::aegis_plain(&accounts(), &[]);
+    let plain = export::aegis_plain(&accounts(), &[], &[]);
     assert_eq!(detect(plain.as_bytes()), [FormatId::Aegis]);
     let back = import(plain.as_bytes(), None, None).unwrap();
     assert_eq!(back.accounts, accounts());
 
-    let enc = export::aegis_encrypted(&accounts(), &[], "correct horse").unwrap();
+    let enc = export::aegis_encrypted(&accounts(), &[], &[], "correct horse").unwrap();
     assert!(
         !enc.contains("JBSWY3DPEHPK3PXP"),
         "the encrypted export holds a secret in the clear"
@@ -62,7 +62,7 @@ fn aegis_export_round_trips_plain_and_encrypted() {
         accounts()
     );
     assert!(matches!(
-        export::aegis_encrypted(&accounts(), &[], ""),
+        export::aegis_encrypted(&accounts(), &[], &[], ""),
         Err(export::ExportError::EmptyPassword)
     ));
 }
@@ -86,8 +86,8 @@ fn aegis_export_carries_each_accounts_sites_back() {
     .map(|s| Binding::parse_all(s).unwrap())
     .collect();
     assert!(!sites[0][1].is_site(), "the test needs an exact host");
-    let plain = export::aegis_plain(&accounts(), &sites);
-    let enc = export::aegis_encrypted(&accounts(), &sites, "pw").unwrap();
+    let plain = export::aegis_plain(&accounts(), &sites, &[]);
+    let enc = export::aegis_encrypted(&accounts(), &sites, &[], "pw").unwrap();
     assert!(
         !enc.contains("login.bank.co.uk"),
         "sites are inside the sealed content"
@@ -121,7 +121,12 @@ fn aegis_export_carries_each_accounts_sites_back() {
     );
     // A file without the key (written by Aegis) names no site: accounts are bound as any
     // new one.
-    let aegis = import(export::aegis_plain(&accounts(), &[]).as_bytes(), None, None).unwrap();
+    let aegis = import(
+        export::aegis_plain(&accounts(), &[], &[]).as_bytes(),
+        None,
+        None,
+    )
+    .unwrap();
     assert!(aegis.sites(0).is_empty());
     assert_eq!(aegis.domains(0), None);
 }
@@ -129,7 +134,7 @@ fn aegis_export_carries_each_accounts_sites_back() {
 #[test]
 fn ninsho_sites_that_are_no_sites_are_dropped_not_the_account() {
     let mut file: serde_json::Value =
-        serde_json::from_str(&export::aegis_plain(&accounts()[..1], &[vec![]])).unwrap();
+        serde_json::from_str(&export::aegis_plain(&accounts()[..1], &[vec![]], &[])).unwrap();
     file["db"]["entries"][0][export::NINSHO_KEY]["sites"] = serde_json::json!([
         "co.uk",
         "10.0.0.1",
@@ -436,7 +441,7 @@ fn every_format_reaches_its_own_importer() {
 
 #[test]
 fn truncated_encrypted_exports_never_panic_and_say_so() {
-    let enc = export::aegis_encrypted(&accounts(), &[], "pw").unwrap();
+    let enc = export::aegis_encrypted(&accounts(), &[], &[], "pw").unwrap();
     for cut in [0, 10, enc.len() / 2, enc.len() - 3] {
         let r = import(&enc.as_bytes()[..cut], Some(FormatId::Aegis), Some("pw"));
         assert!(r.is_err(), "cut at {cut} imported");
@@ -467,7 +472,7 @@ proptest! {
 
     #[test]
     fn mutated_backups_never_panic(flip in 0usize..4000, byte in any::<u8>()) {
-        let plain = export::aegis_plain(&accounts(), &[]);
+        let plain = export::aegis_plain(&accounts(), &[], &[]);
         let mut bytes = plain.as_bytes().to_vec();
         let at = flip % bytes.len();
         bytes[at] = byte;
@@ -835,7 +840,7 @@ fn an_aegis_vault_with_motp_and_yandex_entries_imports_them_with_their_pins() {
 
 #[test]
 fn motp_and_yandex_round_trip_through_aegis_plain_encrypted_and_uri_lists() {
-    let plain = export::aegis_plain(&pin_accounts(), &[]);
+    let plain = export::aegis_plain(&pin_accounts(), &[], &[]);
     let json: serde_json::Value = serde_json::from_str(&plain).unwrap();
     let entries = &json["db"]["entries"];
     assert_eq!(entries[0]["type"], "motp");
@@ -851,7 +856,7 @@ fn motp_and_yandex_round_trip_through_aegis_plain_encrypted_and_uri_lists() {
         pin_accounts()
     );
 
-    let enc = export::aegis_encrypted(&pin_accounts(), &[], "pw").unwrap();
+    let enc = export::aegis_encrypted(&pin_accounts(), &[], &[], "pw").unwrap();
     // The entries (and so their PINs) are only in the encrypted part.
     assert!(!enc.contains("\"pin\"") && !enc.contains("\"motp\""));
     assert_eq!(

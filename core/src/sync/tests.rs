@@ -848,3 +848,39 @@ fn with_the_encrypted_mode_on_the_sync_key_is_sealed_and_sync_runs_only_unlocked
     assert!(raw(&store).contains("ninsho-sync"), "plain again");
     Sync::open(&vault).unwrap().now(&mut vault).unwrap();
 }
+
+/// An account's own icon reaches the other computer with the account, and so does its change
+/// and its removal.
+#[test]
+fn an_accounts_own_icon_travels_to_the_other_computer_and_so_does_its_removal() {
+    let shared = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(shared.path());
+    b.sync.now(&mut b.vault).unwrap();
+    let svg = |fill: &str| {
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="{fill}"/></svg>"#
+        )
+    };
+    let icon_of = |c: &Computer| c.vault.find("GitHub")[0].icon.clone();
+    for fill in ["#123456", "#654321"] {
+        let icon = crate::icon::AccountIcon::from_source(svg(fill).as_bytes(), None).unwrap();
+        let id = a.vault.find("GitHub")[0].id;
+        let edit = AccountEdit {
+            icon: Some(Some(icon.to_field())),
+            ..AccountEdit::default()
+        };
+        a.vault.edit(id, &edit).unwrap();
+        a.sync.now(&mut a.vault).unwrap();
+        b.sync.now(&mut b.vault).unwrap();
+        assert_eq!(icon_of(&b), Some(icon.to_field()), "{fill}");
+    }
+    let id = a.vault.find("GitHub")[0].id;
+    let edit = AccountEdit {
+        icon: Some(None),
+        ..AccountEdit::default()
+    };
+    a.vault.edit(id, &edit).unwrap();
+    a.sync.now(&mut a.vault).unwrap();
+    b.sync.now(&mut b.vault).unwrap();
+    assert_eq!(icon_of(&b), None);
+}

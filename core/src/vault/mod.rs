@@ -453,19 +453,21 @@ impl Vault {
         accounts: &[Account],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
-        self.add_many_bound(accounts, &[], force)
+        self.add_many_bound(accounts, &[], &[], force)
     }
 
     /// [`Vault::add_many`], each account bound to the sites its source named: `domains[i]`
     /// is the whole list of `accounts[i]` (see [`crate::formats::Import::domains`]); where it
     /// is `None` or missing, the account is bound to a known issuer's sites as any new one.
+    /// `icons[i]` is the icon `accounts[i]` came with (kept form, see [`crate::icon`]).
     pub fn add_many_bound(
         &mut self,
         accounts: &[Account],
         domains: &[Option<Vec<Binding>>],
+        icons: &[Option<String>],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
-        self.locked(|v| v.add_locked(accounts, domains, force))
+        self.locked(|v| v.add_locked(accounts, domains, icons, force))
     }
 
     /// [`Vault::add_many_bound`] with the lock held.
@@ -473,6 +475,7 @@ impl Vault {
         &mut self,
         accounts: &[Account],
         domains: &[Option<Vec<Binding>>],
+        icons: &[Option<String>],
         force: bool,
     ) -> Result<Vec<Result<Uuid, VaultError>>, VaultError> {
         self.require_unlocked()?;
@@ -507,6 +510,7 @@ impl Vault {
                 Some(Some(sites)) => crate::site::binding::unique(sites.iter().cloned()),
                 _ => crate::site::known::sites_of(account.issuer.as_deref()),
             };
+            meta.icon = icons.get(i).cloned().flatten();
             let mut item = Item::new(
                 self.user(id),
                 account.secret.clone(),

@@ -346,6 +346,7 @@ fn an_account_added_with_its_sources_sites_is_bound_to_them_alone() {
                 None,
                 Some(vec![]),
             ],
+            &[],
             false,
         )
         .unwrap();
