@@ -115,7 +115,7 @@ pub enum Command {
         #[arg(long, short = 'y')]
         yes: bool,
     },
-    /// Change an account's issuer or name.
+    /// Change an account's issuer, name, group, sites or icon.
     Edit {
         /// Issuer, name or id.
         query: String,
@@ -136,6 +136,13 @@ pub enum Command {
         /// Unbind a site or host. Repeat for several.
         #[arg(long = "no-domain", value_name = "SITE")]
         no_domains: Vec<String>,
+        /// Give the account its own icon: a PNG, JPEG or SVG file (at most 1 MB; an SVG may
+        /// not hold scripts or load anything). It is drawn as a 64-pixel PNG and synced.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_icon")]
+        icon: Option<PathBuf>,
+        /// Take the account's own icon away (the issuer's logo or its letter shows again).
+        #[arg(long)]
+        no_icon: bool,
     },
     /// Pin an account to the top of the list (or unpin it).
     Pin {

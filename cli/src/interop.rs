@@ -169,6 +169,7 @@ pub fn import(args: ImportArgs) -> Result<ExitCode, Failure> {
             &mut vault,
             &imported.accounts,
             &imported.all_domains(),
+            &imported.all_icons(),
             args.force,
         )?;
         // Each skipped account with whether it repeats an earlier entry of this backup.

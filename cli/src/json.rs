@@ -78,6 +78,8 @@ pub struct VaultAccountJson<'a> {
     pub source: Option<ninsho_core::follow::Origin>,
     /// The sites the browser bridge may fill its code on (ASCII: `xn--` for IDN).
     pub domains: &'a [ninsho_core::site::Binding],
+    /// The account's own icon, `data:image/png;base64,…` (see `edit --icon`); else null.
+    pub icon: Option<String>,
     /// Only with `--show-secret` (show): the account as an otpauth:// URI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<zeroize::Zeroizing<String>>,
@@ -105,6 +107,11 @@ impl<'a> VaultAccountJson<'a> {
             problem: None,
             source: None,
             domains: &meta.domains,
+            icon: meta
+                .icon
+                .as_deref()
+                .and_then(ninsho_core::icon::AccountIcon::from_field)
+                .map(|i| i.data_url()),
             uri: None,
         }
     }

@@ -148,6 +148,8 @@ fn main() -> ExitCode {
             group,
             domains,
             no_domains,
+            icon,
+            no_icon,
         } => vault::edit(
             &query,
             vault::Edit {
@@ -156,6 +158,11 @@ fn main() -> ExitCode {
                 group,
                 domains,
                 no_domains,
+                icon: match (icon, no_icon) {
+                    (Some(file), _) => Some(Some(file)),
+                    (None, true) => Some(None),
+                    (None, false) => None,
+                },
             },
         ),
         Command::Pin { query, off } => vault::pin(&query, !off),

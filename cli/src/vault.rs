@@ -488,15 +488,31 @@ pub struct Edit {
     pub group: Option<String>,
     pub domains: Vec<String>,
     pub no_domains: Vec<String>,
+    /// `Some(Some(file))`: the icon drawn from that image; `Some(None)`: no own icon.
+    pub icon: Option<Option<PathBuf>>,
 }
 
 pub fn edit(query: &str, edit: Edit) -> Result<ExitCode, Failure> {
     let rebinding = !edit.domains.is_empty() || !edit.no_domains.is_empty();
-    if edit.issuer.is_none() && edit.name.is_none() && edit.group.is_none() && !rebinding {
+    if edit.issuer.is_none()
+        && edit.name.is_none()
+        && edit.group.is_none()
+        && edit.icon.is_none()
+        && !rebinding
+    {
         return Err(Failure::input(
-            "nothing to change: pass --issuer, --name, --group, --domain or --no-domain",
+            "nothing to change: pass --issuer, --name, --group, --domain, --no-domain, --icon or --no-icon",
         ));
     }
+    // The image is read and drawn before the vault is opened: a refused one changes nothing.
+    let icon = match &edit.icon {
+        Some(Some(file)) => Some(Some(
+            ninsho_core::app::icon::icon_from_file(file)
+                .map_err(|e| Failure::input(e.to_string()))?,
+        )),
+        Some(None) => Some(None),
+        None => None,
+    };
     let mut vault = open()?;
     let meta = one(&vault, query)?;
     let domains = if rebinding {
@@ -512,12 +528,18 @@ pub fn edit(query: &str, edit: Edit) -> Result<ExitCode, Failure> {
         name: edit.name,
         group: edit.group.map(Some),
         domains,
+        icon: icon.map(|i| i.map(|i| i.to_field())),
         ..Default::default()
     };
     let after = vault.edit(meta.id, &change)?;
     say!("edited   {}  {}", &after.id.to_string()[..8], after.label());
     if rebinding {
         say!("sites:     {}", sites_text(&after.domains));
+    }
+    match &edit.icon {
+        Some(Some(file)) => say!("icon:      drawn from {}", file.display()),
+        Some(None) => say!("icon:      none of its own (the issuer's logo or its letter)"),
+        None => {}
     }
     Ok(ExitCode::SUCCESS)
 }

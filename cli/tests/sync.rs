@@ -661,3 +661,64 @@ fn two_computers_stay_in_step_through_syncthing() {
         );
     }
 }
+
+/// `edit --icon FILE` gives an account its own icon, drawn in Rust (a hostile SVG or a file
+/// past the bound is refused and changes nothing), the icon syncs to the other computer with
+/// the account, and `--no-icon` takes it away there too.
+#[test]
+fn an_icon_set_from_the_cli_reaches_the_other_computer_and_hostile_files_are_refused() {
+    let shared = tempfile::tempdir().unwrap();
+    let dir = shared.path().to_str().unwrap();
+    let a = Computer::new();
+    let b = Computer::new();
+    a.ok(&["add", "--yes", GITHUB]);
+    let pa = a.passphrase_file();
+    a.ok(&["sync", "setup", dir, "--passphrase-file", &pa]);
+    let pb = b.passphrase_file();
+    b.ok(&["sync", "join", dir, "--passphrase-file", &pb]);
+    let icon_of = |c: &Computer| -> Value {
+        let list: Value = serde_json::from_str(&c.ok(&["list", "--json"])).unwrap();
+        list[0]["icon"].clone()
+    };
+    assert_eq!(icon_of(&a), Value::Null);
+
+    let files = tempfile::tempdir().unwrap();
+    let hostile = files.path().join("logo.svg");
+    std::fs::write(
+        &hostile,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://tracker.example/p.png"/></svg>"#,
+    )
+    .unwrap();
+    let huge = files.path().join("photo.png");
+    std::fs::write(&huge, vec![0u8; 50 * 1024 * 1024]).unwrap();
+    for (file, says) in [(&hostile, "linked image"), (&huge, "at most 1048576 bytes")] {
+        let out = a.cli(&["edit", "github", "--icon", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains(says), "{}", text(&out.stderr));
+    }
+    assert_eq!(icon_of(&a), Value::Null, "a refused image changes nothing");
+
+    let logo = files.path().join("logo2.svg");
+    std::fs::write(
+        &logo,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><circle cx="1" cy="1" r="1" fill="#e34"/></svg>"##,
+    )
+    .unwrap();
+    assert!(
+        a.ok(&["edit", "github", "--icon", logo.to_str().unwrap()])
+            .contains("icon:")
+    );
+    let kept = icon_of(&a);
+    assert!(
+        kept.as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,iVBORw0KGgo"),
+        "{kept}"
+    );
+    b.ok(&["sync", "now"]);
+    assert_eq!(icon_of(&b), kept);
+
+    b.ok(&["edit", "github", "--no-icon"]);
+    a.ok(&["sync", "now"]);
+    assert_eq!(icon_of(&a), Value::Null);
+}

@@ -6,6 +6,7 @@
 //! shapes the messages.
 
 use ninsho_core::app::export::ExportFailure;
+use ninsho_core::app::icon::IconFileError;
 use ninsho_core::app::manual::ManualError;
 use ninsho_core::app::read::ReadError;
 use ninsho_core::app::settings::SaveError;
@@ -103,6 +104,18 @@ impl From<SystemAuthError> for AppError {
         match e.detail() {
             Some(detail) => error.with_detail(detail),
             None => error,
+        }
+    }
+}
+
+impl From<IconFileError> for AppError {
+    fn from(e: IconFileError) -> Self {
+        match e {
+            IconFileError::Read(e) => e.into(),
+            IconFileError::Vault(e) => e.into(),
+            IconFileError::Icon { ref source, .. } => {
+                AppError::new(e.code(), e.to_string()).with_detail(source.to_string())
+            }
         }
     }
 }

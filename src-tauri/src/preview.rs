@@ -95,7 +95,7 @@ pub fn preview(
             })
             .collect()
     };
-    let mut preview = finish(state, accounts, Vec::new(), source, file);
+    let mut preview = finish(state, accounts, Carried::default(), source, file);
     preview.notes = notes;
     preview.batches = batches;
     preview.codes_found = codes_found;
@@ -106,11 +106,14 @@ pub fn preview(
 pub fn backup(state: &AppState, imported: formats::Import, path: PathBuf) -> ScanPreview {
     let format = imported.format;
     let count = imported.accounts.len();
-    let domains = imported.all_domains();
+    let carried = Carried {
+        domains: imported.all_domains(),
+        icons: imported.all_icons(),
+    };
     let mut preview = finish(
         state,
         imported.accounts,
-        domains,
+        carried,
         Source::Backup,
         Some(path),
     );
@@ -133,17 +136,25 @@ pub fn backup(state: &AppState, imported: formats::Import, path: PathBuf) -> Sca
 
 /// A preview that holds nothing but notes (a dropped file that could not be read).
 pub fn failed(state: &AppState, source: Source, error: AppError) -> ScanPreview {
-    let mut preview = finish(state, Vec::new(), Vec::new(), source, None);
+    let mut preview = finish(state, Vec::new(), Carried::default(), source, None);
     preview.notes.push(ScanNote::unreadable(error));
     preview
 }
 
-/// The preview of `accounts` (duplicates flagged), which wait behind its token with what each
-/// is bound to when added (`domains`, see [`PendingImport::domains`]).
+/// What a backup's accounts carry besides themselves, in their order: the sites each is bound
+/// to when added and its icon (see [`PendingImport`]); empty for a scan.
+#[derive(Default)]
+pub struct Carried {
+    pub domains: Vec<Option<Vec<Binding>>>,
+    pub icons: Vec<Option<String>>,
+}
+
+/// The preview of `accounts` (duplicates flagged), which wait behind its token with what they
+/// carry (`carried`).
 pub fn finish(
     state: &AppState,
     accounts: Vec<Account>,
-    domains: Vec<Option<Vec<Binding>>>,
+    carried: Carried,
     source: Source,
     file: Option<PathBuf>,
 ) -> ScanPreview {
@@ -155,7 +166,8 @@ pub fn finish(
     let token = (!accounts.is_empty() || file.is_some()).then(|| {
         state.imports.put(PendingImport {
             accounts,
-            domains,
+            domains: carried.domains,
+            icons: carried.icons,
             source: file,
         })
     });

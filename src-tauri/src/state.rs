@@ -31,6 +31,8 @@ pub struct PendingImport {
     /// What each account is bound to when added, in the same order: the sites a backup named
     /// for it (`None`, or no entry for a scan: bound as any new account).
     pub domains: Vec<Option<Vec<Binding>>>,
+    /// The icon each account came with (an Aegis backup's), kept form; empty for a scan.
+    pub icons: Vec<Option<String>>,
     /// The image file they came from, for the offer to move it to the trash.
     pub source: Option<PathBuf>,
 }

@@ -112,7 +112,8 @@ pub struct AccountView {
     pub period: Option<u32>,
     pub pinned: bool,
     pub group: Option<String>,
-    /// Icon key chosen by the person; `null`: match the issuer.
+    /// The account's own icon, as `data:image/png;base64,…` (a PNG Ninsho drew: no markup
+    /// reaches the page); `null`: the issuer's logo or a letter.
     pub icon: Option<String>,
     /// The followed backup folder it came from (and whether its backup still holds it).
     pub source: Option<Origin>,
@@ -143,7 +144,11 @@ impl From<&AccountMeta> for AccountView {
             period: a.params().period_opt(),
             pinned: a.pinned,
             group: a.group.clone(),
-            icon: a.icon.clone(),
+            icon: a
+                .icon
+                .as_deref()
+                .and_then(ninsho_core::icon::AccountIcon::from_field)
+                .map(|i| i.data_url()),
             source: None,
             domains: a
                 .domains

@@ -485,6 +485,43 @@ describe("account actions", () => {
     await until(() => expect(screen.queryByLabelText("Sites")).toBeNull());
   });
 
+  it("an account's own icon is shown as Rust drew it, chosen and removed in the edit dialog; a refusal is said", async () => {
+    const png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let icon: string | null = null;
+    let chosen = 0;
+    const { calls } = await renderApp({
+      list_accounts: () => [account("a1", "X", "me", { icon })],
+      get_codes: codesFor(["a1"]),
+      choose_account_icon: (a) => {
+        chosen += 1;
+        if (chosen === 1) throw { code: "icon_refused", message: "no", detail: "the SVG image contains a script" };
+        icon = png;
+        return account(a.id as string, "X", "me", { icon });
+      },
+      remove_account_icon: (a) => {
+        icon = null;
+        return account(a.id as string, "X", "me", { icon });
+      },
+    });
+    await until(() => expect(screen.getAllByText("123 456")).toHaveLength(1));
+    expect(document.querySelector("img[data-icon='own']")).toBeNull();
+    await fireEvent.click(screen.getByLabelText("Actions for X (me)"));
+    await fireEvent.click(screen.getByText("Edit"));
+    await until(() => expect(screen.getByText("Choose image…")).toBeTruthy());
+    expect(screen.queryByText("Remove icon")).toBeNull();
+    await fireEvent.click(screen.getByText("Choose image…"));
+    await until(() => expect(document.body.textContent).toContain("That image cannot be the account's icon: the SVG image contains a script."));
+    await fireEvent.click(screen.getByText("Choose image…"));
+    await until(() => expect(screen.getByText("Remove icon")).toBeTruthy());
+    // The list row and the dialog both show the drawn PNG, and only a data URL.
+    await until(() => expect(document.querySelectorAll("img[data-icon='own']").length).toBe(2));
+    for (const img of document.querySelectorAll("img[data-icon='own']")) expect(img.getAttribute("src")).toBe(png);
+    await fireEvent.click(screen.getByText("Remove icon"));
+    await until(() => expect(document.querySelector("img[data-icon='own']")).toBeNull());
+    expect(calls.filter((c) => c.cmd === "choose_account_icon").map((c) => c.args)).toEqual([{ id: "a1" }, { id: "a1" }]);
+    expect(calls.find((c) => c.cmd === "remove_account_icon")?.args).toEqual({ id: "a1" });
+  });
+
   it("edit, pin, delete, and the transfer QR (Rust asks the person first)", async () => {
     const { calls } = await renderApp({
       list_accounts: () => two,

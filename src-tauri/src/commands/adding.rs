@@ -125,22 +125,23 @@ pub async fn add_manual<R: Runtime>(
     force: bool,
 ) -> Result<ImportResult> {
     let account = entry.account()?;
-    let result = import(&state, &[account], &[], force)?;
+    let result = import(&state, &[account], &[], &[], force)?;
     changed(&app);
     Ok(result)
 }
 
-/// Adds `accounts`, each bound to its `domains` (see [`add::add_bound`]). When none could be
+/// Adds `accounts`, each bound to its `domains` and with its icon (see [`add::add_bound`]). When none could be
 /// added and none was a duplicate, the first failure is the answer (the keychain is locked,
 /// say), so the preview can stay open for a retry.
 fn import(
     state: &AppState,
     accounts: &[Account],
     domains: &[Option<Vec<Binding>>],
+    icons: &[Option<String>],
     force: bool,
 ) -> Result<ImportResult> {
     let mut report: AddReport =
-        state.with_vault(|v| Ok(add::add_bound(v, accounts, domains, force)?))?;
+        state.with_vault(|v| Ok(add::add_bound(v, accounts, domains, icons, force)?))?;
     let mut errors: Vec<AppError> = std::mem::take(&mut report.failed)
         .into_iter()
         .map(|(_, e)| e.into())
@@ -178,14 +179,22 @@ pub async fn confirm_import<R: Runtime>(
     force: bool,
 ) -> Result<ImportResult> {
     let mut pending = state.imports.claim(&token)?;
-    let (accounts, domains): (Vec<Account>, Vec<Option<Vec<Binding>>>) = pending
-        .accounts
+    let chosen: Vec<usize> = (0..pending.accounts.len())
+        .filter(|i| selected.contains(&(*i as u32)))
+        .collect();
+    let accounts: Vec<Account> = chosen
         .iter()
-        .enumerate()
-        .filter(|(i, _)| selected.contains(&(*i as u32)))
-        .map(|(i, a)| (a.clone(), pending.domains.get(i).cloned().flatten()))
-        .unzip();
-    let result = match import(&state, &accounts, &domains, force) {
+        .map(|i| pending.accounts[*i].clone())
+        .collect();
+    let domains: Vec<Option<Vec<Binding>>> = chosen
+        .iter()
+        .map(|i| pending.domains.get(*i).cloned().flatten())
+        .collect();
+    let icons: Vec<Option<String>> = chosen
+        .iter()
+        .map(|i| pending.icons.get(*i).cloned().flatten())
+        .collect();
+    let result = match import(&state, &accounts, &domains, &icons, force) {
         Ok(r) => r,
         Err(e) => {
             // Keep the preview so the person can retry after fixing the keychain.
@@ -197,6 +206,7 @@ pub async fn confirm_import<R: Runtime>(
     if pending.source.is_some() {
         pending.accounts.clear();
         pending.domains.clear();
+        pending.icons.clear();
         state.imports.put_back(&token, pending);
     }
     changed(&app);

@@ -10,6 +10,8 @@ macro_rules! app_commands {
             commands::accounts::get_codes,
             commands::accounts::copy_code,
             commands::accounts::edit_account,
+            commands::accounts::choose_account_icon,
+            commands::accounts::remove_account_icon,
             commands::accounts::set_pinned,
             commands::accounts::reorder_accounts,
             commands::accounts::delete_account,

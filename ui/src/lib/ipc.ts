@@ -95,6 +95,8 @@ export type Commands = {
   discard_import: [{ token: string }, void];
   trash_source: [{ token: string }, void];
   edit_account: [{ id: string; issuer: string; name: string; domains: string[] }, AccountView];
+  choose_account_icon: [{ id: string }, AccountView | null];
+  remove_account_icon: [{ id: string }, AccountView];
   set_pinned: [{ id: string; pinned: boolean }, void];
   reorder_accounts: [{ ids: string[] }, void];
   delete_account: [{ id: string }, void];
@@ -172,6 +174,8 @@ export const ipc = {
   trashSource: (token: string) => call("trash_source", { token }),
   editAccount: (id: string, issuer: string, name: string, domains: string[]) =>
     call("edit_account", { id, issuer, name, domains }),
+  chooseAccountIcon: (id: string) => call("choose_account_icon", { id }),
+  removeAccountIcon: (id: string) => call("remove_account_icon", { id }),
   setPinned: (id: string, pinned: boolean) => call("set_pinned", { id, pinned }),
   reorderAccounts: (ids: string[]) => call("reorder_accounts", { ids }),
   deleteAccount: (id: string) => call("delete_account", { id }),

@@ -20,7 +20,8 @@ label: string, kind: OtpType, digits: number,
  */
 period: number | null, pinned: boolean, group: string | null, 
 /**
- * Icon key chosen by the person; `null`: match the issuer.
+ * The account's own icon, as `data:image/png;base64,…` (a PNG Ninsho drew: no markup
+ * reaches the page); `null`: the issuer's logo or a letter.
  */
 icon: string | null, 
 /**
