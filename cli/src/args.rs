@@ -262,6 +262,45 @@ pub enum Command {
         #[command(subcommand)]
         command: LockCommand,
     },
+    /// Aegis icon packs: import one (a pack.json zip, such as aegis-icons), list or remove
+    /// them, and give an account one of the icons they suggest. Icons are never fetched.
+    Icons {
+        #[command(subcommand)]
+        command: IconsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IconsCommand {
+    /// Import an Aegis icon pack (replacing an older version of the same pack). Each icon is
+    /// checked and redrawn as a small PNG; one that cannot be is left out and named. Accounts
+    /// without their own icon show the best match from then on.
+    Import {
+        pack: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The installed icon packs.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an icon pack (its uuid, or its name). Icons already given to accounts stay.
+    Remove { pack: String },
+    /// The icons the packs suggest for an account (Aegis's matching: the same issuer first,
+    /// then issuers containing it, then issuers it contains), numbered for `icons use`.
+    Suggest {
+        /// Issuer, name or id.
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an account icon NUMBER of `icons suggest` as its own (it travels with the account).
+    Use {
+        /// Issuer, name or id.
+        query: String,
+        number: usize,
+    },
 }
 
 #[derive(Subcommand)]

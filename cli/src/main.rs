@@ -23,6 +23,7 @@ macro_rules! say_err {
 mod args;
 mod browser;
 mod follow;
+mod icons;
 mod interop;
 mod json;
 mod lock;
@@ -43,7 +44,9 @@ use ninsho_core::uri::{self, migration};
 use ninsho_core::vault::{KeychainState, VaultError};
 use zeroize::Zeroizing;
 
-use crate::args::{BrowserCommand, Cli, Command, FollowCommand, LockCommand, SyncCommand};
+use crate::args::{
+    BrowserCommand, Cli, Command, FollowCommand, IconsCommand, LockCommand, SyncCommand,
+};
 
 /// A failure: printed on stderr with its exit code.
 pub struct Failure {
@@ -93,6 +96,7 @@ fn changes_vault(command: &Command) -> bool {
         | Command::Pin { .. }
         | Command::Orphans { .. }
         | Command::Follow { .. } => true,
+        Command::Icons { command } => matches!(command, IconsCommand::Use { .. }),
         Command::Recovery { set_file, .. } => set_file.is_some(),
         Command::Import { dry_run, .. } => !dry_run,
         _ => false,
@@ -261,6 +265,13 @@ fn main() -> ExitCode {
             } => follow::password(&dir, password_file.as_deref(), json),
             FollowCommand::Keep { query } => follow::keep(&query),
             FollowCommand::Remove { dir } => follow::remove(&dir),
+        },
+        Command::Icons { command } => match command {
+            IconsCommand::Import { pack, json } => icons::import(&pack, json),
+            IconsCommand::List { json } => icons::list(json),
+            IconsCommand::Remove { pack } => icons::remove(&pack),
+            IconsCommand::Suggest { query, json } => icons::suggest(&query, json),
+            IconsCommand::Use { query, number } => icons::choose(&query, number),
         },
         Command::Lock { command } => match command {
             LockCommand::Status { json } => lock::status(json),

@@ -33,6 +33,11 @@ pub(crate) fn open_locked() -> Result<Vault, Failure> {
     Ok(vault)
 }
 
+/// The data folder (where the vault and the icon packs live).
+pub(crate) fn data_dir() -> Result<std::path::PathBuf, Failure> {
+    Ok(ninsho_core::vault::default_dir()?)
+}
+
 /// The one account a query names; several matches are listed and refused.
 pub(crate) fn one(vault: &Vault, query: &str) -> Result<AccountMeta, Failure> {
     let mut matches = vault.find(query);

@@ -662,11 +662,8 @@ fn two_computers_stay_in_step_through_syncthing() {
     }
 }
 
-/// `edit --icon FILE` gives an account its own icon, drawn in Rust (a hostile SVG or a file
-/// past the bound is refused and changes nothing), the icon syncs to the other computer with
-/// the account, and `--no-icon` takes it away there too.
-#[test]
-fn an_icon_set_from_the_cli_reaches_the_other_computer_and_hostile_files_are_refused() {
+/// Two computers syncing through one folder, the first holding one GitHub account.
+fn two_syncing_with_github() -> (tempfile::TempDir, Computer, Computer) {
     let shared = tempfile::tempdir().unwrap();
     let dir = shared.path().to_str().unwrap();
     let a = Computer::new();
@@ -676,10 +673,21 @@ fn an_icon_set_from_the_cli_reaches_the_other_computer_and_hostile_files_are_ref
     a.ok(&["sync", "setup", dir, "--passphrase-file", &pa]);
     let pb = b.passphrase_file();
     b.ok(&["sync", "join", dir, "--passphrase-file", &pb]);
-    let icon_of = |c: &Computer| -> Value {
-        let list: Value = serde_json::from_str(&c.ok(&["list", "--json"])).unwrap();
-        list[0]["icon"].clone()
-    };
+    (shared, a, b)
+}
+
+/// The own icon `list --json` gives for the computer's first account.
+fn icon_of(c: &Computer) -> Value {
+    let list: Value = serde_json::from_str(&c.ok(&["list", "--json"])).unwrap();
+    list[0]["icon"].clone()
+}
+
+/// `edit --icon FILE` gives an account its own icon, drawn in Rust (a hostile SVG or a file
+/// past the bound is refused and changes nothing), the icon syncs to the other computer with
+/// the account, and `--no-icon` takes it away there too.
+#[test]
+fn an_icon_set_from_the_cli_reaches_the_other_computer_and_hostile_files_are_refused() {
+    let (_shared, a, b) = two_syncing_with_github();
     assert_eq!(icon_of(&a), Value::Null);
 
     let files = tempfile::tempdir().unwrap();
@@ -721,4 +729,123 @@ fn an_icon_set_from_the_cli_reaches_the_other_computer_and_hostile_files_are_ref
     b.ok(&["edit", "github", "--no-icon"]);
     a.ok(&["sync", "now"]);
     assert_eq!(icon_of(&a), Value::Null);
+}
+
+/// An Aegis icon pack zip: `pack.json` and the icons it names.
+fn icon_pack(files: &[(&str, &[&str], &str)]) -> Vec<u8> {
+    let manifest = serde_json::json!({
+        "uuid": "0f6c7e1a-5d2b-4c3e-8f9a-1b2c3d4e5f60", "name": "Test Pack", "version": 1,
+        "icons": files.iter().map(|(file, issuers, _)| serde_json::json!({
+            "filename": file, "category": null, "issuer": issuers,
+        })).collect::<Vec<_>>(),
+    });
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("pack.json", options).unwrap();
+    zip.write_all(manifest.to_string().as_bytes()).unwrap();
+    for (file, _, body) in files {
+        zip.start_file(*file, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_icon_pack_imported_from_the_cli_suggests_icons_and_the_chosen_one_travels() {
+    let (_shared, a, b) = two_syncing_with_github();
+
+    let files = tempfile::tempdir().unwrap();
+    let pack = files.path().join("aegis-icons.zip");
+    let square = |fill: &str| {
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><rect width="2" height="2" fill="{fill}"/></svg>"#
+        )
+    };
+    let (github, gitea) = (square("#181717"), square("#609926"));
+    std::fs::write(
+        &pack,
+        icon_pack(&[
+            ("SVG/GitHub.svg", &["GitHub"], &github),
+            ("SVG/Gitea.svg", &["Gitea", "GitHub Gitea mirror"], &gitea),
+            (
+                "SVG/Evil.svg",
+                &["Evil"],
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+            ),
+        ]),
+    )
+    .unwrap();
+    let said = a.ok(&["icons", "import", pack.to_str().unwrap()]);
+    assert!(
+        said.contains("imported Test Pack version 1 (2 icons)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("SVG/Evil.svg: the SVG image contains a script"),
+        "{said}"
+    );
+    let listed: Value = serde_json::from_str(&a.ok(&["icons", "list", "--json"])).unwrap();
+    assert_eq!(listed[0]["name"], "Test Pack");
+    assert_eq!(listed[0]["icons"], 2);
+
+    // Aegis's order: the same issuer first, then the issuers that contain it.
+    let said = a.ok(&["icons", "suggest", "github"]);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 2, "{said}");
+    assert!(
+        lines[0].contains("GitHub  (Test Pack, same issuer)"),
+        "{said}"
+    );
+    assert!(
+        lines[1].contains("Gitea  (Test Pack, issuer contained)"),
+        "{said}"
+    );
+    assert_eq!(
+        icon_of(&a),
+        Value::Null,
+        "a suggestion is not the account's own icon"
+    );
+
+    let out = a.cli(&["icons", "use", "github", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("has 2 suggested icon(s)"),
+        "{}",
+        text(&out.stderr)
+    );
+    a.ok(&["icons", "use", "github", "1"]);
+    let kept = icon_of(&a);
+    assert!(
+        kept.as_str().unwrap().starts_with("data:image/png;base64,"),
+        "{kept}"
+    );
+    // The chosen icon is the account's own: it reaches the other computer, which has no pack.
+    b.ok(&["sync", "now"]);
+    assert_eq!(icon_of(&b), kept);
+    assert!(b.ok(&["icons", "list"]).contains("no icon packs"));
+
+    // Removing the pack leaves the icon given to the account.
+    assert!(
+        a.ok(&["icons", "remove", "test pack"])
+            .contains("removed Test Pack version 1")
+    );
+    assert!(a.ok(&["icons", "list"]).contains("no icon packs"));
+    assert_eq!(icon_of(&a), kept);
+
+    // A file that is no pack is refused with what is wrong with it.
+    let out = a.cli(&[
+        "icons",
+        "import",
+        files.path().join("none.zip").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let not_a_pack = files.path().join("notes.zip");
+    std::fs::write(&not_a_pack, "just text").unwrap();
+    let out = a.cli(&["icons", "import", not_a_pack.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not a ZIP archive"),
+        "{}",
+        text(&out.stderr)
+    );
 }

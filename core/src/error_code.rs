@@ -65,6 +65,8 @@ pub enum ErrorCode {
     FileUnreadable,
     /// An image refused as an account's own icon (detail: why).
     IconRefused,
+    /// An icon pack refused (detail: why).
+    IconPackRefused,
     // The manual-entry form.
     SecretEmpty,
     SecretCharacter,

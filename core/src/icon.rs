@@ -19,6 +19,8 @@ use base64::engine::general_purpose::STANDARD as B64;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+pub mod pack;
+
 /// The side of a kept icon, in pixels: twice the list's 30 px, for HiDPI screens.
 pub const SIDE: u32 = 64;
 /// The largest image file taken as an icon (Aegis's icons are a few KB; a photo is not an icon).
@@ -121,7 +123,15 @@ impl AccountIcon {
         if body.len() > MAX_KEPT_BYTES.div_ceil(3) * 4 {
             return None;
         }
-        let png = B64.decode(body).ok()?;
+        AccountIcon::from_png(B64.decode(body).ok()?)
+    }
+
+    /// A PNG Ninsho drew (one of [`SIDE`] pixels at most), as kept in an icon pack's folder;
+    /// `None` for anything else.
+    pub(crate) fn from_png(png: Vec<u8>) -> Option<AccountIcon> {
+        if png.len() > MAX_KEPT_BYTES {
+            return None;
+        }
         let header = image::ImageReader::with_format(Cursor::new(&png), image::ImageFormat::Png)
             .into_dimensions()
             .ok()?;

@@ -20,3 +20,4 @@ pub mod system_auth;
 pub mod uri;
 pub mod vault;
 pub mod watched;
+pub mod zip_shape;

@@ -420,7 +420,11 @@ fn deflate_zeros(len: usize) -> Vec<u8> {
 
 /// A ZIP of one deflated `Accounts.txt` declaring `declared` bytes uncompressed.
 fn zip_of(data: &[u8], declared: u32) -> Vec<u8> {
-    let name = b"Accounts.txt";
+    zip_named(b"Accounts.txt", data, declared)
+}
+
+/// A ZIP of one deflated file `name` declaring `declared` bytes uncompressed.
+fn zip_named(name: &[u8], data: &[u8], declared: u32) -> Vec<u8> {
     let mut z = Vec::new();
     let header = |z: &mut Vec<u8>| {
         z.extend_from_slice(&[20, 0, 0, 0, 8, 0, 0, 0, 0, 0]); // version, flags, deflate, time, date
@@ -497,6 +501,39 @@ fn a_zip_of_many_end_records_or_files_is_refused() {
         "{err}"
     );
     assert!(largest < MB, "largest allocation {largest} bytes");
+}
+
+// ---- Icon packs ----------------------------------------------------------------------------
+
+#[test]
+fn an_icon_pack_bomb_or_one_of_ten_thousand_files_is_refused_before_it_costs() {
+    use ninsho_core::icon::pack::{self, PackError};
+    let dir = tempfile::tempdir().unwrap();
+    // pack.json: 256 MiB of zeros in about 100 KiB, declared as 100 bytes.
+    let bomb = zip_named(b"pack.json", &deflate_zeros(256 * MB), 100);
+    let (err, largest) = largest_allocation(|| pack::import(dir.path(), &bomb));
+    assert!(
+        matches!(&err, Err(PackError::Inflates { name, .. }) if name == "pack.json"),
+        "{err:?}"
+    );
+    assert!(largest < 32 * MB, "largest allocation {largest} bytes");
+    // One declaring 4 GiB is refused before anything is inflated.
+    let declared = zip_named(b"pack.json", &deflate_zeros(1000), u32::MAX - 1);
+    let (err, largest) = largest_allocation(|| pack::import(dir.path(), &declared));
+    assert!(matches!(err, Err(PackError::Inflates { .. })), "{err:?}");
+    assert!(largest < MB, "largest allocation {largest} bytes");
+    // An archive listing 10,000 files is refused from its end record.
+    let mut many = zip_named(b"pack.json", &deflate_zeros(1000), 1000);
+    let at = many.len() - 22;
+    many[at + 8..at + 12].copy_from_slice(&[0x10, 0x27, 0x10, 0x27]); // 10,000 files
+    let (err, largest) = largest_allocation(|| pack::import(dir.path(), &many));
+    let err = err.unwrap_err();
+    assert!(
+        err.to_string().contains("lists 10000 files; at most 5000"),
+        "{err}"
+    );
+    assert!(largest < MB, "largest allocation {largest} bytes");
+    assert!(pack::Shelf::load(dir.path()).is_empty());
 }
 
 // ---- SQLite -------------------------------------------------------------------------------

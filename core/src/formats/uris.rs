@@ -9,6 +9,7 @@ use std::io::Read;
 use super::common::{Collector, EntryError, label, uri_account};
 use super::{FormatError, FormatId, Imported, Importer, Input, Registered};
 use crate::uri::migration::{self, Added, BatchCollector};
+use crate::zip_shape::ZipShapeError;
 
 fn uri_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
@@ -202,54 +203,20 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// thousands of accounts; a zip bomb (a few kilobytes inflating to gigabytes) stops here.
 pub const MAX_ZIPPED_LIST_BYTES: u64 = 8 << 20;
 
-/// Most end-of-archive records (and files in each) an archive may claim. Authenticator Plus
-/// and WinAuth write one record listing one or two files. The ZIP reader tries every end record
-/// it finds, scanning the file again for each, and reserves room for the files a record claims:
-/// a file of many records, or of one claiming millions of files, would cost minutes or
-/// gigabytes.
-const MAX_ZIP_END_RECORDS: usize = 16;
+/// Most files a backup archive may list: Authenticator Plus and WinAuth write one or two.
 const MAX_ZIP_FILES: u16 = 256;
 
-/// Checks the archive's end records before the ZIP reader sees them (see
-/// [`MAX_ZIP_END_RECORDS`]).
+/// Checks the archive's end records before the ZIP reader sees them (see [`crate::zip_shape`]).
 fn check_zip_shape(bytes: &[u8]) -> Result<(), String> {
-    const END: &[u8] = b"PK\x05\x06";
-    let mut records = 0;
-    for at in (0..bytes.len().saturating_sub(3)).filter(|&i| &bytes[i..i + 4] == END) {
-        let Some(record) = bytes.get(at..at + 22) else {
-            continue;
-        };
-        let u16_at = |i: usize| u16::from_le_bytes([record[i], record[i + 1]]);
-        let comment = usize::from(u16_at(20));
-        if at + 22 + comment > bytes.len() {
-            continue; // not a record the ZIP reader would take
+    crate::zip_shape::check(bytes, MAX_ZIP_FILES).map_err(|e| match e {
+        ZipShapeError::Zip64 => {
+            "it is a ZIP64 archive, which neither Authenticator Plus nor WinAuth writes".into()
         }
-        records += 1;
-        if records > MAX_ZIP_END_RECORDS {
-            return Err(format!(
-                "the archive has more than {MAX_ZIP_END_RECORDS} end-of-archive records"
-            ));
-        }
-        let files = u16_at(10).max(u16_at(8));
-        // Any field at its maximum sends the reader to a ZIP64 record, with 64-bit counts.
-        let zip64 = files == 0xFFFF
-            || record[12..16] == [0xFF; 4]
-            || record[16..20] == [0xFF; 4]
-            || u16_at(4) == 0xFFFF
-            || u16_at(6) == 0xFFFF;
-        if zip64 {
-            return Err(
-                "it is a ZIP64 archive, which neither Authenticator Plus nor WinAuth writes".into(),
-            );
-        }
-        if files > MAX_ZIP_FILES {
-            return Err(format!(
-                "the archive lists {files} files; a backup archive holds a few \
-                 (at most {MAX_ZIP_FILES} are read)"
-            ));
-        }
-    }
-    Ok(())
+        ZipShapeError::TooManyFiles { files, max } => format!(
+            "the archive lists {files} files; a backup archive holds a few (at most {max} are read)"
+        ),
+        e => e.to_string(),
+    })
 }
 
 type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;

@@ -384,6 +384,7 @@ export const enErrors: Record<ErrorCode, string> = {
   system_auth_not_ready: "System sign-in is not available here ({detail}).",
   system_auth_refused: "System sign-in did not confirm it is you (wrong password, or cancelled).",
   icon_refused: "That image cannot be the account's icon: {detail}.",
+  icon_pack_refused: "That icon pack cannot be used: {detail}.",
   system_auth_root: "System sign-in proves nothing for root, which it never asks. Run Ninsho as your own user.",
   image_format: "This file is not an image Ninsho can read (PNG, JPEG, WebP, BMP, GIF or TIFF).",
   image_too_large: "This image is too large to read. Crop it to the QR code.",

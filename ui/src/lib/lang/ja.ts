@@ -383,6 +383,7 @@ export const jaErrors: Record<ErrorCode, string> = {
   system_auth_not_ready: "ここではシステムのサインインを使えません（{detail}）。",
   system_auth_refused: "システムのサインインで本人確認ができませんでした（パスワードの誤り、または取り消し）。",
   icon_refused: "その画像はアカウントのアイコンにできません：{detail}。",
+  icon_pack_refused: "そのアイコンパックは使えません：{detail}。",
   system_auth_root: "root ではシステムのサインインは何も確認しません（尋ねずに許可するため）。自分のユーザーで Ninsho を実行してください。",
   image_format: "このファイルは Ninsho が読める画像（PNG、JPEG、WebP、BMP、GIF、TIFF）ではありません。",
   image_too_large: "画像が大きすぎて読み取れません。QR コードの部分だけに切り抜いてください。",
