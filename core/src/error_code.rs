@@ -67,6 +67,8 @@ pub enum ErrorCode {
     IconRefused,
     /// An icon pack refused (detail: why).
     IconPackRefused,
+    /// A paste of an account's icon found no image on the clipboard.
+    IconPasteEmpty,
     // The manual-entry form.
     SecretEmpty,
     SecretCharacter,

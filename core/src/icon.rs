@@ -116,6 +116,29 @@ impl AccountIcon {
         Ok(AccountIcon(png))
     }
 
+    /// Draws the icon from pixels a clipboard gave (where the system gives no image bytes).
+    pub fn from_pixels(width: u32, height: u32, rgba: &[u8]) -> Result<AccountIcon, IconError> {
+        if width > MAX_SOURCE_SIDE || height > MAX_SOURCE_SIDE {
+            return Err(IconError::TooManyPixels { width, height });
+        }
+        if width == 0 || height == 0 {
+            return Err(IconError::Damaged("an empty image".into()));
+        }
+        let image = image::RgbaImage::from_raw(width, height, rgba.to_vec())
+            .ok_or_else(|| IconError::Damaged("the pixels do not fill the image".into()))?;
+        let fitted = image::DynamicImage::ImageRgba8(image);
+        let fitted = if width > SIDE || height > SIDE {
+            fitted.resize(SIDE, SIDE, image::imageops::FilterType::Triangle)
+        } else {
+            fitted
+        };
+        let mut png = Vec::new();
+        fitted
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .map_err(|e| IconError::Damaged(e.to_string()))?;
+        Ok(AccountIcon(png))
+    }
+
     /// The icon from its kept form; `None` for anything else (an older icon key, a value
     /// that is not a PNG Ninsho could have drawn).
     pub fn from_field(field: &str) -> Option<AccountIcon> {

@@ -83,6 +83,29 @@ pub fn pasted<R: Runtime>(app: &AppHandle<R>) -> Result<Pasted, Held> {
     pasted::paste(&offered, |target| linux::read(app, target))
 }
 
+/// The image a paste of an account's icon gives (see `ninsho_core::app::icon::icon_from_clipboard`).
+#[cfg(target_os = "linux")]
+pub fn pasted_icon<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Result<ninsho_core::icon::AccountIcon, ninsho_core::app::icon::IconFileError> {
+    let offered = linux::offered(app);
+    ninsho_core::app::icon::icon_from_clipboard(&offered, |target| linux::read(app, target))
+}
+
+/// Elsewhere the clipboard plugin gives an image as pixels.
+#[cfg(not(target_os = "linux"))]
+pub fn pasted_icon<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Result<ninsho_core::icon::AccountIcon, ninsho_core::app::icon::IconFileError> {
+    use ninsho_core::app::icon::IconFileError;
+    let image = app
+        .clipboard()
+        .read_image()
+        .map_err(|_| IconFileError::NothingToPaste)?;
+    ninsho_core::icon::AccountIcon::from_pixels(image.width(), image.height(), image.rgba())
+        .map_err(IconFileError::Pasted)
+}
+
 /// Elsewhere the clipboard plugin gives an image as pixels, or text.
 #[cfg(not(target_os = "linux"))]
 pub fn pasted<R: Runtime>(app: &AppHandle<R>) -> Result<Pasted, Held> {

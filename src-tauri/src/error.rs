@@ -116,6 +116,15 @@ impl From<IconFileError> for AppError {
             IconFileError::Icon { ref source, .. } => {
                 AppError::new(e.code(), e.to_string()).with_detail(source.to_string())
             }
+            IconFileError::Pack { ref source, .. } => {
+                AppError::new(e.code(), e.to_string()).with_detail(source.to_string())
+            }
+            IconFileError::Pasted(ref source) => {
+                AppError::new(e.code(), e.to_string()).with_detail(source.to_string())
+            }
+            IconFileError::Installed(_) | IconFileError::NothingToPaste => {
+                AppError::new(e.code(), e.to_string())
+            }
         }
     }
 }

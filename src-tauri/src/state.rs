@@ -69,6 +69,8 @@ pub struct AppState {
     pub sync_pending: TokenStore<PathBuf>,
     /// When a person last asked something of Ninsho (see `locking`).
     pub idle: ninsho_core::app::autolock::Idle,
+    /// The installed icon packs, read when first needed and again after an import or removal.
+    pub icon_shelf: Mutex<Option<std::sync::Arc<ninsho_core::icon::pack::Shelf>>>,
 }
 
 /// Opens the vault as the window shows it: with system sign-in on, Ninsho starts locked (an
@@ -102,8 +104,23 @@ impl AppState {
                 TOKEN_TTL,
                 "This folder is no longer waiting; choose it again.",
             ),
+            icon_shelf: Mutex::new(None),
             dir,
         }
+    }
+
+    /// The installed icon packs (read from the data folder once, then kept).
+    pub fn icon_shelf(&self) -> std::sync::Arc<ninsho_core::icon::pack::Shelf> {
+        let mut slot = self.icon_shelf.lock().unwrap_or_else(|p| p.into_inner());
+        slot.get_or_insert_with(|| {
+            std::sync::Arc::new(ninsho_core::icon::pack::Shelf::load(&self.dir))
+        })
+        .clone()
+    }
+
+    /// Forgets the icon packs read, after one was imported or removed.
+    pub fn icon_packs_changed(&self) {
+        *self.icon_shelf.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// Runs `f` with the open vault (re-reading it first: the CLI may have changed it), for

@@ -112,9 +112,12 @@ pub struct AccountView {
     pub period: Option<u32>,
     pub pinned: bool,
     pub group: Option<String>,
-    /// The account's own icon, as `data:image/png;base64,…` (a PNG Ninsho drew: no markup
-    /// reaches the page); `null`: the issuer's logo or a letter.
+    /// The icon the account shows, as `data:image/png;base64,…` (a PNG Ninsho drew: no
+    /// markup reaches the page): its own, else an installed icon pack's match (see
+    /// `icon_pack`); `null`: the issuer's bundled logo or a letter.
     pub icon: Option<String>,
+    /// The icon pack whose icon `icon` is (`null`: the account's own icon, or none).
+    pub icon_pack: Option<String>,
     /// The followed backup folder it came from (and whether its backup still holds it).
     pub source: Option<Origin>,
     /// The sites the browser bridge fills its code on.
@@ -129,6 +132,79 @@ pub struct SiteView {
     pub name: String,
     /// Only this exact host, not the whole site it is on.
     pub host_only: bool,
+}
+
+impl AccountView {
+    /// The view with the icon it shows: its own, else the best match of the installed packs.
+    pub fn shown(a: &AccountMeta, shelf: &ninsho_core::icon::pack::Shelf) -> AccountView {
+        let view = AccountView::from(a);
+        if view.icon.is_some() {
+            return view;
+        }
+        let Some(best) = a.issuer.as_deref().and_then(|i| shelf.best_for(i)) else {
+            return view;
+        };
+        match shelf.icon(best.pack, best.number) {
+            Ok(icon) => AccountView {
+                icon: Some(icon.data_url()),
+                icon_pack: Some(best.pack_name),
+                ..view
+            },
+            Err(_) => view,
+        }
+    }
+}
+
+/// An installed icon pack.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct IconPackView {
+    pub uuid: String,
+    pub name: String,
+    pub version: i32,
+    pub icons: u32,
+}
+
+impl From<&ninsho_core::icon::pack::InstalledPack> for IconPackView {
+    fn from(p: &ninsho_core::icon::pack::InstalledPack) -> Self {
+        IconPackView {
+            uuid: p.uuid.to_string(),
+            name: p.name.clone(),
+            version: p.version,
+            icons: u32::try_from(p.icons).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// What importing an icon pack did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct IconPackImport {
+    pub pack: IconPackView,
+    /// The version it replaced, when the same pack was installed before.
+    pub replaced: Option<i32>,
+    /// Icons left out, each with why.
+    pub left_out: Vec<LeftOutIcon>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LeftOutIcon {
+    pub file: String,
+    pub why: String,
+}
+
+/// An icon the packs suggest for an account (the edit dialog's picker).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct IconSuggestion {
+    pub pack: String,
+    pub pack_name: String,
+    pub number: u32,
+    pub name: String,
+    pub category: Option<String>,
+    /// The icon as Ninsho drew it at import (`data:image/png;base64,…`).
+    pub image: String,
 }
 
 impl From<&AccountMeta> for AccountView {
@@ -149,6 +225,7 @@ impl From<&AccountMeta> for AccountView {
                 .as_deref()
                 .and_then(ninsho_core::icon::AccountIcon::from_field)
                 .map(|i| i.data_url()),
+            icon_pack: None,
             source: None,
             domains: a
                 .domains

@@ -85,6 +85,11 @@ const full: Handlers = {
   discard_import: () => null,
   follow_folder: () => ({ report: null, password_token: "t1", app: "Aegis", folder: "aegis" }),
   sync_choose_folder: () => ({ token: "t1", folder: "Sync", join: false }),
+  icon_packs: () => [{ uuid: "p1", name: "Aegis Icons", version: 3, icons: 1800 }],
+  icon_suggestions: () => [
+    { pack: "p1", pack_name: "Aegis Icons", number: 0, name: "GitHub", category: "Development", image: "data:image/png;base64,iVBORw0KGgo=" },
+    { pack: "p1", pack_name: "Aegis Icons", number: 1, name: "GitHub Dark", category: null, image: "data:image/png;base64,iVBORw0KGgo=" },
+  ],
 };
 
 async function ready(handlers: Handlers = full) {
@@ -158,6 +163,14 @@ describe("axe: no serious or critical violations", { timeout: 20000 }, () => {
     });
   }
 
+  it("edit, with an icon pack's suggestions", async () => {
+    await ready();
+    await fireEvent.click(screen.getByLabelText(actions));
+    await fireEvent.click(await until(() => screen.getByText("Edit")));
+    await until(() => screen.getByRole("button", { name: "GitHub Dark, from Aegis Icons" }));
+    await audit("edit (icon pack suggestions)");
+  });
+
   it("manual entry", async () => {
     await ready();
     await fireEvent.keyDown(window, { key: "n", ctrlKey: true });
@@ -197,13 +210,14 @@ describe("axe: no serious or critical violations", { timeout: 20000 }, () => {
     await until(() => screen.getByText("Folder: /home/mika/Sync"));
     await until(() => screen.getByText(/The backups' password is needed/));
     await until(() => screen.getByLabelText("Unpair Chromium"));
+    await until(() => screen.getByLabelText("Remove icon pack Aegis Icons"));
     await fireEvent.click(screen.getByText("Check the clock"));
     await until(() => screen.getByText(/95\.0 s behind pool\.ntp\.org/));
-    await audit("settings (sync, follow, browsers, clock)");
+    await audit("settings (sync, follow, icon packs, browsers, clock)");
   });
 
   it("settings when this computer does not sync and no browser is paired", async () => {
-    await ready({ ...full, sync_status: () => null, paired_browsers: () => [], followed_folders: () => [] });
+    await ready({ ...full, sync_status: () => null, paired_browsers: () => [], followed_folders: () => [], icon_packs: () => [] });
     await openSettings();
     await until(() => screen.getByText("This computer does not sync."));
     await audit("settings (nothing set up)");

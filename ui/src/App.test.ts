@@ -522,6 +522,88 @@ describe("account actions", () => {
     expect(calls.find((c) => c.cmd === "remove_account_icon")?.args).toEqual({ id: "a1" });
   });
 
+  it("an icon pack's match shows until the person picks, pastes or chooses one; packs are imported and removed in settings", async () => {
+    const packPng = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    const pastedPng = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let shown: { icon: string | null; icon_pack: string | null } = { icon: packPng, icon_pack: "Aegis Icons" };
+    let pasted = 0;
+    let packs = [{ uuid: "p1", name: "Aegis Icons", version: 3, icons: 2 }];
+    const { calls } = await renderApp({
+      list_accounts: () => [account("a1", "GitHub", "alice", shown)],
+      get_codes: codesFor(["a1"]),
+      icon_suggestions: (a) =>
+        (a.issuer as string).toLowerCase().startsWith("git")
+          ? [
+              { pack: "p1", pack_name: "Aegis Icons", number: 0, name: "GitHub", category: null, image: packPng },
+              { pack: "p1", pack_name: "Aegis Icons", number: 1, name: "GitHub Dark", category: null, image: pastedPng },
+            ]
+          : [],
+      choose_pack_icon: (a) => {
+        shown = { icon: a.number === 1 ? pastedPng : packPng, icon_pack: null };
+        return account("a1", "GitHub", "alice", shown);
+      },
+      paste_account_icon: () => {
+        pasted += 1;
+        if (pasted === 1) throw { code: "icon_paste_empty", message: "the clipboard holds no image", detail: null };
+        shown = { icon: pastedPng, icon_pack: null };
+        return account("a1", "GitHub", "alice", shown);
+      },
+      remove_account_icon: () => {
+        shown = { icon: packPng, icon_pack: "Aegis Icons" };
+        return account("a1", "GitHub", "alice", shown);
+      },
+      icon_packs: () => packs,
+      import_icon_pack: () => {
+        packs = [{ uuid: "p1", name: "Aegis Icons", version: 4, icons: 2 }];
+        return { pack: packs[0], replaced: 3, left_out: [{ file: "SVG/Evil.svg", why: "the SVG image contains a script" }] };
+      },
+      remove_icon_pack: () => {
+        packs = [];
+        return [];
+      },
+    });
+    // The list shows the pack's match; the edit dialog says where it comes from, offers no
+    // removal (it is not the account's own) and lists the pack's icons as named buttons.
+    await until(() => expect(document.querySelector("img[data-icon='own']")?.getAttribute("src")).toBe(packPng));
+    await fireEvent.click(screen.getByLabelText("Actions for GitHub (alice)"));
+    await fireEvent.click(screen.getByText("Edit"));
+    await until(() => expect(document.body.textContent).toContain("The icon pack Aegis Icons suggests this icon."));
+    expect(screen.queryByText("Remove icon")).toBeNull();
+    const picker = await until(() => screen.getByRole("group", { name: "Icons from your icon packs" }));
+    expect(within(picker).getAllByRole("button").map((b) => b.getAttribute("aria-label"))).toEqual([
+      "GitHub, from Aegis Icons",
+      "GitHub Dark, from Aegis Icons",
+    ]);
+    expect(within(picker).getByRole("button", { name: "GitHub, from Aegis Icons" }).getAttribute("aria-pressed")).toBe("true");
+    await fireEvent.click(within(picker).getByRole("button", { name: "GitHub Dark, from Aegis Icons" }));
+    await until(() => expect(screen.getByText("Remove icon")).toBeTruthy());
+    expect(calls.find((c) => c.cmd === "choose_pack_icon")?.args).toEqual({ id: "a1", pack: "p1", number: 1 });
+    expect(within(picker).getByRole("button", { name: "GitHub Dark, from Aegis Icons" }).getAttribute("aria-pressed")).toBe("true");
+    // Typing another issuer asks for its icons: none here, so no picker.
+    await fireEvent.input(screen.getByLabelText("Issuer"), { target: { value: "Bank" } });
+    await until(() => expect(screen.queryByRole("group", { name: "Icons from your icon packs" })).toBeNull());
+    expect(calls.filter((c) => c.cmd === "icon_suggestions").map((c) => c.args.issuer)).toContain("Bank");
+    // Paste: an empty clipboard is said; an image becomes the own icon.
+    await fireEvent.click(screen.getByText("Paste image"));
+    await until(() => expect(document.body.textContent).toContain("The clipboard holds no image. Copy an image (PNG, JPEG or SVG)"));
+    await fireEvent.click(screen.getByText("Paste image"));
+    await until(() => expect(pasted).toBe(2));
+    await fireEvent.click(screen.getByText("Remove icon"));
+    await until(() => expect(document.body.textContent).toContain("The icon pack Aegis Icons suggests this icon."));
+    await fireEvent.keyDown(document.activeElement ?? document.body, { key: "Escape" });
+    await until(() => expect(screen.queryByLabelText("Issuer")).toBeNull());
+
+    // Settings: the pack listed, imported again (what was left out is said), removed.
+    await fireEvent.click(screen.getByLabelText("Settings"));
+    await until(() => expect(screen.getByText("version 3 · 2 icons")).toBeTruthy());
+    await fireEvent.click(screen.getByText("Import icon pack…"));
+    await until(() => expect(document.body.textContent).toContain("Imported Aegis Icons version 4 (replacing version 3): 2 icons."));
+    expect(document.body.textContent).toContain("SVG/Evil.svg: the SVG image contains a script");
+    await fireEvent.click(screen.getByLabelText("Remove icon pack Aegis Icons"));
+    await until(() => expect(screen.getByText("No icon packs.")).toBeTruthy());
+    expect(calls.find((c) => c.cmd === "remove_icon_pack")?.args).toEqual({ uuid: "p1" });
+  }, 20000);
+
   it("edit, pin, delete, and the transfer QR (Rust asks the person first)", async () => {
     const { calls } = await renderApp({
       list_accounts: () => two,

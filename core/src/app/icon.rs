@@ -10,7 +10,9 @@ use super::read::{ReadError, read_bounded};
 use crate::error_code::ErrorCode;
 use crate::icon::pack::{self, MAX_PACK_BYTES, PackError, Shelf};
 use crate::icon::{AccountIcon, IconError, MAX_SOURCE_BYTES};
+use crate::scan::pasted::{self, Kind, Target, Unread};
 use crate::vault::{AccountEdit, AccountMeta, Vault, VaultError};
+use zeroize::Zeroizing;
 
 #[derive(Debug, Error)]
 pub enum IconFileError {
@@ -32,6 +34,10 @@ pub enum IconFileError {
     },
     #[error(transparent)]
     Installed(PackError),
+    #[error("the clipboard holds no image: copy an image (PNG, JPEG or SVG) or an image file")]
+    NothingToPaste,
+    #[error("the pasted image: {0}")]
+    Pasted(IconError),
 }
 
 impl IconFileError {
@@ -42,6 +48,8 @@ impl IconFileError {
             IconFileError::Vault(e) => e.code(),
             IconFileError::Pack { source, .. } => source.code(),
             IconFileError::Installed(e) => e.code(),
+            IconFileError::NothingToPaste => ErrorCode::IconPasteEmpty,
+            IconFileError::Pasted(e) => e.code(),
         }
     }
 }
@@ -118,4 +126,133 @@ pub fn shown_icon(account: &AccountMeta, shelf: &Shelf) -> Option<AccountIcon> {
     let issuer = account.issuer.as_deref().filter(|i| !i.trim().is_empty())?;
     let best = shelf.best_for(issuer)?;
     shelf.icon(best.pack, best.number).ok()
+}
+
+/// The icon a paste gives (the clipboard's target names `offered`, read through `read`, as
+/// [`pasted::paste`] reads them): an image file copied in a file manager, else the image
+/// itself (SVG when the clipboard offers it, so it is drawn sharp). Every byte is bounded by
+/// the reader and by [`AccountIcon::from_source`].
+pub fn icon_from_clipboard(
+    offered: &[String],
+    mut read: impl FnMut(&Target) -> Result<Zeroizing<Vec<u8>>, Unread>,
+) -> Result<AccountIcon, IconFileError> {
+    let too_large = || {
+        IconFileError::Pasted(IconError::TooLarge {
+            size: Kind::Image.limit(),
+        })
+    };
+    for target in pasted::plan(offered) {
+        match target.kind {
+            Kind::Files => {
+                let Ok(list) = read(&target) else { continue };
+                let Ok(paths) = pasted::file_list(&String::from_utf8_lossy(&list)) else {
+                    continue;
+                };
+                if let Some(path) = paths.first() {
+                    return icon_from_file(path);
+                }
+            }
+            Kind::Image => {
+                let svg = offered
+                    .iter()
+                    .find(|o| o.eq_ignore_ascii_case("image/svg+xml"))
+                    .map(|name| Target {
+                        name: name.clone(),
+                        kind: Kind::Image,
+                    });
+                let (target, mime) = match svg {
+                    Some(svg) => (svg, Some("image/svg+xml")),
+                    None => (target, None),
+                };
+                let bytes = read(&target).map_err(|e| match e {
+                    Unread::TooLarge => too_large(),
+                    Unread::Unavailable => IconFileError::NothingToPaste,
+                })?;
+                return AccountIcon::from_source(&bytes, mime).map_err(IconFileError::Pasted);
+            }
+            Kind::Html | Kind::Text => {}
+        }
+    }
+    Err(IconFileError::NothingToPaste)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(side: u32) -> Vec<u8> {
+        let img = image::RgbaImage::from_pixel(side, side, image::Rgba([9, 99, 199, 255]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgba8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    fn offer(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| n.to_string()).collect()
+    }
+
+    #[test]
+    fn a_pasted_image_svg_first_or_a_copied_file_becomes_the_icon_and_anything_else_is_named() {
+        let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><rect width="2" height="2" fill="#f00"/></svg>"##;
+        let mut asked = Vec::new();
+        let icon = icon_from_clipboard(&offer(&["TARGETS", "image/png", "image/svg+xml"]), |t| {
+            asked.push(t.name.clone());
+            Ok(Zeroizing::new(if t.name == "image/svg+xml" {
+                svg.to_vec()
+            } else {
+                png(200)
+            }))
+        })
+        .unwrap();
+        assert_eq!(asked, ["image/svg+xml"]);
+        let drawn = image::load_from_memory(icon.png()).unwrap().to_rgba8();
+        assert_eq!(
+            (drawn.width(), drawn.height(), drawn.get_pixel(5, 5).0),
+            (64, 64, [255, 0, 0, 255])
+        );
+
+        let icon =
+            icon_from_clipboard(&offer(&["image/png"]), |_| Ok(Zeroizing::new(png(200)))).unwrap();
+        assert_eq!(image::load_from_memory(icon.png()).unwrap().width(), 64);
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("logo.png");
+        std::fs::write(&file, png(32)).unwrap();
+        let uri = format!("file://{}\r\n", file.display());
+        let icon = icon_from_clipboard(&offer(&["text/uri-list"]), |_| {
+            Ok(Zeroizing::new(uri.clone().into_bytes()))
+        })
+        .unwrap();
+        assert_eq!(image::load_from_memory(icon.png()).unwrap().width(), 32);
+
+        let err = icon_from_clipboard(&offer(&["UTF8_STRING"]), |_| {
+            Ok(Zeroizing::new(b"hello".to_vec()))
+        })
+        .unwrap_err();
+        assert!(matches!(err, IconFileError::NothingToPaste), "{err}");
+        assert_eq!(err.code(), ErrorCode::IconPasteEmpty);
+        let err =
+            icon_from_clipboard(&offer(&["image/png"]), |_| Err(Unread::TooLarge)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::IconRefused);
+        let err = icon_from_clipboard(&offer(&["image/svg+xml"]), |_| {
+            Ok(Zeroizing::new(
+                b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>".to_vec(),
+            ))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("script"), "{err}");
+    }
+
+    #[test]
+    fn pixels_from_a_clipboard_are_scaled_and_bounded() {
+        let rgba = vec![7u8; 128 * 64 * 4];
+        let icon = AccountIcon::from_pixels(128, 64, &rgba).unwrap();
+        let drawn = image::load_from_memory(icon.png()).unwrap();
+        assert_eq!((drawn.width(), drawn.height()), (64, 32));
+        assert!(AccountIcon::from_pixels(5000, 1, &[]).is_err());
+        assert!(AccountIcon::from_pixels(0, 0, &[]).is_err());
+        assert!(AccountIcon::from_pixels(4, 4, &[0; 3]).is_err());
+    }
 }

@@ -119,11 +119,12 @@ pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountView
         let mut sources = ninsho_core::follow::Follows::open(v)
             .and_then(|f| f.sources(v))
             .unwrap_or_default();
+        let shelf = state.icon_shelf();
         Ok(v.accounts()
             .iter()
             .map(|a| AccountView {
                 source: sources.remove(&a.id),
-                ..AccountView::from(a)
+                ..AccountView::shown(a, &shelf)
             })
             .collect())
     })
@@ -178,45 +179,7 @@ pub async fn edit_account<R: Runtime>(
     };
     let meta = state.with_vault(|v| Ok(v.edit(id, &edit)?))?;
     changed(&app);
-    Ok(AccountView::from(&meta))
-}
-
-/// The image files an account's own icon may come from.
-const ICON_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "svg"];
-
-/// Asks for an image file (in Rust: the UI gets no file access) and makes it the account's
-/// own icon, drawn as a small PNG (see `ninsho_core::icon`). `None`: the chooser was closed.
-#[tauri::command]
-pub async fn choose_account_icon<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: Uuid,
-) -> Result<Option<AccountView>> {
-    use tauri_plugin_dialog::DialogExt;
-    let picked = app
-        .dialog()
-        .file()
-        .add_filter("Images", ICON_EXTENSIONS)
-        .blocking_pick_file();
-    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
-        return Ok(None);
-    };
-    let icon = ninsho_core::app::icon::icon_from_file(&path)?;
-    let meta = state.with_vault(|v| Ok(ninsho_core::app::icon::set_icon(v, id, Some(&icon))?))?;
-    changed(&app);
-    Ok(Some(AccountView::from(&meta)))
-}
-
-/// Takes the account's own icon away: the issuer's logo or its letter shows again.
-#[tauri::command]
-pub async fn remove_account_icon<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    id: Uuid,
-) -> Result<AccountView> {
-    let meta = state.with_vault(|v| Ok(ninsho_core::app::icon::set_icon(v, id, None)?))?;
-    changed(&app);
-    Ok(AccountView::from(&meta))
+    Ok(AccountView::shown(&meta, &state.icon_shelf()))
 }
 
 #[tauri::command]

@@ -8,6 +8,7 @@ pub mod adding;
 pub mod backups;
 pub mod browsers;
 pub mod following;
+pub mod icons;
 pub mod locking;
 pub mod palette;
 pub mod settings;

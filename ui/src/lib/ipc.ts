@@ -34,9 +34,15 @@ import type { DeviceInfo } from "./bindings/DeviceInfo";
 import type { KeychainView } from "./bindings/KeychainView";
 import type { PairedView } from "./bindings/PairedView";
 import type { LockStatus } from "./bindings/LockStatus";
+import type { IconPackView } from "./bindings/IconPackView";
+import type { IconPackImport } from "./bindings/IconPackImport";
+import type { IconSuggestion } from "./bindings/IconSuggestion";
 
 export type {
   AccountView,
+  IconPackView,
+  IconPackImport,
+  IconSuggestion,
   LockStatus,
   AppError,
   ErrorCode,
@@ -96,7 +102,14 @@ export type Commands = {
   trash_source: [{ token: string }, void];
   edit_account: [{ id: string; issuer: string; name: string; domains: string[] }, AccountView];
   choose_account_icon: [{ id: string }, AccountView | null];
+  paste_account_icon: [{ id: string }, AccountView];
   remove_account_icon: [{ id: string }, AccountView];
+  icon_suggestions: [{ issuer: string }, IconSuggestion[]];
+  choose_pack_icon: [{ id: string; pack: string; number: number }, AccountView];
+  icon_packs: [Record<string, never>, IconPackView[]];
+  // null: the chooser was closed.
+  import_icon_pack: [Record<string, never>, IconPackImport | null];
+  remove_icon_pack: [{ uuid: string }, IconPackView[]];
   set_pinned: [{ id: string; pinned: boolean }, void];
   reorder_accounts: [{ ids: string[] }, void];
   delete_account: [{ id: string }, void];
@@ -175,7 +188,13 @@ export const ipc = {
   editAccount: (id: string, issuer: string, name: string, domains: string[]) =>
     call("edit_account", { id, issuer, name, domains }),
   chooseAccountIcon: (id: string) => call("choose_account_icon", { id }),
+  pasteAccountIcon: (id: string) => call("paste_account_icon", { id }),
   removeAccountIcon: (id: string) => call("remove_account_icon", { id }),
+  iconSuggestions: (issuer: string) => call("icon_suggestions", { issuer }),
+  choosePackIcon: (id: string, pack: string, number: number) => call("choose_pack_icon", { id, pack, number }),
+  iconPacks: () => call("icon_packs"),
+  importIconPack: () => call("import_icon_pack"),
+  removeIconPack: (uuid: string) => call("remove_icon_pack", { uuid }),
   setPinned: (id: string, pinned: boolean) => call("set_pinned", { id, pinned }),
   reorderAccounts: (ids: string[]) => call("reorder_accounts", { ids }),
   deleteAccount: (id: string) => call("delete_account", { id }),

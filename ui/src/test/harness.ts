@@ -17,7 +17,7 @@ export const account = (id: string, issuer: string | null, name: string, extra: 
   const shown_name = extra.shown_name ?? name;
   return {
     id, issuer, name, shown_name, label: issuer ? `${issuer} (${shown_name})` : shown_name, kind: "totp", digits: 6, period: 30,
-    pinned: false, group: null, icon: null, source: null, domains: [], ...extra,
+    pinned: false, group: null, icon: null, icon_pack: null, source: null, domains: [], ...extra,
   };
 };
 
@@ -57,6 +57,8 @@ export function defaults(): Handlers {
     followed_folders: () => [],
     sync_status: () => null,
     paired_browsers: () => [],
+    icon_packs: () => [],
+    icon_suggestions: () => [],
     note_use: () => undefined,
   };
 }

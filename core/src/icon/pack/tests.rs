@@ -21,7 +21,10 @@ fn png(colour: [u8; 4]) -> Vec<u8> {
 }
 
 /// A pack zip as Aegis documents it: `pack.json` at the root, icons in folders it names.
-fn pack(version: i32, icons: &[(&str, Option<&str>, &[&str], Vec<u8>)]) -> Vec<u8> {
+/// An icon of a pack: its file, category, issuers and bytes.
+type PackIcon<'a> = (&'a str, Option<&'a str>, &'a [&'a str], Vec<u8>);
+
+fn pack(version: i32, icons: &[PackIcon]) -> Vec<u8> {
     let manifest = serde_json::json!({
         "uuid": PACK_UUID,
         "name": "Aegis Icons",

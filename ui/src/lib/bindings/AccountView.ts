@@ -20,10 +20,15 @@ label: string, kind: OtpType, digits: number,
  */
 period: number | null, pinned: boolean, group: string | null, 
 /**
- * The account's own icon, as `data:image/png;base64,…` (a PNG Ninsho drew: no markup
- * reaches the page); `null`: the issuer's logo or a letter.
+ * The icon the account shows, as `data:image/png;base64,…` (a PNG Ninsho drew: no
+ * markup reaches the page): its own, else an installed icon pack's match (see
+ * `icon_pack`); `null`: the issuer's bundled logo or a letter.
  */
 icon: string | null, 
+/**
+ * The icon pack whose icon `icon` is (`null`: the account's own icon, or none).
+ */
+icon_pack: string | null, 
 /**
  * The followed backup folder it came from (and whether its backup still holds it).
  */
