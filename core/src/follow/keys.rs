@@ -151,6 +151,25 @@ pub fn labels_of(account: &Account) -> Fingerprint {
     labels(account.issuer.as_deref(), &account.name, &account.params)
 }
 
+/// An icon's kept form (`None`: no icon), hashed: tells an icon changed in the backup, or by
+/// the person in Ninsho, from the one last applied. Not keyed: icons are not secret.
+pub fn icon(field: Option<&str>) -> Fingerprint {
+    let mut hash = Sha256::new();
+    match field {
+        Some(f) => {
+            hash.update([1]);
+            hash.update(f.as_bytes());
+        }
+        None => hash.update([0]),
+    }
+    Fingerprint(
+        hash.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
+
 /// A keyed hash, hex. Useless without the folder's key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -304,6 +304,7 @@ fn planned<'a>(
         vault.get(id).ok().map(|m| plan::Local {
             labels: keys::labels_of_meta(m),
             counter: m.counter,
+            icon: keys::icon(m.icon.as_deref()),
         })
     };
     let plan = plan::plan(&folder.entries, &entries, local, now());
@@ -349,6 +350,26 @@ pub(super) fn apply(
             }),
         }
     }
+    for (id, i) in &plan.icons {
+        let edit = AccountEdit {
+            icon: Some(entries[*i].icon.map(str::to_owned)),
+            ..AccountEdit::default()
+        };
+        match vault.edit(*id, &edit) {
+            Ok(m) => {
+                if !report.updated.iter().any(|c| c.id == *id) {
+                    report.updated.push(Changed {
+                        id: *id,
+                        label: m.label(),
+                    });
+                }
+            }
+            Err(e) => report.failed.push(Skipped {
+                file: entries[*i].account.label(),
+                reason: e.to_string(),
+            }),
+        }
+    }
     for (id, counter) in &plan.counters {
         let Ok(meta) = vault.get(*id) else { continue };
         let mut params = meta.params();
@@ -377,6 +398,7 @@ pub(super) fn apply(
         remote: e.remote.clone(),
         local: keys::labels_of_meta(&local),
         removed: None,
+        icon: Some(keys::icon(e.icon)),
     };
     let to_add: Vec<Account> = plan
         .add

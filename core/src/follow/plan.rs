@@ -7,6 +7,8 @@
 //!   and labels, else by its secret alone (a rename in a format without ids).
 //! - A new entry is added. An entry whose labels or parameters changed updates its account,
 //!   unless the person edited that account in Ninsho: then Ninsho's version is kept.
+//! - An entry whose icon changed in the backup gives its account the new icon (or takes it
+//!   away), unless the person changed the account's icon in Ninsho: then theirs is kept.
 //! - A HOTP counter only moves forward: the larger of the backup's and the vault's.
 //! - An entry missing from the backup is never deleted: its account is marked removed (the
 //!   person keeps or deletes it). An entry that comes back is unmarked.
@@ -31,10 +33,18 @@ pub struct Entry<'a> {
     pub icon: Option<&'a str>,
 }
 
+impl Entry<'_> {
+    fn icon_print(&self) -> Fingerprint {
+        super::keys::icon(self.icon)
+    }
+}
+
 /// An account of the vault as it is now.
 pub struct Local {
     pub labels: Fingerprint,
     pub counter: Option<u64>,
+    /// Its icon (see `keys::icon`).
+    pub icon: Fingerprint,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,6 +55,8 @@ pub struct Plan {
     pub add: Vec<usize>,
     /// Accounts to update from an entry (labels and parameters).
     pub update: Vec<(Uuid, usize)>,
+    /// Accounts to give the entry's icon (or none), by index.
+    pub icons: Vec<(Uuid, usize)>,
     /// HOTP counters to move forward.
     pub counters: Vec<(Uuid, u64)>,
     /// Accounts marked removed by this backup.
@@ -117,6 +129,15 @@ pub fn plan(
             }
             t.remote = e.remote.clone();
         }
+        let applied = t.icon.clone().unwrap_or_else(|| super::keys::icon(None));
+        let carried = e.icon_print();
+        if carried != applied {
+            if now_local.icon == applied {
+                out.icons.push((t.account, i));
+            }
+            // Changed here too: the person's icon is kept, and this backup's is the one applied.
+            t.icon = Some(carried);
+        }
         t.id = e.id.map(str::to_owned).or(t.id);
         t.matcher = e.matcher.clone();
         t.secret = e.secret.clone();
@@ -185,6 +206,7 @@ mod tests {
             remote: e.remote.clone(),
             local: e.labels.clone(),
             removed: None,
+            icon: Some(e.icon_print()),
         }
     }
 
@@ -220,6 +242,7 @@ mod tests {
                 Local {
                     labels: e.labels.clone(),
                     counter: None,
+                    icon: super::super::keys::icon(None),
                 },
             );
         }
@@ -243,6 +266,7 @@ mod tests {
                 local.get(&u).map(|l| Local {
                     labels: l.labels.clone(),
                     counter: l.counter,
+                    icon: l.icon.clone(),
                 })
             },
             100,
@@ -263,6 +287,7 @@ mod tests {
                 local.get(&u).map(|l| Local {
                     labels: l.labels.clone(),
                     counter: l.counter,
+                    icon: l.icon.clone(),
                 })
             },
             200,
@@ -285,6 +310,7 @@ mod tests {
                 local.get(&u).map(|l| Local {
                     labels: l.labels.clone(),
                     counter: l.counter,
+                    icon: l.icon.clone(),
                 })
             },
             300,
@@ -307,6 +333,7 @@ mod tests {
                 Some(Local {
                     labels: e.labels.clone(),
                     counter: None,
+                    icon: super::super::keys::icon(None),
                 })
             },
             5,
@@ -328,6 +355,7 @@ mod tests {
                 Some(Local {
                     labels: e.labels.clone(),
                     counter: None,
+                    icon: super::super::keys::icon(None),
                 })
             },
             5,
@@ -351,6 +379,7 @@ mod tests {
                     Some(Local {
                         labels: e.labels.clone(),
                         counter: Some(counter),
+                        icon: super::super::keys::icon(None),
                     })
                 },
                 5,
@@ -388,7 +417,7 @@ mod tests {
                     .iter()
                     .map(|(id, a)| entry(Some(id.as_str()), a))
                     .collect();
-                let local = |u: Uuid| labels.get(&u).map(|l| Local { labels: l.clone(), counter: None });
+                let local = |u: Uuid| labels.get(&u).map(|l| Local { labels: l.clone(), counter: None, icon: super::super::keys::icon(None) });
                 let p = plan(&tracked, &entries, local, round as u64);
                 let mut next = p.keep.clone();
                 for (u, i) in &p.update {
@@ -404,7 +433,7 @@ mod tests {
                 for u in &ever {
                     prop_assert_eq!(tracked.iter().filter(|t| t.account == *u).count(), 1);
                 }
-                let local = |u: Uuid| labels.get(&u).map(|l| Local { labels: l.clone(), counter: None });
+                let local = |u: Uuid| labels.get(&u).map(|l| Local { labels: l.clone(), counter: None, icon: super::super::keys::icon(None) });
                 let q = plan(&tracked, &entries, local, round as u64 + 1);
                 prop_assert!(q.add.is_empty() && q.update.is_empty() && q.removed.is_empty());
                 prop_assert_eq!(&q.keep.len(), &tracked.len());

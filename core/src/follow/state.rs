@@ -110,6 +110,10 @@ pub struct Tracked {
     /// When the entry was first missing from a backup (the account is kept and marked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<u64>,
+    /// The backup's icon as last applied (see `keys::icon`); `None` in a state written before
+    /// icons were followed, read as "no icon".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Fingerprint>,
 }
 
 /// A followed folder.

@@ -27,6 +27,8 @@ fn account(issuer: &str, name: &str, key: u8) -> Account {
 struct Phone {
     dir: tempfile::TempDir,
     entries: Vec<(Uuid, Account)>,
+    /// Each entry's icon (kept form), as the phone's Aegis has it.
+    icons: Vec<Option<String>>,
     clock: u32,
 }
 
@@ -38,6 +40,7 @@ impl Phone {
                 .iter()
                 .map(|a| (Uuid::new_v4(), a.clone()))
                 .collect(),
+            icons: vec![None; accounts.len()],
             clock: 0,
         }
     }
@@ -58,7 +61,7 @@ impl Phone {
 
     fn backup_with(&mut self, password: &str) -> String {
         let name = self.name();
-        let text = export::aegis_encrypted_with_ids(&self.entries, password).unwrap();
+        let text = export::aegis_encrypted_with_ids(&self.entries, &self.icons, password).unwrap();
         std::fs::write(self.dir.path().join(&name), text.as_bytes()).unwrap();
         name
     }
@@ -143,7 +146,7 @@ fn follows_a_phones_backups_over_time() {
         .entries
         .push((Uuid::new_v4(), account("Shop", "me", 4)));
     let name = phone.name();
-    let full = export::aegis_encrypted_with_ids(&phone.entries, PASSWORD).unwrap();
+    let full = export::aegis_encrypted_with_ids(&phone.entries, &[], PASSWORD).unwrap();
     std::fs::write(
         phone.path().join(format!(".syncthing.{name}.tmp")),
         full.as_bytes(),
@@ -395,7 +398,7 @@ fn a_folder_full_of_unusable_newer_files_costs_a_bounded_look() {
         .unwrap();
     // Fifty newer "backups" that each cost a key derivation (a valid slot for the password)
     // before their content fails: without a bound, every look would derive fifty keys.
-    let wrong = export::aegis_encrypted_with_ids(&phone.entries, PASSWORD).unwrap();
+    let wrong = export::aegis_encrypted_with_ids(&phone.entries, &[], PASSWORD).unwrap();
     let mut damaged: serde_json::Value = serde_json::from_str(&wrong).unwrap();
     damaged["db"] = "AAAA".into();
     for i in 0..50 {
@@ -553,9 +556,12 @@ fn a_backup_that_would_mark_most_accounts_removed_waits_for_the_person() {
 fn a_file_sealed_with_another_password_costs_one_derivation_and_freezes_nothing() {
     let (_d, mut vault, mut phone, follows) = followed_encrypted(&[account("GitHub", "me", 1)]);
     // Someone else's encrypted backup, put in the folder as the newest.
-    let foreign =
-        export::aegis_encrypted_with_ids(&[(Uuid::new_v4(), account("Evil", "me", 9))], "other")
-            .unwrap();
+    let foreign = export::aegis_encrypted_with_ids(
+        &[(Uuid::new_v4(), account("Evil", "me", 9))],
+        &[],
+        "other",
+    )
+    .unwrap();
     std::fs::write(
         phone.path().join("aegis-backup-20261201-110000.json"),
         foreign.as_bytes(),
@@ -586,4 +592,62 @@ fn a_file_sealed_with_another_password_costs_one_derivation_and_freezes_nothing(
     let r = &follows.check(&mut vault, None, false).unwrap()[0];
     assert_eq!(r.added, ["Codeberg (me)"], "{r:?}");
     assert_eq!(r.folder.state, FolderState::Ok);
+}
+
+/// A square icon of one colour, in the kept form.
+fn icon_of(colour: &str) -> String {
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><rect width="2" height="2" fill="{colour}"/></svg>"#
+    );
+    crate::icon::AccountIcon::from_source(svg.as_bytes(), Some("image/svg+xml"))
+        .unwrap()
+        .to_field()
+}
+
+#[test]
+fn an_icon_changed_on_the_phone_follows_unless_it_was_changed_here() {
+    let mut phone = Phone::new(&[account("GitHub", "me", 1), account("GitLab", "me", 2)]);
+    phone.icons = vec![Some(icon_of("#111")), None];
+    phone.backup();
+    let (_d, mut vault) = vault();
+    let follows = Follows::open(&vault).unwrap();
+    follows
+        .add(&mut vault, phone.path(), Some(PASSWORD))
+        .unwrap();
+    let github = id_of(&vault, "GitHub (me)");
+    let gitlab = id_of(&vault, "GitLab (me)");
+    let icon = |vault: &Vault, id| vault.get(id).unwrap().icon.clone();
+    assert_eq!(icon(&vault, github), Some(icon_of("#111")));
+    assert_eq!(icon(&vault, gitlab), None);
+
+    // The phone gives GitLab an icon and changes GitHub's: both follow.
+    phone.icons = vec![Some(icon_of("#222")), Some(icon_of("#333"))];
+    phone.backup();
+    let reports = follows.check(&mut vault, None, false).unwrap();
+    assert_eq!(icon(&vault, github), Some(icon_of("#222")));
+    assert_eq!(icon(&vault, gitlab), Some(icon_of("#333")));
+    assert_eq!(reports[0].updated.len(), 2, "{:?}", reports[0].updated);
+
+    // The person gives GitHub an icon of their own here; the phone then changes both again:
+    // GitHub keeps the person's, GitLab's is taken away as the phone took it away.
+    vault
+        .edit(
+            github,
+            &AccountEdit {
+                icon: Some(Some(icon_of("#abc"))),
+                ..AccountEdit::default()
+            },
+        )
+        .unwrap();
+    phone.icons = vec![Some(icon_of("#444")), None];
+    phone.backup();
+    follows.check(&mut vault, None, false).unwrap();
+    assert_eq!(icon(&vault, github), Some(icon_of("#abc")));
+    assert_eq!(icon(&vault, gitlab), None);
+
+    // Nothing changed on the phone: nothing changes here.
+    phone.backup();
+    let reports = follows.check(&mut vault, None, false).unwrap();
+    assert!(reports[0].updated.is_empty(), "{:?}", reports[0].updated);
+    assert_eq!(icon(&vault, github), Some(icon_of("#abc")));
 }

@@ -122,11 +122,19 @@ fn fresh_ids<'a>(
 }
 
 /// Entry uuids that stay the same from one file to the next, as Aegis's automatic backups
-/// keep them (which carry no sites).
-fn kept_ids(entries: &[(uuid::Uuid, Account)]) -> impl Iterator<Item = Entry<'_>> {
-    entries
-        .iter()
-        .map(|(id, a)| (id.to_string(), a, None, None))
+/// keep them (which carry no sites); `icons[i]` is the icon of `entries[i]`.
+fn kept_ids<'a>(
+    entries: &'a [(uuid::Uuid, Account)],
+    icons: &'a [Option<String>],
+) -> impl Iterator<Item = Entry<'a>> {
+    entries.iter().enumerate().map(|(i, (id, a))| {
+        (
+            id.to_string(),
+            a,
+            None,
+            icons.get(i).and_then(|i| i.as_deref()),
+        )
+    })
 }
 
 /// An unencrypted Aegis vault (`aegis-export-plain.json`); `sites[i]` are the sites
@@ -141,7 +149,7 @@ pub fn aegis_plain(
 
 /// [`aegis_plain`] with each entry's uuid given, as successive Aegis backups keep them.
 pub fn aegis_plain_with_ids(entries: &[(uuid::Uuid, Account)]) -> Zeroizing<String> {
-    aegis_plain_file(aegis_content(kept_ids(entries)))
+    aegis_plain_file(aegis_content(kept_ids(entries, &[])))
 }
 
 fn aegis_plain_file(content: Value) -> Zeroizing<String> {
@@ -168,12 +176,14 @@ pub fn aegis_encrypted(
     aegis_encrypted_file(aegis_content(fresh_ids(accounts, sites, icons)), password)
 }
 
-/// [`aegis_encrypted`] with each entry's uuid given, as successive Aegis backups keep them.
+/// [`aegis_encrypted`] with each entry's uuid given, as successive Aegis backups keep them;
+/// `icons[i]` is the icon of `entries[i]` (kept form).
 pub fn aegis_encrypted_with_ids(
     entries: &[(uuid::Uuid, Account)],
+    icons: &[Option<String>],
     password: &str,
 ) -> Result<Zeroizing<String>, ExportError> {
-    aegis_encrypted_file(aegis_content(kept_ids(entries)), password)
+    aegis_encrypted_file(aegis_content(kept_ids(entries, icons)), password)
 }
 
 fn aegis_encrypted_file(content: Value, password: &str) -> Result<Zeroizing<String>, ExportError> {
