@@ -2,7 +2,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { fireEvent, screen, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import { account, available, codeView, renderApp, settings, status, until } from "./test/harness";
+import { account, available, codeView, renderApp, seenToasts, settings, status, until } from "./test/harness";
 
 const period = () => {
   const now = Date.now();
@@ -104,11 +104,11 @@ describe("list", () => {
     });
     await until(() => expect(screen.getAllByText("123 456")).toHaveLength(2));
     await fireEvent.click(screen.getByLabelText(/^GitHub, alice@example\.com, code /));
-    await until(() => expect(screen.getByText(/Copied 111 111/)).toBeTruthy());
+    await until(() => expect(seenToasts()).toMatch(/Copied 111 111/));
     const search = screen.getByLabelText("Search accounts by issuer or name");
     await fireEvent.keyDown(window, { key: "ArrowDown" });
     await fireEvent.keyDown(window, { key: "Enter" });
-    await until(() => expect(screen.getByText(/Copied 222 222 — cleared from the clipboard in 30 s/)).toBeTruthy());
+    await until(() => expect(seenToasts()).toMatch(/Copied 222 222 — cleared from the clipboard in 30 s/));
     expect(calls.filter((c) => c.cmd === "copy_code").map((c) => c.args.id)).toEqual(["a1", "a2"]);
     // At rest the search field lets go of the focus (its caret stops blinking): Enter still copies,
     // and a typed letter goes back to the search field.
@@ -189,7 +189,7 @@ describe("list", () => {
     });
     await until(() => expect(screen.getByText("Next code")).toBeTruthy());
     await fireEvent.click(screen.getByLabelText(/^VPN, ops, /));
-    await until(() => expect(screen.getByText("Copied 755 224")).toBeTruthy());
+    await until(() => expect(seenToasts()).toContain("Copied 755 224"));
     expect(screen.getByText("755 224")).toBeTruthy();
     expect(calls.find((c) => c.cmd === "copy_code")?.args).toEqual({ id: "h1", next: false });
   });

@@ -108,3 +108,8 @@ export async function until<T>(check: () => T, timeout = 2000): Promise<T> {
     }
   }
 }
+
+/** The text of the toasts as seen (their visible copy, hidden from screen readers). */
+export function seenToasts(): string {
+  return document.querySelector(".toasts[aria-hidden=true]")?.textContent ?? "";
+}
