@@ -29,7 +29,7 @@ SYNC_DEBS := syncthing
 # The end-to-end tests: a virtual display, the WebKit WebDriver, the X clipboard, an image viewer,
 # gdbus (the tray menu is driven over D-Bus as a tray host drives it).
 E2E_DEBS := xvfb xauth webkit2gtk-driver xclip imagemagick x11-utils xdotool libglib2.0-bin python3-dbusmock \
-  openssl firefox-esr
+  openssl firefox-esr at-spi2-core python3-pyatspi
 # Debian packages the QR bench needs to render its corpus.
 BENCH_DEBS := chromium fonts-dejavu-core fonts-noto-cjk
 TAURI_DRIVER_VERSION := 2.1.0
@@ -220,6 +220,7 @@ e2e-tools: nextest
 
 test-e2e: build e2e-tools extension
 	$(E2E_ENV) cargo nextest run $(WS) $(E2E_FILTER) --test-threads 1 --no-fail-fast
+	tests/atspi/run.sh
 
 # Repeats end-to-end tests to find flaky ones: N runs (default 5) of the tests whose names
 # contain E2E (default: all), each run reported; fails if any run failed.
