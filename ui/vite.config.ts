@@ -15,6 +15,8 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test/setup.ts"],
+    // The stylesheet is read as text by the contrast test (otherwise vitest empties CSS).
+    css: { include: [/app\.css/] },
   },
   resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
 });
