@@ -536,6 +536,78 @@ fn an_icon_pack_bomb_or_one_of_ten_thousand_files_is_refused_before_it_costs() {
     assert!(pack::Shelf::load(dir.path()).is_empty());
 }
 
+/// A ZIP of several files, each `(name, method, data, crc, declared uncompressed size)`:
+/// method 0 stores the data, 8 has it deflated already.
+fn zip_files(files: &[(String, u16, Vec<u8>, u32, u32)]) -> Vec<u8> {
+    let mut z = Vec::new();
+    let mut central = Vec::new();
+    for (name, method, data, crc, declared) in files {
+        let offset = z.len() as u32;
+        let header = |out: &mut Vec<u8>| {
+            out.extend_from_slice(&[20, 0, 0, 0]); // version, flags
+            out.extend_from_slice(&method.to_le_bytes());
+            out.extend_from_slice(&[0, 0, 0, 0]); // time, date
+            out.extend_from_slice(&crc.to_le_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(&declared.to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes()); // extra
+        };
+        z.extend_from_slice(b"PK\x03\x04");
+        header(&mut z);
+        z.extend_from_slice(name.as_bytes());
+        z.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02\x14\x00");
+        header(&mut central);
+        central.extend_from_slice(&[0; 10]); // comment, disk, attributes
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let cd = z.len();
+    z.extend_from_slice(&central);
+    z.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    let n = (files.len() as u16).to_le_bytes();
+    z.extend_from_slice(&[n[0], n[1], n[0], n[1]]);
+    z.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    z.extend_from_slice(&(cd as u32).to_le_bytes());
+    z.extend_from_slice(&[0, 0]);
+    z
+}
+
+#[test]
+fn icons_that_declare_nothing_still_count_against_the_packs_whole_bound() {
+    use ninsho_core::icon::pack::{self, MAX_INFLATED_BYTES, PackError};
+    // 300 icons, each declaring 0 bytes and inflating to 1 MiB (a few KB each in the file, with
+    // right checksums): 300 MiB to inflate and decode without the whole bound, which counts
+    // what is read, not what is declared.
+    let one = deflate_zeros(MB);
+    let crc = crc32fast::hash(&vec![0u8; MB]);
+    let count = (MAX_INFLATED_BYTES / MB as u64) as usize + 44;
+    let manifest = serde_json::json!({
+        "uuid": "5b0c1f2e-3d4a-4b5c-8d6e-7f8091a2b3c4", "name": "Bomb", "version": 1,
+        "icons": (0..count).map(|i| serde_json::json!({
+            "filename": format!("SVG/{i}.svg"), "category": null, "issuer": [format!("I{i}")],
+        })).collect::<Vec<_>>(),
+    })
+    .to_string()
+    .into_bytes();
+    let mut files = vec![(
+        "pack.json".to_owned(),
+        0,
+        manifest.clone(),
+        crc32fast::hash(&manifest),
+        manifest.len() as u32,
+    )];
+    files.extend((0..count).map(|i| (format!("SVG/{i}.svg"), 8, one.clone(), crc, 0)));
+    let file = zip_files(&files);
+    assert!(file.len() < 4 * MB, "{} bytes", file.len());
+    let dir = tempfile::tempdir().unwrap();
+    let (err, largest) = largest_allocation(|| pack::import(dir.path(), &file));
+    assert!(matches!(err, Err(PackError::InflatesInAll)), "{err:?}");
+    assert!(largest < 32 * MB, "largest allocation {largest} bytes");
+    assert!(pack::Shelf::load(dir.path()).is_empty());
+}
+
 // ---- SQLite -------------------------------------------------------------------------------
 
 fn database(sql: &str) -> Vec<u8> {

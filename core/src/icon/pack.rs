@@ -205,15 +205,21 @@ fn read_entry(
     if declared > *budget {
         return Err(PackError::InflatesInAll);
     }
+    // What it inflates to counts, not what it declares: a file declaring nothing still reads
+    // at most what is left of the pack's budget.
+    let cap = max.min(*budget);
     let mut bytes = Vec::with_capacity(declared as usize);
     let read = (&mut file)
-        .take(max + 1)
+        .take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| PackError::NotAPack(format!("{name}: {e}")))?;
-    if read as u64 > max {
+        .map_err(|e| PackError::NotAPack(format!("{name}: {e}")))? as u64;
+    if read > max {
         return Err(PackError::Inflates { name, max });
     }
-    *budget = budget.saturating_sub(read as u64);
+    if read > *budget {
+        return Err(PackError::InflatesInAll);
+    }
+    *budget -= read;
     Ok(bytes)
 }
 
